@@ -1,0 +1,81 @@
+package io.imagefarm.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Checks for the build host's real parts. Each {@code require*} fails with a {@link MissingPartError}
+ * naming the part, so a test that needs it cannot silently skip.
+ */
+public final class BuildHost {
+
+    /** Where scripts/setup-build-host.sh puts the static busybox binary per arch. */
+    public static final Path BUSYBOX_DIR = Path.of("/var/cache/imagefarm/busybox");
+    public static final Path REGISTRY_BINARY = Path.of("/usr/bin/docker-registry");
+    static final Path QEMU_AARCH64_BINFMT = Path.of("/proc/sys/fs/binfmt_misc/qemu-aarch64");
+
+    private static volatile boolean engineChecked;
+
+    private BuildHost() {
+    }
+
+    /** Docker Engine reachable, with the containerd image store and buildx. */
+    public static void requireEngineWithBuildx() {
+        if (engineChecked) {
+            return;
+        }
+        Processes.Result info = docker("info", "--format", "{{.ServerVersion}} {{.DriverStatus}}");
+        if (!info.ok()) {
+            throw new MissingPartError("Docker Engine", "'docker info' failed: " + Processes.tail(info.output(), 3).trim());
+        }
+        if (!info.output().contains("io.containerd.snapshotter")) {
+            throw new MissingPartError("containerd image store",
+                    "the engine does not use the containerd snapshotter, so buildx cannot export a registry cache: " + info.output().trim());
+        }
+        Processes.Result buildx = docker("buildx", "version");
+        if (!buildx.ok()) {
+            throw new MissingPartError("docker buildx plugin", buildx.output().trim());
+        }
+        engineChecked = true;
+    }
+
+    /** The engine's builder can run linux/arm64 steps (QEMU binfmt with the fix-binary flag). */
+    public static void requireArm64Emulation() {
+        requireEngineWithBuildx();
+        if (!Files.exists(QEMU_AARCH64_BINFMT)) {
+            throw new MissingPartError("QEMU binfmt for arm64", QEMU_AARCH64_BINFMT + " does not exist");
+        }
+        Processes.Result inspect = docker("buildx", "inspect");
+        if (!inspect.ok() || !inspect.output().contains("linux/arm64")) {
+            throw new MissingPartError("arm64 platform in the buildx builder", "'docker buildx inspect' lists no linux/arm64");
+        }
+    }
+
+    public static Path requireRegistryBinary() {
+        if (!Files.isExecutable(REGISTRY_BINARY)) {
+            throw new MissingPartError("CNCF distribution registry (Debian docker-registry)", REGISTRY_BINARY + " is not installed");
+        }
+        return REGISTRY_BINARY;
+    }
+
+    public static Path requireBusybox(String arch) {
+        Path binary = BUSYBOX_DIR.resolve(arch).resolve("busybox");
+        if (!Files.isRegularFile(binary)) {
+            throw new MissingPartError("static busybox for " + arch, binary + " does not exist");
+        }
+        return binary;
+    }
+
+    static Processes.Result docker(String... args) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add("docker");
+        cmd.addAll(List.of(args));
+        try {
+            return Processes.run(Duration.ofSeconds(30), cmd);
+        } catch (RuntimeException e) {
+            throw new MissingPartError("docker CLI", e.getMessage());
+        }
+    }
+}
