@@ -29,7 +29,7 @@ TRIXIE_SUITE=trixie
 # bookworm packages (system apt) the trixie docker debs run on, plus the rest of the toolset
 BOOKWORM_PKGS=(containerd runc tini iptables adduser sysvinit-utils init-system-helpers libsystemd0
                docker-registry qemu-user-static binfmt-support file ca-certificates xz-utils
-               jq git)
+               jq git apache2-utils)
 DOCKER_ENGINE_RE='^26\.1\.'
 DOCKER_BUILDX_RE='^0\.13\.'
 READY_TIMEOUT=${IMAGEFARM_READY_TIMEOUT:-90}

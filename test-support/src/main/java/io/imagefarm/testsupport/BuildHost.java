@@ -68,6 +68,26 @@ public final class BuildHost {
         return binary;
     }
 
+    /** A bcrypt htpasswd file (distribution accepts only bcrypt), made with Apache's htpasswd. */
+    public static Path htpasswd(String user, String password) {
+        Processes.Result r;
+        try {
+            r = Processes.run(Duration.ofSeconds(30), List.of("htpasswd", "-Bbn", user, password));
+        } catch (RuntimeException e) {
+            throw new MissingPartError("htpasswd (Debian apache2-utils)", e.getMessage());
+        }
+        if (!r.ok()) {
+            throw new MissingPartError("htpasswd (Debian apache2-utils)", r.output().trim());
+        }
+        try {
+            Path file = Files.createTempFile("imagefarm-htpasswd-", "");
+            Files.writeString(file, r.output().trim() + "\n");
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Processes.Result docker(String... args) {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add("docker");

@@ -35,42 +35,94 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static LocalRegistry start() {
-        return start(true);
+        return builder().start();
     }
 
     /** @param deleteEnabled false gives a registry that answers 405 UNSUPPORTED to deletes, as many do */
     public static LocalRegistry start(boolean deleteEnabled) {
-        Path binary = BuildHost.requireRegistryBinary();
-        try {
-            Path dir = Files.createTempDirectory("imagefarm-registry-");
-            int port = freePort();
-            Path config = dir.resolve("config.yml");
-            Files.writeString(config, """
-                    version: 0.1
-                    log:
-                      level: warn
-                      accesslog:
-                        disabled: true
-                    storage:
-                      filesystem:
-                        rootdirectory: %s
-                      delete:
-                        enabled: %s
-                      maintenance:
-                        uploadpurging:
-                          enabled: false
-                    http:
-                      addr: 127.0.0.1:%d
-                    """.formatted(dir.resolve("data"), deleteEnabled, port));
-            Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("registry.log").toFile())
-                    .start();
-            LocalRegistry registry = new LocalRegistry(dir, port, process, deleteEnabled);
-            registry.awaitReady();
-            return registry;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the local registry", e);
+        return builder().deleteEnabled(deleteEnabled).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options for registries that behave like the ones in the field: no deletes, basic auth, token auth. */
+    public static final class Builder {
+        private boolean deleteEnabled = true;
+        private int port;
+        private String authYaml = "";
+        private Path htpasswd;
+
+        public Builder deleteEnabled(boolean enabled) {
+            this.deleteEnabled = enabled;
+            return this;
+        }
+
+        /** A fixed port, e.g. to bring a registry up where a client is already retrying. */
+        public Builder port(int fixedPort) {
+            this.port = fixedPort;
+            return this;
+        }
+
+        /** Basic auth with one user (bcrypt htpasswd made by Apache's htpasswd tool). */
+        public Builder basicAuth(String user, String password) {
+            this.htpasswd = BuildHost.htpasswd(user, password);
+            this.authYaml = """
+                    auth:
+                      htpasswd:
+                        realm: imagefarm-test
+                        path: %s
+                    """.formatted(htpasswd);
+            return this;
+        }
+
+        /** Bearer-token auth as ghcr.io and Docker Hub run it, with {@code tokens} as the token server. */
+        public Builder tokenAuth(TokenServer tokens) {
+            this.authYaml = """
+                    auth:
+                      token:
+                        realm: %s
+                        service: %s
+                        issuer: %s
+                        rootcertbundle: %s
+                    """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificatePem());
+            return this;
+        }
+
+        public LocalRegistry start() {
+            Path binary = BuildHost.requireRegistryBinary();
+            try {
+                Path dir = Files.createTempDirectory("imagefarm-registry-");
+                int p = port != 0 ? port : freePort();
+                Path config = dir.resolve("config.yml");
+                Files.writeString(config, """
+                        version: 0.1
+                        log:
+                          level: warn
+                          accesslog:
+                            disabled: true
+                        storage:
+                          filesystem:
+                            rootdirectory: %s
+                          delete:
+                            enabled: %s
+                          maintenance:
+                            uploadpurging:
+                              enabled: false
+                        http:
+                          addr: 127.0.0.1:%d
+                        """.formatted(dir.resolve("data"), deleteEnabled, p) + authYaml);
+                Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("registry.log").toFile())
+                        .start();
+                LocalRegistry registry = new LocalRegistry(dir, p, process, deleteEnabled);
+                registry.awaitReady();
+                return registry;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the local registry", e);
+            }
         }
     }
 
@@ -83,7 +135,10 @@ public final class LocalRegistry implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(50))
                     .ignoreExceptions()
                     .failFast("registry process exited; log: " + storage.resolve("registry.log"), () -> !process.isAlive())
-                    .until(() -> http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                    .until(() -> {
+                        int status = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        return status == 200 || status == 401;
+                    });
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -125,7 +180,7 @@ public final class LocalRegistry implements AutoCloseable {
         deleteRecursively(storage);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -63,9 +63,9 @@ class BuildxRegistryCacheIT {
     }
 
     private String pushedArchitecture(String tag) throws Exception {
-        RegistryHttp api = new RegistryHttp(registry);
+        RegistrySeeder api = new RegistrySeeder(registry);
         JsonNode manifest = JSON.readTree(api.get("/v2/smoke/builder/manifests/" + tag).body());
-        assertThat(manifest.path("mediaType").asText()).as("single-platform manifest, not an index").isIn(RegistryHttp.OCI_MANIFEST, RegistryHttp.DOCKER_MANIFEST);
+        assertThat(manifest.path("mediaType").asText()).as("single-platform manifest, not an index").isIn(RegistrySeeder.OCI_MANIFEST, RegistrySeeder.DOCKER_MANIFEST);
         String configDigest = manifest.path("config").path("digest").asText();
         return JSON.readTree(api.get("/v2/smoke/builder/blobs/" + configDigest).body()).path("architecture").asText();
     }
@@ -87,7 +87,7 @@ class BuildxRegistryCacheIT {
 
         assertThat(pushedArchitecture(nonce + "-amd64")).isEqualTo("amd64");
         assertThat(pushedArchitecture(nonce + "-arm64")).isEqualTo("arm64");
-        assertThat(new RegistryHttp(registry).get("/v2/smoke/builder/tags/list").body())
+        assertThat(new RegistrySeeder(registry).get("/v2/smoke/builder/tags/list").body())
                 .contains("buildcache-amd64", "buildcache-arm64");
     }
 

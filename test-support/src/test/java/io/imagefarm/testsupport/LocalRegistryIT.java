@@ -8,29 +8,27 @@ import org.junit.jupiter.api.Test;
 
 class LocalRegistryIT {
 
-    private static String pushSmallImage(RegistryHttp api, String repo, String tag) throws Exception {
+    private static String pushSmallImage(RegistrySeeder api, String repo, String tag) throws Exception {
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
         String configDigest = api.pushBlob(repo, config);
         String manifest = """
                 {"schemaVersion":2,"mediaType":"%s",
                  "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},
-                 "layers":[]}""".formatted(RegistryHttp.OCI_MANIFEST, configDigest, config.length);
-        HttpResponse<String> put = api.putManifest(repo, tag, RegistryHttp.OCI_MANIFEST, manifest);
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return put.headers().firstValue("Docker-Content-Digest").orElseThrow();
+                 "layers":[]}""".formatted(RegistrySeeder.OCI_MANIFEST, configDigest, config.length);
+        return api.putManifest(repo, tag, RegistrySeeder.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8), "amd64").digest();
     }
 
     @Test
     void pushedManifestIsListedByTagAndGoneAfterDeleteByDigest() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start()) {
-            RegistryHttp api = new RegistryHttp(registry);
+            RegistrySeeder api = new RegistrySeeder(registry);
             String digest = pushSmallImage(api, "smoke/app", "v1");
 
             assertThat(api.get("/v2/smoke/app/tags/list").body()).contains("\"v1\"");
             assertThat(api.head("/v2/smoke/app/manifests/v1").headers().firstValue("Docker-Content-Digest")).hasValue(digest);
 
             assertThat(api.delete("/v2/smoke/app/manifests/" + digest).statusCode()).isEqualTo(202);
-            assertThat(api.head("/v2/smoke/app/manifests/v1").statusCode()).isEqualTo(404);
+            assertThat(api.headStatus("/v2/smoke/app/manifests/v1")).isEqualTo(404);
             assertThat(api.get("/v2/smoke/app/tags/list").body()).doesNotContain("\"v1\"");
         }
     }
@@ -38,13 +36,13 @@ class LocalRegistryIT {
     @Test
     void registryWithDeletionDisabledRefusesDeleteWith405Unsupported() throws Exception {
         try (LocalRegistry registry = LocalRegistry.start(false)) {
-            RegistryHttp api = new RegistryHttp(registry);
+            RegistrySeeder api = new RegistrySeeder(registry);
             String digest = pushSmallImage(api, "smoke/app", "v1");
 
             HttpResponse<String> delete = api.delete("/v2/smoke/app/manifests/" + digest);
             assertThat(delete.statusCode()).isEqualTo(405);
             assertThat(delete.body()).contains("UNSUPPORTED");
-            assertThat(api.head("/v2/smoke/app/manifests/v1").statusCode()).isEqualTo(200);
+            assertThat(api.headStatus("/v2/smoke/app/manifests/v1")).isEqualTo(200);
         }
     }
 }

@@ -1,0 +1,95 @@
+package io.imagefarm.core.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The latest state of one image ref on the compacted {@link Topics#IMAGE_STATUS} topic, keyed by
+ * {@link #image}. Per-arch refs ({@code builder-<hash>-<arch>}) carry build states, written by the
+ * hasher (REQUESTED, EXISTS) and the workers (BUILDING, BUILT, FAILED). The index ref
+ * ({@code builder-<hash>}, {@link #arch} null) is written only by the hasher: it carries when CI
+ * last asked for the hash, which the janitor's retention-by-use reads, and the index digest.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImageStatus(
+        int schemaVersion,
+        String image,
+        String repository,
+        String versionHash,
+        String arch,
+        BuildState state,
+        String digest,
+        FailureKind failure,
+        String reason,
+        String logTail,
+        BuildTimings timings,
+        Integer cachedSteps,
+        Integer totalSteps,
+        String requestEventId,
+        Instant lastRequestedAt,
+        Instant updatedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public ImageStatus {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** Fetch, build and push durations of one build, in milliseconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BuildTimings(long fetchMillis, long buildMillis, long pushMillis) {
+    }
+
+    public static ImageStatus requested(ImageRequired event) {
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
+                archOf(event.platform()), BuildState.REQUESTED, null, null, null, null, null, null, null,
+                event.eventId(), null, event.requestedAt());
+    }
+
+    public static ImageStatus building(ImageRequired event, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
+                archOf(event.platform()), BuildState.BUILDING, null, null, null, null, null, null, null,
+                event.eventId(), null, now);
+    }
+
+    public static ImageStatus exists(String image, String repository, String versionHash, String arch, String digest,
+                                     String requestEventId, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, image, repository, versionHash, arch, BuildState.EXISTS, digest,
+                null, null, null, null, null, null, requestEventId, null, now);
+    }
+
+    public static ImageStatus built(ImageRequired event, String digest, BuildTimings timings, int cachedSteps,
+                                    int totalSteps, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
+                archOf(event.platform()), BuildState.BUILT, digest, null, null, null, timings, cachedSteps,
+                totalSteps, event.eventId(), null, now);
+    }
+
+    public static ImageStatus failed(ImageRequired event, FailureKind failure, String reason, String logTail,
+                                     Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
+                archOf(event.platform()), BuildState.FAILED, null, failure, reason, logTail, null, null, null,
+                event.eventId(), null, now);
+    }
+
+    /** The hash-level record, keyed by the index ref: last use and, once assembled, the index digest. */
+    public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
+                                    String digest, Instant lastRequestedAt, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, null, state, digest, null, null,
+                null, null, null, null, null, lastRequestedAt, now);
+    }
+
+    public boolean isIndex() {
+        return arch == null;
+    }
+
+    private static String archOf(String platform) {
+        int slash = platform.indexOf('/');
+        return slash >= 0 ? platform.substring(slash + 1) : platform;
+    }
+}

@@ -1,0 +1,28 @@
+package io.imagefarm.core.event;
+
+import io.imagefarm.core.image.Arch;
+
+/** Kafka topic names, shared by the services and their tests. */
+public final class Topics {
+
+    /** Per-arch work queues, so each arch's workers scale on their own: {@code imagefarm.image-required.<arch>}. */
+    public static final String IMAGE_REQUIRED_PREFIX = "imagefarm.image-required.";
+
+    /** Compacted: key = image ref, value = latest {@link ImageStatus}. */
+    public static final String IMAGE_STATUS = "imagefarm.image-status";
+
+    /** One report per janitor run. */
+    public static final String JANITOR_REPORTS = "imagefarm.janitor-reports";
+
+    private Topics() {
+    }
+
+    public static String imageRequired(Arch arch) {
+        return IMAGE_REQUIRED_PREFIX + arch.id();
+    }
+
+    /** Where a worker of this arch parks events it cannot decode or process. */
+    public static String imageRequiredDeadLetter(Arch arch) {
+        return imageRequired(arch) + ".dlq";
+    }
+}

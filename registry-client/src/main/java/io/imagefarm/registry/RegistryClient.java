@@ -1,0 +1,383 @@
+package io.imagefarm.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.MediaTypes;
+import io.imagefarm.core.registry.RegistryException;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The OCI distribution API client all three services share (go-containerregistry's {@code remote}
+ * shape): every manifest request sends the full Accept list; anonymous, basic and Bearer-token auth
+ * (from the {@code WWW-Authenticate} challenge, tokens cached until they expire); 408/429/5xx and
+ * I/O failures retried with exponential backoff, honouring {@code Retry-After}. A 404 is an answer,
+ * never cached. Blocking: call it from worker threads.
+ */
+public final class RegistryClient {
+
+    private static final Logger LOG = Logger.getLogger(RegistryClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+    private static final Duration TOKEN_SKEW = Duration.ofSeconds(10);
+    private static final int DEFAULT_TOKEN_SECONDS = 60;
+
+    /** Waits between attempts; tests replace it to avoid real waiting. */
+    @FunctionalInterface
+    public interface Backoff {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    private final RegistryClientSettings settings;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Map<String, RepositoryApi> repositoryApis = new ConcurrentHashMap<>();
+    private final Map<String, TokenApi> tokenApis = new ConcurrentHashMap<>();
+    private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
+    private final Set<String> basicAuthRegistries = ConcurrentHashMap.newKeySet();
+
+    private record CachedToken(String value, Instant expiresAt) {
+    }
+
+    public RegistryClient(RegistryClientSettings settings) {
+        this(settings, d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()), Clock.systemUTC());
+    }
+
+    public RegistryClient(RegistryClientSettings settings, Backoff backoff, Clock clock) {
+        this.settings = settings;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** Whether the tag or digest resolves, to an index or a manifest alike. Empty on 404. */
+    public Optional<ManifestHead> headManifest(ImageRef ref) {
+        try (Response r = call(ref, "pull", auth -> api(ref).headManifest(ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
+            if (r.getStatus() == 404) {
+                return Optional.empty();
+            }
+            requireSuccess(r, "HEAD manifest " + ref);
+            String digest = r.getHeaderString("Docker-Content-Digest");
+            if (digest == null) {
+                // Some registries omit the digest on HEAD; GET and hash the body instead.
+                return getManifest(ref).map(m -> new ManifestHead(m.digest(), m.mediaType(), m.body().length));
+            }
+            return Optional.of(new ManifestHead(digest, mediaType(r), r.getLength()));
+        }
+    }
+
+    public boolean exists(ImageRef ref) {
+        return headManifest(ref).isPresent();
+    }
+
+    /** The manifest or index, verified against its digest. Empty on 404. */
+    public Optional<FetchedManifest> getManifest(ImageRef ref) {
+        try (Response r = call(ref, "pull", auth -> api(ref).getManifest(ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
+            if (r.getStatus() == 404) {
+                return Optional.empty();
+            }
+            requireSuccess(r, "GET manifest " + ref);
+            byte[] body = r.readEntity(byte[].class);
+            String digest = sha256(body);
+            String served = r.getHeaderString("Docker-Content-Digest");
+            if ((served != null && !served.equals(digest)) || (ref.digest() != null && !ref.digest().equals(digest))) {
+                throw new RegistryException("manifest " + ref + " does not match its digest (computed " + digest + ")", 200, "DIGEST_INVALID");
+            }
+            String mediaType = mediaType(r);
+            return Optional.of(new FetchedManifest(digest, mediaType, body, Manifest.parse(body, mediaType)));
+        }
+    }
+
+    /** Pushes a manifest or index under a tag (or digest); returns its digest. */
+    public String putManifest(ImageRef ref, String mediaType, byte[] body) {
+        try (Response r = call(ref, "pull,push", auth -> api(ref).putManifest(ref.reference(), mediaType, auth, body))) {
+            requireSuccess(r, "PUT manifest " + ref);
+            String digest = sha256(body);
+            String served = r.getHeaderString("Docker-Content-Digest");
+            if (served != null && !served.equals(digest)) {
+                throw new RegistryException("registry stored manifest " + ref + " as " + served + ", expected " + digest, r.getStatus(), "DIGEST_INVALID");
+            }
+            return digest;
+        }
+    }
+
+    /**
+     * Deletes a manifest by digest (removing every tag on it). 404 counts as already gone. A registry
+     * with deletion disabled answers 405 UNSUPPORTED: that is thrown as a permanent {@link RegistryException}.
+     */
+    public DeleteOutcome deleteManifest(ImageRef refWithDigest) {
+        if (refWithDigest.digest() == null) {
+            throw new IllegalArgumentException("delete by digest only, never by tag: " + refWithDigest);
+        }
+        try (Response r = call(refWithDigest, "delete", auth -> api(refWithDigest).deleteManifest(refWithDigest.digest(), auth))) {
+            if (r.getStatus() == 404) {
+                return DeleteOutcome.ALREADY_GONE;
+            }
+            requireSuccess(r, "DELETE manifest " + refWithDigest);
+            return DeleteOutcome.DELETED;
+        }
+    }
+
+    /** Every tag of a repository, following {@code Link: <...>; rel="next"}, relative or absolute. */
+    public List<String> listTags(String registry, String repository) {
+        ImageRef any = ImageRef.ofTag(registry, repository, "latest");
+        List<String> tags = new ArrayList<>();
+        Integer pageSize = settings.tagsPageSize();
+        String last = null;
+        for (int page = 0; ; page++) {
+            Integer n = pageSize;
+            String from = last;
+            try (Response r = call(any, "pull", auth -> api(any).listTags(n, from, auth))) {
+                if (r.getStatus() == 404) {
+                    return tags;
+                }
+                requireSuccess(r, "list tags of " + registry + "/" + repository);
+                JsonNode body = JSON.readTree(r.readEntity(byte[].class));
+                body.path("tags").forEach(t -> tags.add(t.asText()));
+                String link = r.getHeaderString("Link");
+                Matcher next = link == null ? null : NEXT_LINK.matcher(link);
+                if (next == null || !next.find()) {
+                    return tags;
+                }
+                URI nextUri = URI.create(baseUri(registry, repository).toString()).resolve(next.group(1));
+                Map<String, String> query = query(nextUri);
+                String nextLast = query.get("last");
+                if (nextLast == null || nextLast.equals(last)) {
+                    throw new RegistryException("tag pagination of " + registry + "/" + repository + " does not advance: " + link, r.getStatus(), null);
+                }
+                last = nextLast;
+                pageSize = query.containsKey("n") ? Integer.valueOf(query.get("n")) : pageSize;
+            } catch (java.io.IOException e) {
+                throw new RegistryException("tag list of " + registry + "/" + repository + " is not JSON: " + e.getMessage(), 200, null, e);
+            }
+        }
+    }
+
+    /** A blob's bytes (configs are small; layers are never read this way). */
+    public byte[] getBlob(String registry, String repository, String digest) {
+        ImageRef ref = ImageRef.ofTag(registry, repository, "latest").withDigest(digest);
+        try (Response r = call(ref, "pull", auth -> api(ref).getBlob(digest, auth))) {
+            requireSuccess(r, "GET blob " + ref);
+            byte[] body = r.readEntity(byte[].class);
+            if (!sha256(body).equals(digest)) {
+                throw new RegistryException("blob " + ref + " does not match its digest", 200, "DIGEST_INVALID");
+            }
+            return body;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- plumbing
+
+    private Response call(ImageRef ref, String actions, Function<String, Response> op) {
+        String registry = ref.registry();
+        String scope = "repository:" + ref.repository() + ":" + actions;
+        for (int attempt = 1; ; attempt++) {
+            Response r;
+            try {
+                r = authorized(registry, scope, op);
+            } catch (ProcessingException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw new RegistryException("registry " + registry + " unreachable after " + attempt + " attempts: " + rootMessage(e), 0, null, e);
+                }
+                pause(attempt, null, registry, "unreachable: " + rootMessage(e));
+                continue;
+            }
+            if (RegistryException.isTransientStatus(r.getStatus()) && attempt < settings.maxAttempts()) {
+                String retryAfter = r.getHeaderString("Retry-After");
+                r.close();
+                pause(attempt, retryAfter, registry, "answered " + r.getStatus());
+                continue;
+            }
+            return r;
+        }
+    }
+
+    private Response authorized(String registry, String scope, Function<String, Response> op) {
+        String authorization = cachedAuthorization(registry, scope);
+        Response r = op.apply(authorization);
+        if (r.getStatus() != 401) {
+            return r;
+        }
+        AuthChallenge challenge = AuthChallenge.parse(r.getHeaderString("WWW-Authenticate"));
+        if (challenge == null) {
+            return r;
+        }
+        if (challenge.isBearer()) {
+            r.close();
+            String tokenScope = challenge.params().getOrDefault("scope", scope);
+            return op.apply("Bearer " + fetchToken(registry, challenge, scope, tokenScope));
+        }
+        Optional<RegistryCredentials> credentials = settings.credentialsFor(registry);
+        if (challenge.isBasic() && credentials.isPresent() && authorization == null) {
+            r.close();
+            basicAuthRegistries.add(registry);
+            return op.apply(credentials.get().basicHeader());
+        }
+        return r;
+    }
+
+    private String cachedAuthorization(String registry, String scope) {
+        CachedToken token = tokens.get(registry + " " + scope);
+        if (token != null && clock.instant().isBefore(token.expiresAt())) {
+            return "Bearer " + token.value();
+        }
+        if (basicAuthRegistries.contains(registry)) {
+            return settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
+        }
+        return null;
+    }
+
+    private String fetchToken(String registry, AuthChallenge challenge, String cacheScope, String tokenScope) {
+        String realm = challenge.params().get("realm");
+        if (realm == null) {
+            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
+        }
+        TokenApi api = tokenApis.computeIfAbsent(realm, r -> builder(URI.create(r)).build(TokenApi.class));
+        String basic = settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
+        for (int attempt = 1; ; attempt++) {
+            try (Response r = api.token(challenge.params().get("service"), tokenScope, basic)) {
+                if (RegistryException.isTransientStatus(r.getStatus()) && attempt < settings.maxAttempts()) {
+                    pause(attempt, r.getHeaderString("Retry-After"), registry, "token endpoint answered " + r.getStatus());
+                    continue;
+                }
+                if (r.getStatus() != 200) {
+                    throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.getStatus() + ")",
+                            r.getStatus() == 404 ? 401 : r.getStatus(), "UNAUTHORIZED");
+                }
+                JsonNode body = JSON.readTree(r.readEntity(byte[].class));
+                String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
+                if (token == null || token.isEmpty()) {
+                    throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
+                }
+                int seconds = body.path("expires_in").asInt(DEFAULT_TOKEN_SECONDS);
+                Instant expires = clock.instant().plusSeconds(seconds).minus(TOKEN_SKEW);
+                tokens.put(registry + " " + cacheScope, new CachedToken(token, expires));
+                return token;
+            } catch (ProcessingException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw new RegistryException("token endpoint " + realm + " unreachable: " + rootMessage(e), 0, null, e);
+                }
+                pause(attempt, null, registry, "token endpoint unreachable");
+            } catch (java.io.IOException e) {
+                throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
+            }
+        }
+    }
+
+    private void pause(int attempt, String retryAfter, String registry, String why) {
+        Duration wait = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
+        if (wait.compareTo(settings.maxBackoff()) > 0) {
+            wait = settings.maxBackoff();
+        }
+        if (retryAfter != null && retryAfter.matches("\\d+")) {
+            Duration asked = Duration.ofSeconds(Long.parseLong(retryAfter));
+            wait = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
+        }
+        LOG.debugf("registry %s %s; attempt %d, retrying in %s", registry, why, attempt, wait);
+        try {
+            backoff.pause(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while waiting to retry " + registry, 0, null, e);
+        }
+    }
+
+    private static void requireSuccess(Response r, String what) {
+        int status = r.getStatus();
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String code = null;
+        String message = null;
+        if (r.hasEntity()) {
+            try {
+                JsonNode error = JSON.readTree(r.readEntity(byte[].class)).path("errors").path(0);
+                code = error.path("code").asText(null);
+                message = error.path("message").asText(null);
+            } catch (RuntimeException | java.io.IOException e) {
+                // not a distribution error body; the status says enough
+            }
+        }
+        throw new RegistryException(what + " failed: " + status + (code != null ? " " + code : "")
+                + (message != null ? " (" + message + ")" : ""), status, code);
+    }
+
+    private RepositoryApi api(ImageRef ref) {
+        return repositoryApis.computeIfAbsent(ref.name(), n -> builder(baseUri(ref.registry(), ref.repository())).build(RepositoryApi.class));
+    }
+
+    private URI baseUri(String registry, String repository) {
+        return URI.create(settings.scheme(registry) + "://" + registry + "/v2/" + repository + "/");
+    }
+
+    private QuarkusRestClientBuilder builder(URI base) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(base)
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(true)
+                .disableDefaultMapper(true);
+    }
+
+    private static String mediaType(Response r) {
+        String type = r.getHeaderString("Content-Type");
+        if (type == null) {
+            return null;
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon >= 0 ? type.substring(0, semicolon) : type).trim();
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> params = new java.util.HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return params;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+    }
+}

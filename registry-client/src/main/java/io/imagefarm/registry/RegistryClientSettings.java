@@ -1,0 +1,56 @@
+package io.imagefarm.registry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How a {@link RegistryClient} talks to registries. Services fill it from their {@code @ConfigMapping}.
+ *
+ * @param plainHttpRegistries registries reached over http (loopback registries always are)
+ * @param credentials         per registry host
+ * @param maxAttempts         per call, for 429/5xx/I-O failures
+ * @param initialBackoff      doubled per attempt, up to {@code maxBackoff}
+ * @param tagsPageSize        {@code n} for tag listing
+ */
+public record RegistryClientSettings(Set<String> plainHttpRegistries, Map<String, RegistryCredentials> credentials,
+                                     Duration connectTimeout, Duration readTimeout, int maxAttempts,
+                                     Duration initialBackoff, Duration maxBackoff, int tagsPageSize) {
+
+    public static RegistryClientSettings defaults() {
+        return new RegistryClientSettings(Set.of(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
+                Duration.ofMillis(200), Duration.ofSeconds(5), 100);
+    }
+
+    public RegistryClientSettings withCredentials(Map<String, RegistryCredentials> newCredentials) {
+        return new RegistryClientSettings(plainHttpRegistries, Map.copyOf(newCredentials), connectTimeout, readTimeout,
+                maxAttempts, initialBackoff, maxBackoff, tagsPageSize);
+    }
+
+    public RegistryClientSettings withRetry(int attempts, Duration initial, Duration max) {
+        return new RegistryClientSettings(plainHttpRegistries, credentials, connectTimeout, readTimeout, attempts,
+                initial, max, tagsPageSize);
+    }
+
+    public RegistryClientSettings withPlainHttp(Set<String> registries) {
+        return new RegistryClientSettings(Set.copyOf(registries), credentials, connectTimeout, readTimeout, maxAttempts,
+                initialBackoff, maxBackoff, tagsPageSize);
+    }
+
+    public RegistryClientSettings withTagsPageSize(int n) {
+        return new RegistryClientSettings(plainHttpRegistries, credentials, connectTimeout, readTimeout, maxAttempts,
+                initialBackoff, maxBackoff, n);
+    }
+
+    Optional<RegistryCredentials> credentialsFor(String registry) {
+        return Optional.ofNullable(credentials.get(registry));
+    }
+
+    String scheme(String registry) {
+        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
+                : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        return loopback || plainHttpRegistries.contains(registry) ? "http" : "https";
+    }
+}

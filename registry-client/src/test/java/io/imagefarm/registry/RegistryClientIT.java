@@ -1,0 +1,213 @@
+package io.imagefarm.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.registry.Descriptor;
+import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.MediaTypes;
+import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.testsupport.LocalRegistry;
+import io.imagefarm.testsupport.RegistrySeeder;
+import io.imagefarm.testsupport.RegistrySeeder.Pushed;
+import io.imagefarm.testsupport.SharedParts;
+import io.imagefarm.testsupport.TokenServer;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared registry client against a real CNCF distribution registry. */
+@QuarkusTest
+class RegistryClientIT {
+
+    LocalRegistry registry;
+    RegistrySeeder seeder;
+    RegistryClient client;
+    String repo;
+
+    @BeforeEach
+    void setUp() {
+        registry = SharedParts.registry();
+        seeder = new RegistrySeeder(registry);
+        client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(2));
+        repo = "acme/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    ImageRef ref(String tag) {
+        return ImageRef.ofTag(registry.host(), repo, tag);
+    }
+
+    @Test
+    void indexAndPlainManifestBothCountAsExisting() {
+        Pushed amd = seeder.pushImage(repo, "builder-1-amd64", "amd64", Instant.now(), "a");
+        Pushed arm = seeder.pushImage(repo, "builder-1-arm64", "arm64", Instant.now(), "b");
+        Pushed index = seeder.pushIndex(repo, "builder-1", List.of(amd, arm));
+
+        Optional<ManifestHead> manifest = client.headManifest(ref("builder-1-amd64"));
+        Optional<ManifestHead> idx = client.headManifest(ref("builder-1"));
+
+        assertThat(manifest).hasValueSatisfying(h -> {
+            assertThat(h.digest()).isEqualTo(amd.digest());
+            assertThat(h.isIndex()).isFalse();
+        });
+        assertThat(idx).hasValueSatisfying(h -> {
+            assertThat(h.digest()).isEqualTo(index.digest());
+            assertThat(h.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+        });
+    }
+
+    @Test
+    void missingTagIsEmptyAndTheAnswerIsNotCached() {
+        assertThat(client.exists(ref("builder-2-amd64"))).isFalse();
+
+        seeder.pushImage(repo, "builder-2-amd64", "amd64", Instant.now(), "c");
+
+        assertThat(client.exists(ref("builder-2-amd64"))).isTrue();
+    }
+
+    @Test
+    void indexChildrenAndConfigAreReadable() {
+        Instant created = Instant.parse("2026-01-02T03:04:05Z");
+        Pushed amd = seeder.pushImage(repo, "builder-3-amd64", "amd64", created, "d");
+        seeder.pushIndex(repo, "builder-3", List.of(amd));
+
+        FetchedManifest index = client.getManifest(ref("builder-3")).orElseThrow();
+        assertThat(index.manifest().isIndex()).isTrue();
+        assertThat(index.manifest().children()).extracting(Descriptor::digest).containsExactly(amd.digest());
+
+        Manifest image = client.getManifest(ref("builder-3-amd64")).orElseThrow().manifest();
+        byte[] config = client.getBlob(registry.host(), repo, image.config().digest());
+        assertThat(new String(config)).contains("\"created\":\"2026-01-02T03:04:05Z\"");
+    }
+
+    @Test
+    void indexPushedOverExistingChildrenResolves() {
+        Pushed amd = seeder.pushImage(repo, "builder-4-amd64", "amd64", Instant.now(), "e");
+        Descriptor child = new Descriptor(amd.mediaType(), amd.digest(), amd.size(), new Descriptor.Platform("amd64", "linux", null), null);
+        Manifest index = Manifest.index(List.of(child), Map.of("org.opencontainers.image.version", "4"));
+
+        String digest = client.putManifest(ref("builder-4"), MediaTypes.OCI_INDEX, index.toJson());
+
+        assertThat(client.headManifest(ref("builder-4"))).map(ManifestHead::digest).hasValue(digest);
+    }
+
+    @Test
+    void deleteByDigestRemovesTheTagAndASecondDeleteCountsAsAlreadyGone() {
+        Pushed amd = seeder.pushImage(repo, "builder-5-amd64", "amd64", Instant.now(), "f");
+        ImageRef byDigest = ref("builder-5-amd64").withDigest(amd.digest());
+
+        assertThat(client.deleteManifest(byDigest)).isEqualTo(DeleteOutcome.DELETED);
+        assertThat(client.exists(ref("builder-5-amd64"))).isFalse();
+        assertThat(client.deleteManifest(byDigest)).isEqualTo(DeleteOutcome.ALREADY_GONE);
+    }
+
+    @Test
+    void deleteOnARegistryWithDeletionDisabledIsReportedAsUnsupported() {
+        try (LocalRegistry noDeletes = LocalRegistry.start(false)) {
+            Pushed amd = new RegistrySeeder(noDeletes).pushImage(repo, "builder-6-amd64", "amd64", Instant.now(), "g");
+            ImageRef byDigest = ImageRef.ofTag(noDeletes.host(), repo, "x").withDigest(amd.digest());
+
+            assertThatThrownBy(() -> client.deleteManifest(byDigest))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.isUnsupported()).isTrue();
+                        assertThat(e.isTransient()).isFalse();
+                        assertThat(e.code()).isEqualTo("UNSUPPORTED");
+                    });
+        }
+    }
+
+    @Test
+    void tagListingFollowsLinkPagination() {
+        List<String> pushed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            seeder.pushImage(repo, "t" + i, "amd64", Instant.now(), "p" + i);
+            pushed.add("t" + i);
+        }
+
+        assertThat(client.listTags(registry.host(), repo)).containsExactlyInAnyOrderElementsOf(pushed);
+        assertThat(client.listTags(registry.host(), "acme/never-pushed")).isEmpty();
+    }
+
+    @Test
+    void unreachableRegistryIsRetriedWithBackoffUntilItComesUp() throws Exception {
+        int port = LocalRegistry.freePort();
+        AtomicReference<LocalRegistry> late = new AtomicReference<>();
+        AtomicInteger pauses = new AtomicInteger();
+        RegistryClient patient = new RegistryClient(RegistryClientSettings.defaults().withRetry(5, Duration.ofMillis(10), Duration.ofMillis(50)),
+                wait -> {
+                    if (pauses.incrementAndGet() == 2) {
+                        late.set(LocalRegistry.builder().port(port).start());
+                    }
+                }, Clock.systemUTC());
+        try {
+            assertThat(patient.exists(ImageRef.ofTag("127.0.0.1:" + port, repo, "builder-7-amd64"))).isFalse();
+            assertThat(pauses.get()).isEqualTo(2);
+        } finally {
+            if (late.get() != null) {
+                late.get().close();
+            }
+        }
+    }
+
+    @Test
+    void unreachableRegistryFailsAsTransientAfterTheRetryBudget() throws Exception {
+        int port = LocalRegistry.freePort();
+        AtomicInteger pauses = new AtomicInteger();
+        RegistryClient impatient = new RegistryClient(RegistryClientSettings.defaults().withRetry(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+                wait -> pauses.incrementAndGet(), Clock.systemUTC());
+
+        assertThatThrownBy(() -> impatient.exists(ImageRef.ofTag("127.0.0.1:" + port, repo, "x")))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue())
+                .hasMessageContaining("unreachable after 3 attempts");
+        assertThat(pauses.get()).isEqualTo(2);
+    }
+
+    @Test
+    void basicCredentialsAreSentWhenTheRegistryAsksForThem() {
+        try (LocalRegistry locked = LocalRegistry.builder().basicAuth("ci", "s3cret").start()) {
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ci:s3cret".getBytes());
+            new RegistrySeeder(locked.url(), basic).pushImage(repo, "builder-8-amd64", "amd64", Instant.now(), "h");
+            ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-8-amd64");
+
+            RegistryClient anonymous = new RegistryClient(RegistryClientSettings.defaults());
+            assertThatThrownBy(() -> anonymous.exists(image))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue());
+
+            RegistryClient withCredentials = new RegistryClient(RegistryClientSettings.defaults()
+                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
+            assertThat(withCredentials.exists(image)).isTrue();
+        }
+    }
+
+    @Test
+    void bearerTokenFlowFromTheChallengeIsFollowedAndTokensAreCachedUntilExpiry() {
+        try (TokenServer tokens = TokenServer.start("ci", "s3cret", Duration.ofMinutes(5));
+             LocalRegistry locked = LocalRegistry.builder().tokenAuth(tokens).start()) {
+            RegistryClient client = new RegistryClient(RegistryClientSettings.defaults()
+                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
+            ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-9-amd64");
+
+            assertThat(client.exists(image)).isFalse();
+            assertThat(client.exists(image)).isFalse();
+            assertThat(tokens.tokensIssued("repository:" + repo + ":pull")).isEqualTo(1);
+
+            RegistryClient wrongPassword = new RegistryClient(RegistryClientSettings.defaults()
+                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "wrong"))));
+            assertThatThrownBy(() -> wrongPassword.exists(image))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue())
+                    .hasMessageNotContaining("wrong");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.imagefarm.testsupport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Fills a {@link LocalRegistry} through the raw distribution API (JDK HttpClient): blobs, small
+ * single-platform images, indexes. Test fixtures only; the product talks through its own client.
+ */
+public final class RegistrySeeder {
+
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    public static final String ACCEPT_ALL = OCI_INDEX + ", " + OCI_MANIFEST
+            + ", application/vnd.docker.distribution.manifest.list.v2+json, " + DOCKER_MANIFEST;
+
+    /** A pushed manifest: its digest, size and media type, for building indexes over it. */
+    public record Pushed(String digest, long size, String mediaType, String arch) {
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+    private final String authorization;
+
+    public RegistrySeeder(LocalRegistry registry) {
+        this(registry.url(), null);
+    }
+
+    public RegistrySeeder(String baseUrl, String authorization) {
+        this.base = baseUrl;
+        this.authorization = authorization;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b;
+    }
+
+    public String pushBlob(String repo, byte[] content) {
+        try {
+            HttpResponse<Void> start = http.send(request(URI.create(base + "/v2/" + repo + "/blobs/uploads/"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            if (start.statusCode() != 202) {
+                throw new IllegalStateException("blob upload start for " + repo + ": " + start.statusCode());
+            }
+            URI upload = URI.create(base).resolve(start.headers().firstValue("Location").orElseThrow());
+            String digest = sha256(content);
+            String sep = upload.getQuery() == null ? "?" : "&";
+            HttpResponse<Void> put = http.send(request(URI.create(upload + sep + "digest=" + digest))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.discarding());
+            if (put.statusCode() != 201) {
+                throw new IllegalStateException("blob upload for " + repo + ": " + put.statusCode());
+            }
+            return digest;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Pushes a small single-platform OCI image (config + one unique layer) under {@code tag}; its config
+     * carries {@code created}, which is what push-time retention reads.
+     */
+    public Pushed pushImage(String repo, String tag, String arch, Instant created, String salt) {
+        byte[] layer = ("layer " + repo + " " + arch + " " + salt).getBytes(StandardCharsets.UTF_8);
+        String layerDigest = pushBlob(repo, layer);
+        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"created\":\"" + created + "\","
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String configDigest = pushBlob(repo, config);
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"" + OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}";
+        return putManifest(repo, tag, OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8), arch);
+    }
+
+    /** Pushes an OCI index over {@code children} under {@code tag}. */
+    public Pushed pushIndex(String repo, String tag, List<Pushed> children) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[");
+        for (int i = 0; i < children.size(); i++) {
+            Pushed c = children.get(i);
+            json.append(i > 0 ? "," : "").append("{\"mediaType\":\"").append(c.mediaType()).append("\",\"digest\":\"")
+                    .append(c.digest()).append("\",\"size\":").append(c.size())
+                    .append(",\"platform\":{\"architecture\":\"").append(c.arch()).append("\",\"os\":\"linux\"}}");
+        }
+        json.append("]}");
+        return putManifest(repo, tag, OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** Pushes raw manifest bytes under a tag or digest. */
+    public Pushed putManifest(String repo, String reference, String mediaType, byte[] body, String arch) {
+        HttpResponse<String> put = send(request(URI.create(base + "/v2/" + repo + "/manifests/" + reference))
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        if (put.statusCode() != 201) {
+            throw new IllegalStateException("manifest push " + repo + ":" + reference + ": " + put.statusCode() + " " + put.body());
+        }
+        return new Pushed(sha256(body), body.length, mediaType, arch);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL).build());
+    }
+
+    public int headStatus(String path) {
+        return send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode();
+    }
+
+    public HttpResponse<String> head(String path) {
+        return send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public HttpResponse<String> delete(String path) {
+        return send(request(URI.create(base + path)).DELETE().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
