@@ -1,0 +1,61 @@
+package io.imagefarm.worker;
+
+import io.imagefarm.registry.RegistryClient;
+import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.worker.build.BuildJob;
+import io.imagefarm.worker.build.BuildxBuilder;
+import io.imagefarm.worker.build.DockerEngine;
+import io.imagefarm.worker.build.JobSettings;
+import io.imagefarm.worker.build.RegistryClientImageRegistry;
+import io.imagefarm.worker.config.Credentials;
+import io.imagefarm.worker.config.WorkerConfig;
+import io.imagefarm.worker.context.ContextFetcher;
+import io.imagefarm.worker.context.ContextLimits;
+import io.imagefarm.worker.messaging.WorkerMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the plain domain classes from configuration. */
+@ApplicationScoped
+public class WorkerBeans {
+
+    @Produces
+    @Singleton
+    DockerEngine dockerEngine(WorkerConfig config) {
+        return new DockerEngine(config.docker().host(), config.docker().apiTimeout());
+    }
+
+    void closeEngine(@Disposes DockerEngine engine) throws IOException {
+        engine.close();
+    }
+
+    @Produces
+    @Singleton
+    BuildxBuilder buildxBuilder(WorkerConfig config) {
+        return new BuildxBuilder(config.docker().cli(), Map.of("DOCKER_HOST", config.docker().host()), config.logTailLines());
+    }
+
+    @Produces
+    @Singleton
+    RegistryClient registryClient(WorkerConfig config) {
+        return new RegistryClient(RegistryClientSettings.defaults().withCredentials(Credentials.resolve(config.registries())));
+    }
+
+    @Produces
+    @Singleton
+    BuildJob buildJob(WorkerConfig config, RegistryClient registry, BuildxBuilder builder, DockerEngine engine,
+                      WorkerMetrics metrics) {
+        JobSettings settings = new JobSettings(config.arch(), config.buildTimeout(), config.retryBudget(),
+                config.initialBackoff(), config.maxBackoff(), config.networkHost(), config.workDir(),
+                config.docker().cacheKeepStorageBytes(), config.logTailLines(), Credentials.resolve(config.registries()));
+        ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes(), config.context().allowedSchemes()));
+        return new BuildJob(settings, new RegistryClientImageRegistry(registry), fetcher, builder, engine, metrics,
+                Clock.systemUTC(), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
+    }
+}

@@ -1,0 +1,31 @@
+package io.imagefarm.worker.build;
+
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.registry.RegistryCredentials;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a {@link BuildJob} runs, filled from the worker's configuration.
+ *
+ * @param buildTimeout   one {@code buildx build} attempt
+ * @param retryBudget    all attempts of one event together, backoffs included
+ * @param cacheKeepBytes after each build the build cache is pruned to this size; negative: never pruned
+ * @param logTailLines   lines of build output carried by a FAILED status
+ */
+public record JobSettings(Arch arch, Duration buildTimeout, Duration retryBudget, Duration initialBackoff,
+                          Duration maxBackoff, boolean hostNetwork, Path workDir, long cacheKeepBytes,
+                          int logTailLines, Map<String, RegistryCredentials> credentials) {
+
+    public JobSettings {
+        credentials = Map.copyOf(credentials);
+    }
+
+    @Override
+    public String toString() {
+        return "JobSettings[arch=" + arch + ", buildTimeout=" + buildTimeout + ", retryBudget=" + retryBudget
+                + ", hostNetwork=" + hostNetwork + ", workDir=" + workDir + ", registries with credentials="
+                + credentials.keySet() + "]";
+    }
+}

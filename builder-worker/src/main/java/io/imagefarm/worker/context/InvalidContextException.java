@@ -1,0 +1,19 @@
+package io.imagefarm.worker.context;
+
+import io.imagefarm.core.event.FailureKind;
+import io.imagefarm.worker.build.ClassifiedFailure;
+
+/**
+ * The context cannot be built safely or at all: a Dockerfile outside the context, a symlink pointing
+ * out of it, a commit the remote does not have. Permanent: the same event fails the same way again.
+ */
+public final class InvalidContextException extends ClassifiedFailure {
+
+    public InvalidContextException(String message) {
+        super(FailureKind.INVALID_CONTEXT, false, message, "", null);
+    }
+
+    public InvalidContextException(String message, Throwable cause) {
+        super(FailureKind.INVALID_CONTEXT, false, message, "", cause);
+    }
+}

@@ -1,0 +1,27 @@
+package io.imagefarm.worker.health;
+
+import io.imagefarm.worker.build.DockerEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only while the Docker Engine answers a ping. */
+@Readiness
+@ApplicationScoped
+public class DockerEngineHealthCheck implements HealthCheck {
+
+    @Inject
+    DockerEngine engine;
+
+    @Override
+    public HealthCheckResponse call() {
+        try {
+            engine.ping();
+            return HealthCheckResponse.up("docker-engine");
+        } catch (RuntimeException e) {
+            return HealthCheckResponse.named("docker-engine").down().withData("error", String.valueOf(e.getMessage())).build();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.imagefarm.worker.messaging;
+
+import io.imagefarm.core.event.FailureKind;
+import io.imagefarm.worker.build.JobListener;
+import io.imagefarm.worker.build.JobResult;
+import io.imagefarm.worker.build.JobSpec;
+import io.imagefarm.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker's Prometheus metrics: builds by outcome and arch, build duration histogram, cached and
+ * total Dockerfile steps (and their ratio), attempts and retries, queue lag, dead-lettered events.
+ */
+@ApplicationScoped
+public class WorkerMetrics implements JobListener {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    WorkerConfig config;
+
+    private final AtomicLong cachedSteps = new AtomicLong();
+    private final AtomicLong totalSteps = new AtomicLong();
+    private String arch;
+
+    @PostConstruct
+    void init() {
+        arch = config.arch().id();
+        registry.gauge("imagefarm.worker.cache.hit.ratio", java.util.List.of(io.micrometer.core.instrument.Tag.of("arch", arch)),
+                this, m -> m.totalSteps.get() == 0 ? 0.0 : (double) m.cachedSteps.get() / m.totalSteps.get());
+    }
+
+    @Override
+    public void attempt(JobSpec job, int attempt) {
+        counter("imagefarm.worker.build.attempts").increment();
+    }
+
+    @Override
+    public void retry(JobSpec job, FailureKind kind, Duration backoff) {
+        Counter.builder("imagefarm.worker.build.retries").tag("arch", arch).tag("kind", kind.name())
+                .register(registry).increment();
+    }
+
+    @Override
+    public void finished(JobSpec job, JobResult result) {
+        outcome(result.state().name(), result.failure());
+        Timer.builder("imagefarm.worker.build.duration")
+                .tag("arch", arch).tag("outcome", result.state().name())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry).record(result.duration());
+        if (result.totalSteps() > 0) {
+            Counter.builder("imagefarm.worker.build.steps").tag("arch", arch).tag("cached", "true")
+                    .register(registry).increment(result.cachedSteps());
+            Counter.builder("imagefarm.worker.build.steps").tag("arch", arch).tag("cached", "false")
+                    .register(registry).increment(result.totalSteps() - result.cachedSteps());
+            cachedSteps.addAndGet(result.cachedSteps());
+            totalSteps.addAndGet(result.totalSteps());
+        }
+    }
+
+    public void abandoned() {
+        outcome("ABANDONED", null);
+    }
+
+    public void deadLettered() {
+        counter("imagefarm.worker.events.dead.lettered").increment();
+    }
+
+    /** Time from the event's record timestamp to its processing start. */
+    public void queueLag(Duration lag) {
+        Timer.builder("imagefarm.worker.queue.lag").tag("arch", arch)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(2))
+                .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    public double builds(String outcome) {
+        Counter c = registry.find("imagefarm.worker.builds").tag("arch", arch).tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private void outcome(String outcome, FailureKind failure) {
+        Counter.builder("imagefarm.worker.builds").tag("arch", arch).tag("outcome", outcome)
+                .tag("failure", failure == null ? "none" : failure.name())
+                .register(registry).increment();
+    }
+
+    private Counter counter(String name) {
+        return Counter.builder(name).tag("arch", arch).register(registry);
+    }
+}
