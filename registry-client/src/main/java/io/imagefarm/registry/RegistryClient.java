@@ -54,6 +54,7 @@ public final class RegistryClient {
     private final Backoff backoff;
     private final Clock clock;
     private final Map<String, RepositoryApi> repositoryApis = new ConcurrentHashMap<>();
+    private final Map<String, PingApi> pingApis = new ConcurrentHashMap<>();
     private final Map<String, TokenApi> tokenApis = new ConcurrentHashMap<>();
     private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
     private final Set<String> basicAuthRegistries = ConcurrentHashMap.newKeySet();
@@ -69,6 +70,20 @@ public final class RegistryClient {
         this.settings = settings;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    /**
+     * Whether the registry answers its API base ({@code GET /v2/}): 200, or 401 asking for auth, both
+     * mean it is up. For readiness checks; no retries, so an outage shows at once.
+     */
+    public boolean ping(String registry) {
+        PingApi api = pingApis.computeIfAbsent(registry,
+                r -> builder(URI.create(settings.scheme(r) + "://" + r + "/v2/")).build(PingApi.class));
+        try (Response r = api.ping()) {
+            return r.getStatus() < 500;
+        } catch (ProcessingException e) {
+            return false;
+        }
     }
 
     /** Whether the tag or digest resolves, to an index or a manifest alike. Empty on 404. */

@@ -1,0 +1,78 @@
+package io.imagefarm.hasher.api;
+
+import io.imagefarm.core.hash.InvalidRepositoryFilesException;
+import io.imagefarm.core.image.InvalidReferenceException;
+import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.hasher.resolve.PublishFailedException;
+import io.imagefarm.hasher.service.RepositoryNotAllowedException;
+import io.imagefarm.hasher.source.SourceNotFoundException;
+import io.imagefarm.hasher.source.SourceUnavailableException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Typed errors to HTTP, in one place: bad input is a 4xx that says what is wrong; an outage of the
+ * registry, the source or Kafka is a 503, never a pretended success.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    static Response json(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFiles(InvalidRepositoryFilesException e) {
+        return json(422, new ApiError("invalid-repository-files", e.getMessage(), e.file()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidReference(InvalidReferenceException e) {
+        return json(400, ApiError.of("invalid-repository", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response badRequest(BadRequestBodyException e) {
+        return json(400, ApiError.of(e.code(), e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response illegalArgument(IllegalArgumentException e) {
+        return json(400, ApiError.of("invalid-request", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(RepositoryNotAllowedException e) {
+        return json(403, ApiError.of("repository-not-allowed", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(SourceNotFoundException e) {
+        String code = e.what() == SourceNotFoundException.What.COMMIT ? "commit-not-found" : "repository-not-found";
+        return json(404, ApiError.of(code, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response sourceUnavailable(SourceUnavailableException e) {
+        LOG.warn(e.getMessage());
+        return json(503, ApiError.of("source-unavailable", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response registry(RegistryException e) {
+        LOG.warn(e.getMessage());
+        if (e.isTransient()) {
+            return json(503, ApiError.of("registry-unavailable", e.getMessage()));
+        }
+        return json(502, ApiError.of(e.isAuthFailure() ? "registry-auth" : "registry-error", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response kafka(PublishFailedException e) {
+        LOG.warn(e.getMessage());
+        return json(503, ApiError.of("kafka-unavailable", e.getMessage()));
+    }
+}

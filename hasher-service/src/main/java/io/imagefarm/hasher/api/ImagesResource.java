@@ -1,0 +1,95 @@
+package io.imagefarm.hasher.api;
+
+import io.imagefarm.core.hash.VersionHash;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.hasher.resolve.ImagesView;
+import io.imagefarm.hasher.resolve.StatusBook;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Build status per version hash, and the long-poll CI calls before it uses the image. */
+@Path("/api/v1/images/{versionHash}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImagesResource {
+
+    private final StatusBook book;
+    private final HasherConfig config;
+    private final List<Arch> arches;
+
+    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches) {
+        this.book = book;
+        this.config = config;
+        this.arches = arches;
+    }
+
+    @GET
+    @Operation(summary = "Per-arch status of a version hash")
+    public ImagesView status(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
+        return view(versionHash, repository);
+    }
+
+    @GET
+    @Path("/wait")
+    @Operation(summary = "Wait until every arch is BUILT or EXISTS, or one FAILED, or the timeout (ISO-8601 or seconds) passes")
+    public CompletionStage<ImagesView> await(@PathParam("versionHash") String versionHash,
+                                             @QueryParam("repository") String repository,
+                                             @QueryParam("timeout") String timeout) {
+        ImagesView first = view(versionHash, repository);
+        Instant deadline = Instant.now().plus(timeout(timeout));
+        return awaitSettled(first.versionHash(), repository, deadline);
+    }
+
+    private CompletionStage<ImagesView> awaitSettled(String versionHash, String repository, Instant deadline) {
+        // Register for the next change before looking, so a change in between is not missed.
+        CompletableFuture<Void> change = book.nextChange(versionHash);
+        ImagesView now = view(versionHash, repository);
+        if (now.settled()) {
+            return CompletableFuture.completedFuture(now);
+        }
+        long remaining = Duration.between(Instant.now(), deadline).toMillis();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(now.timedOut());
+        }
+        return change.copy()
+                .completeOnTimeout(null, remaining, TimeUnit.MILLISECONDS)
+                .thenCompose(ignored -> awaitSettled(versionHash, repository, deadline));
+    }
+
+    private ImagesView view(String versionHash, String repository) {
+        if (!VersionHash.isValid(versionHash)) {
+            throw new BadRequestBodyException("invalid-version-hash", "invalid version hash '" + versionHash + "': expected 16 lower-case hex characters");
+        }
+        if (repository == null || repository.isBlank()) {
+            throw new BadRequestBodyException("missing-repository", "query parameter 'repository' (OWNER/NAME) is required");
+        }
+        return ImagesView.of(book, config.registry(), SourceRepository.parse(repository), new VersionHash(versionHash), arches);
+    }
+
+    private Duration timeout(String text) {
+        Duration wanted;
+        if (text == null || text.isBlank()) {
+            wanted = config.await().defaultTimeout();
+        } else {
+            try {
+                wanted = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new BadRequestBodyException("invalid-timeout", "invalid timeout '" + text + "': expected seconds or ISO-8601 like PT10M");
+            }
+        }
+        return wanted.compareTo(config.await().maxTimeout()) > 0 ? config.await().maxTimeout() : wanted;
+    }
+}

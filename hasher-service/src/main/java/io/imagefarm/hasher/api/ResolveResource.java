@@ -1,0 +1,63 @@
+package io.imagefarm.hasher.api;
+
+import io.imagefarm.core.hash.RepositoryFiles;
+import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.hasher.resolve.ImageResolver;
+import io.imagefarm.hasher.resolve.ResolveRequest;
+import io.imagefarm.hasher.resolve.Resolution;
+import io.imagefarm.hasher.service.ResolveService;
+import io.imagefarm.core.image.Arch;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** For CI jobs that have the checkout (resolve) and for anyone who wants the hash alone. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ResolveResource {
+
+    /** {@code files}: path → content of the five hash inputs; absent to have the service fetch them. */
+    public record ResolveBody(String repository, String commit, String sourceUrl, Map<String, String> files) {
+    }
+
+    public record HashBody(String repository, String commit, Map<String, String> files) {
+    }
+
+    private final ResolveService service;
+    private final HasherConfig config;
+    private final List<Arch> arches;
+
+    public ResolveResource(ResolveService service, HasherConfig config, List<Arch> arches) {
+        this.service = service;
+        this.config = config;
+        this.arches = arches;
+    }
+
+    @POST
+    @Path("/resolve")
+    @Operation(summary = "Resolve the builder image a commit needs; publish build events for missing arches")
+    public Resolution resolve(byte[] body) {
+        ResolveBody request = JsonBodies.parse(body, ResolveBody.class);
+        return service.resolve(SourceRepository.parse(request.repository()), request.commit(), request.sourceUrl(), request.files());
+    }
+
+    @POST
+    @Path("/hash")
+    @Operation(summary = "Compute the version hash and image refs from posted files (no registry, no Kafka)")
+    public Resolution hash(byte[] body) {
+        HashBody request = JsonBodies.parse(body, HashBody.class);
+        if (request.files() == null) {
+            throw new BadRequestBodyException("missing-files", "'files' is required: path → content of the five hash inputs");
+        }
+        String commit = request.commit() != null ? request.commit() : "0".repeat(40);
+        return ImageResolver.hashOnly(config.registry(), arches, new ResolveRequest(SourceRepository.parse(request.repository()),
+                commit, null, RepositoryFiles.ofText(request.files())));
+    }
+}

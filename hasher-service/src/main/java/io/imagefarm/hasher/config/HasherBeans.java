@@ -1,0 +1,104 @@
+package io.imagefarm.hasher.config;
+
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.hasher.registry.RegistryAdapter;
+import io.imagefarm.hasher.resolve.ImageLocks;
+import io.imagefarm.hasher.resolve.ImageResolver;
+import io.imagefarm.hasher.resolve.IndexAssembler;
+import io.imagefarm.hasher.resolve.Publisher;
+import io.imagefarm.hasher.resolve.StatusBook;
+import io.imagefarm.hasher.source.GitRemoteSource;
+import io.imagefarm.hasher.source.RepositorySource;
+import io.imagefarm.hasher.webhook.DeliveryLog;
+import io.imagefarm.hasher.webhook.RepositoryAllowList;
+import io.imagefarm.hasher.webhook.WebhookSignature;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/** Wires the plain-Java domain to config and adapters. */
+@ApplicationScoped
+public class HasherBeans {
+
+    private static final Logger LOG = Logger.getLogger(HasherBeans.class);
+
+    private final ExecutorService assemblerPool = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "index-assembler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Produces
+    @Singleton
+    StatusBook statusBook() {
+        return new StatusBook();
+    }
+
+    @Produces
+    @Singleton
+    ImageLocks imageLocks() {
+        return new ImageLocks(256);
+    }
+
+    @Produces
+    @Singleton
+    List<Arch> arches(HasherConfig config) {
+        return config.arches().stream().map(Arch::parse).distinct().toList();
+    }
+
+    @Produces
+    @Singleton
+    ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
+                           Publisher publisher, ImageLocks locks) {
+        return new ImageResolver(new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl()),
+                registry, book, publisher, locks, Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    IndexAssembler indexAssembler(List<Arch> arches, RegistryAdapter registry, StatusBook book, Publisher publisher,
+                                  ImageLocks locks) {
+        IndexAssembler assembler = new IndexAssembler(arches, registry, registry, book, publisher, locks, assemblerPool,
+                Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried on the next status change): %s", e.getMessage()));
+        book.onChange(assembler::onStatus);
+        return assembler;
+    }
+
+    @Produces
+    @Singleton
+    RepositorySource repositorySource(HasherConfig config) {
+        return new GitRemoteSource(Secrets.read(config.source().token(), config.source().tokenFile(), "imagefarm.hasher.source.token"),
+                config.source().timeout(), config.source().maxFileBytes());
+    }
+
+    @Produces
+    @Singleton
+    WebhookSignature webhookSignature(HasherConfig config) {
+        return new WebhookSignature(Secrets.read(config.webhook().secret(), config.webhook().secretFile(), "imagefarm.hasher.webhook.secret")
+                .orElseThrow(() -> new IllegalStateException("no webhook secret: set imagefarm.hasher.webhook.secret "
+                        + "(env IMAGEFARM_HASHER_WEBHOOK_SECRET) or imagefarm.hasher.webhook.secret-file")));
+    }
+
+    @Produces
+    @Singleton
+    RepositoryAllowList allowList(HasherConfig config) {
+        return new RepositoryAllowList(config.allowList().orElse(List.of()));
+    }
+
+    @Produces
+    @Singleton
+    DeliveryLog deliveryLog(HasherConfig config) {
+        return new DeliveryLog(config.webhook().deliveryMemory());
+    }
+
+    @PreDestroy
+    void stop() {
+        assemblerPool.shutdownNow();
+    }
+}

@@ -1,0 +1,101 @@
+package io.imagefarm.hasher.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every hasher setting; each key is overridable by its env var (IMAGEFARM_HASHER_...). */
+@ConfigMapping(prefix = "imagefarm.hasher")
+public interface HasherConfig {
+
+    /** Registry that holds the builder images. */
+    @WithDefault("ghcr.io")
+    String registry();
+
+    /** Arches every builder image is built for; one topic and one worker pool per arch. */
+    @WithDefault("amd64,arm64")
+    List<String> arches();
+
+    /** A REQUESTED/BUILDING image younger than this makes new requests publish nothing. */
+    @WithDefault("PT30M")
+    Duration inFlightTtl();
+
+    /** Owners ({@code acme}), repositories ({@code acme/widget}) or owner globs ({@code acme/*}) the farm builds for. Empty: none. */
+    Optional<List<String>> allowList();
+
+    Webhook webhook();
+
+    Source source();
+
+    RegistryAuth registryAuth();
+
+    Wait await();
+
+    Topics topics();
+
+    interface Webhook {
+        /** The GitHub webhook secret (prefer secret-file in deployments). */
+        Optional<String> secret();
+
+        /** A file holding the webhook secret, e.g. a mounted Docker/Kubernetes secret. */
+        Optional<Path> secretFile();
+
+        /** How many delivery GUIDs are remembered for redelivery detection. */
+        @WithDefault("10000")
+        int deliveryMemory();
+    }
+
+    interface Source {
+        /** Git remote for a repository when the request names none; {repository} is OWNER/NAME. */
+        @WithDefault("https://github.com/{repository}.git")
+        String gitUrlTemplate();
+
+        /** Token for private repositories (sent as the password of x-access-token). */
+        Optional<String> token();
+
+        Optional<Path> tokenFile();
+
+        @WithDefault("PT20S")
+        Duration timeout();
+
+        /** Larger hash inputs are refused. */
+        @WithDefault("1048576")
+        long maxFileBytes();
+    }
+
+    interface RegistryAuth {
+        Optional<String> username();
+
+        Optional<String> password();
+
+        Optional<Path> passwordFile();
+
+        /** Registries reached over plain http besides loopback ones (which always are). */
+        Optional<List<String>> plainHttp();
+    }
+
+    interface Wait {
+        /** Timeout of the wait endpoint when the caller gives none. */
+        @WithDefault("PT5M")
+        Duration defaultTimeout();
+
+        /** Upper bound of the wait endpoint's timeout. */
+        @WithDefault("PT30M")
+        Duration maxTimeout();
+    }
+
+    interface Topics {
+        /** Created at start-up when missing. */
+        @WithDefault("true")
+        boolean create();
+
+        @WithDefault("6")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+    }
+}

@@ -1,0 +1,133 @@
+package io.imagefarm.hasher.resolve;
+
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageRequired;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.hash.HashInputs;
+import io.imagefarm.core.hash.VersionHash;
+import io.imagefarm.core.hash.VersionHasher;
+import io.imagefarm.core.hash.VersionInputs;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.ImageCoordinates;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.registry.ManifestHead;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The hasher's decision, as the seed's {@code init} + "check if image exists" steps make it, once for
+ * many CI jobs: hash the repository files, then for each configured arch either
+ * <ul>
+ *   <li>publish nothing, because a request for that image is in flight and younger than the TTL;</li>
+ *   <li>record EXISTS, because the registry has it (an index or a manifest);</li>
+ *   <li>publish an {@link ImageRequired} event and a REQUESTED status.</li>
+ * </ul>
+ * Every resolve also records when the hash was last requested (the index ref's status), which the
+ * janitor's retention by use reads. Plain Java: the ports are the registry, the status book and the
+ * publisher.
+ */
+public final class ImageResolver {
+
+    /**
+     * @param registry    where builder images live, e.g. ghcr.io
+     * @param arches      the arches every image is built for
+     * @param inFlightTtl how long a REQUESTED/BUILDING status suppresses new requests
+     */
+    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl) {
+    }
+
+    private final Settings settings;
+    private final RegistryLookup registry;
+    private final StatusBook book;
+    private final Publisher publisher;
+    private final ImageLocks locks;
+    private final Clock clock;
+
+    public ImageResolver(Settings settings, RegistryLookup registry, StatusBook book, Publisher publisher,
+                         ImageLocks locks, Clock clock) {
+        this.settings = settings;
+        this.registry = registry;
+        this.book = book;
+        this.publisher = publisher;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    /** Hash only: no registry, no Kafka. */
+    public static Resolution hashOnly(String registryHost, List<Arch> arches, ResolveRequest request) {
+        VersionInputs inputs = VersionHasher.inputs(request.files());
+        VersionHash hash = VersionHasher.hash(inputs);
+        ImageCoordinates c = ImageCoordinates.of(registryHost, request.repository(), hash);
+        List<ArchResolution> perArch = arches.stream()
+                .map(a -> new ArchResolution(a, c.image(a).toString(), c.cache(a).toString(), null, null, false, false))
+                .toList();
+        return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
+                c.imageBase().toString(), c.cacheBase().toString(), perArch);
+    }
+
+    public Resolution resolve(ResolveRequest request) {
+        VersionInputs inputs = VersionHasher.inputs(request.files());
+        VersionHash hash = VersionHasher.hash(inputs);
+        ImageCoordinates c = ImageCoordinates.of(settings.registry(), request.repository(), hash);
+
+        List<String> keys = new ArrayList<>();
+        keys.add(c.index().toString());
+        settings.arches().forEach(a -> keys.add(c.image(a).toString()));
+
+        try (ImageLocks.Held held = locks.lock(keys)) {
+            Instant now = clock.instant();
+            List<ImageRequired> events = new ArrayList<>();
+            List<ImageStatus> statuses = new ArrayList<>();
+            List<ArchResolution> results = new ArrayList<>();
+            for (Arch arch : settings.arches()) {
+                results.add(decide(request, inputs, hash, c, arch, now, events, statuses));
+            }
+            statuses.add(usage(request, hash, c, now));
+            publisher.publish(new Publication(events, statuses));
+            statuses.forEach(book::apply);
+            return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
+                    c.imageBase().toString(), c.cacheBase().toString(), results);
+        }
+    }
+
+    private ArchResolution decide(ResolveRequest request, VersionInputs inputs, VersionHash hash, ImageCoordinates c,
+                                  Arch arch, Instant now, List<ImageRequired> events, List<ImageStatus> statuses) {
+        ImageRef image = c.image(arch);
+        ImageRef cache = c.cache(arch);
+        Optional<ImageStatus> known = book.get(image.toString());
+        if (known.isPresent() && known.get().state().inFlight()
+                && Duration.between(known.get().updatedAt(), now).compareTo(settings.inFlightTtl()) < 0) {
+            return new ArchResolution(arch, image.toString(), cache.toString(), known.get().state(), null, false, true);
+        }
+        Optional<ManifestHead> head = registry.head(image);
+        if (head.isPresent()) {
+            String digest = head.get().digest();
+            boolean alreadyKnown = known.isPresent() && known.get().state().available() && digest.equals(known.get().digest());
+            if (!alreadyKnown) {
+                statuses.add(ImageStatus.exists(image.toString(), request.repository().toString(), hash.value(), arch.id(),
+                        digest, null, now));
+            }
+            BuildState state = alreadyKnown ? known.get().state() : BuildState.EXISTS;
+            return new ArchResolution(arch, image.toString(), cache.toString(), state, digest, false, false);
+        }
+        ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
+                request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
+                image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now);
+        events.add(event);
+        statuses.add(ImageStatus.requested(event));
+        return new ArchResolution(arch, image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
+    }
+
+    /** The index ref's record: keeps what is known about the index, stamps the last request. */
+    private ImageStatus usage(ResolveRequest request, VersionHash hash, ImageCoordinates c, Instant now) {
+        Optional<ImageStatus> index = book.get(c.index().toString());
+        BuildState state = index.map(ImageStatus::state).orElse(BuildState.REQUESTED);
+        String digest = index.map(ImageStatus::digest).orElse(null);
+        return ImageStatus.index(c.index().toString(), request.repository().toString(), hash.value(), state, digest, now, now);
+    }
+}

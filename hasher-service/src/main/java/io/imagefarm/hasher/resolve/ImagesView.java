@@ -1,0 +1,64 @@
+package io.imagefarm.hasher.resolve;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.hash.VersionHash;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.ImageCoordinates;
+import io.imagefarm.core.image.SourceRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What CI sees of one version hash: each arch's latest status and the index. {@code outcome} is
+ * READY when every arch is BUILT or EXISTS, FAILED when one failed, PENDING while any is in flight,
+ * UNKNOWN when nothing was ever requested; the wait endpoint adds TIMEOUT.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImagesView(String repository, String versionHash, Outcome outcome, List<ArchView> arches, ArchView index) {
+
+    public enum Outcome { READY, FAILED, PENDING, UNKNOWN, TIMEOUT }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ArchView(String arch, String image, BuildState state, String digest, String failure, String reason,
+                           String logTail, Instant updatedAt, Instant lastRequestedAt) {
+
+        static ArchView of(String arch, String image, Optional<ImageStatus> status) {
+            return status.map(s -> new ArchView(arch, image, s.state(), s.digest(), s.failure() == null ? null : s.failure().name(),
+                            s.reason(), s.logTail(), s.updatedAt(), s.lastRequestedAt()))
+                    .orElse(new ArchView(arch, image, null, null, null, null, null, null, null));
+        }
+    }
+
+    public static ImagesView of(StatusBook book, String registry, SourceRepository repository, VersionHash hash, List<Arch> arches) {
+        ImageCoordinates c = ImageCoordinates.of(registry, repository, hash);
+        List<ArchView> views = arches.stream()
+                .map(a -> ArchView.of(a.id(), c.image(a).toString(), book.get(c.image(a).toString())))
+                .toList();
+        ArchView index = ArchView.of(null, c.index().toString(), book.get(c.index().toString()));
+        return new ImagesView(repository.toString(), hash.value(), outcome(views), views, index);
+    }
+
+    public boolean settled() {
+        return outcome == Outcome.READY || outcome == Outcome.FAILED;
+    }
+
+    public ImagesView timedOut() {
+        return new ImagesView(repository, versionHash, Outcome.TIMEOUT, arches, index);
+    }
+
+    private static Outcome outcome(List<ArchView> views) {
+        if (views.stream().anyMatch(v -> v.state() == BuildState.FAILED)) {
+            return Outcome.FAILED;
+        }
+        if (views.stream().allMatch(v -> v.state() != null && v.state().available())) {
+            return Outcome.READY;
+        }
+        if (views.stream().allMatch(v -> v.state() == null)) {
+            return Outcome.UNKNOWN;
+        }
+        return Outcome.PENDING;
+    }
+}

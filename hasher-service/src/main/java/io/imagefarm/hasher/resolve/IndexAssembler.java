@@ -1,0 +1,118 @@
+package io.imagefarm.hasher.resolve;
+
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.ImageCoordinates;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.registry.Descriptor;
+import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.ManifestHead;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Beyond the seed: once every configured arch of a hash is BUILT or EXISTS, push an OCI index
+ * {@code builder-<hash>} over the per-arch manifests, so CI on any runner can use one tag, then record
+ * it on the index ref's status. Pushing the same children gives the same digest, so two replicas
+ * assembling at once do no harm.
+ */
+public final class IndexAssembler {
+
+    public static final String VERSION_HASH_ANNOTATION = "io.imagefarm.version-hash";
+
+    private final List<Arch> arches;
+    private final RegistryLookup registry;
+    private final IndexWriter writer;
+    private final StatusBook book;
+    private final Publisher publisher;
+    private final ImageLocks locks;
+    private final Executor executor;
+    private final Clock clock;
+    private final Consumer<Throwable> onError;
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+
+    public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
+                          Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError) {
+        this.arches = List.copyOf(arches);
+        this.registry = registry;
+        this.writer = writer;
+        this.book = book;
+        this.publisher = publisher;
+        this.locks = locks;
+        this.executor = executor;
+        this.clock = clock;
+        this.onError = onError;
+    }
+
+    /** Status listener: a per-arch image became available; maybe its hash is complete now. */
+    public void onStatus(ImageStatus status) {
+        if (status.isIndex() || !status.state().available() || status.versionHash() == null) {
+            return;
+        }
+        ImageRef image = ImageRef.parse(status.image());
+        check(image.withTag(ImageCoordinates.BUILDER_TAG_PREFIX + status.versionHash()), status.repository(), status.versionHash());
+    }
+
+    /** Assembles the index of {@code index} (a {@code builder-<hash>} ref) if all arches are there and it is not yet. */
+    public void check(ImageRef index, String repository, String versionHash) {
+        boolean complete = arches.stream().allMatch(a -> book.get(perArch(index, a).toString())
+                .map(s -> s.state().available()).orElse(false));
+        if (!complete) {
+            return;
+        }
+        Optional<ImageStatus> known = book.get(index.toString());
+        if (known.isPresent() && known.get().state() == BuildState.BUILT && known.get().digest() != null) {
+            return;
+        }
+        if (!inProgress.add(index.toString())) {
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                assemble(index, repository, versionHash);
+            } catch (RuntimeException e) {
+                onError.accept(e);
+            } finally {
+                inProgress.remove(index.toString());
+            }
+        });
+    }
+
+    private void assemble(ImageRef index, String repository, String versionHash) {
+        List<Descriptor> children = new ArrayList<>();
+        for (Arch arch : arches) {
+            ImageRef image = perArch(index, arch);
+            Optional<ManifestHead> head = registry.head(image);
+            if (head.isEmpty()) {
+                throw new IllegalStateException("cannot assemble " + index + ": " + image + " is missing from the registry");
+            }
+            if (head.get().isIndex()) {
+                throw new IllegalStateException("cannot assemble " + index + ": " + image
+                        + " is an index, not a single-platform manifest (was it built without --provenance=false?)");
+            }
+            children.add(new Descriptor(head.get().mediaType(), head.get().digest(), head.get().size(),
+                    new Descriptor.Platform(arch.id(), "linux", null), null));
+        }
+        String digest = writer.putIndex(index, Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash)));
+        try (ImageLocks.Held held = locks.lock(List.of(index.toString()))) {
+            Instant now = clock.instant();
+            Instant lastRequested = book.get(index.toString()).map(ImageStatus::lastRequestedAt).orElse(null);
+            ImageStatus built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, lastRequested, now);
+            publisher.publish(new Publication(List.of(), List.of(built)));
+            book.apply(built);
+        }
+    }
+
+    private static ImageRef perArch(ImageRef index, Arch arch) {
+        return index.withTag(index.tag() + "-" + arch.id());
+    }
+}

@@ -1,0 +1,65 @@
+package io.imagefarm.hasher.service;
+
+import io.imagefarm.core.hash.RepositoryFiles;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.hasher.resolve.ArchResolution;
+import io.imagefarm.hasher.resolve.ImageResolver;
+import io.imagefarm.hasher.resolve.IndexAssembler;
+import io.imagefarm.hasher.resolve.ResolveRequest;
+import io.imagefarm.hasher.resolve.Resolution;
+import io.imagefarm.hasher.source.RepositorySource;
+import io.imagefarm.hasher.webhook.RepositoryAllowList;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+
+/** The one path every trigger takes: allow-list, files (given or fetched), decision, index check. */
+@ApplicationScoped
+public class ResolveService {
+
+    private final HasherConfig config;
+    private final RepositoryAllowList allowList;
+    private final RepositorySource source;
+    private final ImageResolver resolver;
+    private final IndexAssembler assembler;
+    private final MeterRegistry metrics;
+
+    public ResolveService(HasherConfig config, RepositoryAllowList allowList, RepositorySource source,
+                          ImageResolver resolver, IndexAssembler assembler, MeterRegistry metrics) {
+        this.config = config;
+        this.allowList = allowList;
+        this.source = source;
+        this.resolver = resolver;
+        this.assembler = assembler;
+        this.metrics = metrics;
+    }
+
+    public void requireAllowed(SourceRepository repository) {
+        if (!allowList.allows(repository)) {
+            throw new RepositoryNotAllowedException(repository.toString());
+        }
+    }
+
+    /**
+     * @param files     the five hash inputs when the caller has the checkout; null to fetch them
+     * @param sourceUrl git remote to fetch from (and for workers to build from); null for the template
+     */
+    public Resolution resolve(SourceRepository repository, String commit, String sourceUrl, Map<String, String> files) {
+        requireAllowed(repository);
+        ResolveRequest.requireCommit(commit);
+        String remote = sourceUrl != null ? sourceUrl : config.source().gitUrlTemplate().replace("{repository}", repository.toString());
+        Timer.Sample sample = Timer.start(metrics);
+        try {
+            RepositoryFiles inputs = files != null ? RepositoryFiles.ofText(files) : source.fetch(repository, remote, commit);
+            Resolution resolution = resolver.resolve(new ResolveRequest(repository, commit, remote, inputs));
+            metrics.counter("imagefarm.hasher.dedup.hits").increment(resolution.arches().stream().filter(ArchResolution::deduplicated).count());
+            assembler.check(ImageRef.parse(resolution.imageBase()), resolution.repository(), resolution.versionHash());
+            return resolution;
+        } finally {
+            sample.stop(metrics.timer("imagefarm.hasher.resolve"));
+        }
+    }
+}
