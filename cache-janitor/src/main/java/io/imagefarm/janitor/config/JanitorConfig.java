@@ -1,0 +1,142 @@
+package io.imagefarm.janitor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the janitor reads from config; README "Configuration" lists each key with its env var. */
+@ConfigMapping(prefix = "imagefarm.janitor")
+public interface JanitorConfig {
+
+    Schedule schedule();
+
+    /** Manual runs ({@code POST /api/v1/janitor/runs}) are dry runs unless the request says otherwise. */
+    @WithDefault("true")
+    boolean manualDryRunDefault();
+
+    /** Policy defaults; each repository can override any of them. */
+    Policy defaults();
+
+    /** Repositories to scan, by id: {@code imagefarm.janitor.repositories.<id>.image=...}. */
+    Map<String, Repository> repositories();
+
+    Github github();
+
+    /** Registry credentials by host: {@code imagefarm.janitor.credentials."ghcr.io".username=...}. */
+    Map<String, Credentials> credentials();
+
+    Lease lease();
+
+    /** How long a run may take to read the status topic to its end. */
+    @WithDefault("PT30S")
+    Duration usageReadTimeout();
+
+    /** {@code n} of OCI tag listing pages. */
+    @WithDefault("100")
+    int tagsPageSize();
+
+    interface Schedule {
+        /** Quartz cron (seconds first); {@code off} disables the schedule. */
+        @WithDefault("0 0 3 * * ?")
+        String cron();
+    }
+
+    interface Policy {
+        @WithDefault("5")
+        int keepHashes();
+
+        @WithDefault("14")
+        int keepUsedDays();
+
+        @WithDefault("P2D")
+        Duration gracePeriod();
+
+        @WithDefault("amd64,arm64")
+        List<String> arches();
+
+        @WithDefault("true")
+        boolean deleteLegacyCache();
+
+        @WithDefault("true")
+        boolean deleteUntagged();
+
+        @WithDefault("200")
+        int maxDeletions();
+
+        @WithDefault("0.5")
+        double maxDeletionFraction();
+    }
+
+    interface Repository {
+        /** {@code registry/repository}, e.g. {@code ghcr.io/acme/widget} or {@code 127.0.0.1:5000/acme/widget}. */
+        String image();
+
+        /** {@code oci} or {@code ghcr}. */
+        @WithDefault("oci")
+        String backend();
+
+        /** ghcr only: {@code org} or {@code user}, which owns the package. */
+        @WithDefault("org")
+        String ownerType();
+
+        Optional<Integer> keepHashes();
+
+        Optional<Integer> keepUsedDays();
+
+        Optional<Duration> gracePeriod();
+
+        Optional<List<String>> arches();
+
+        Optional<Boolean> deleteLegacyCache();
+
+        Optional<Boolean> deleteUntagged();
+
+        Optional<Integer> maxDeletions();
+
+        Optional<Double> maxDeletionFraction();
+    }
+
+    interface Github {
+        @WithDefault("https://api.github.com")
+        URI apiUrl();
+
+        /** A token with read:packages and delete:packages; also the ghcr.io registry password if no credentials are set. */
+        Optional<String> token();
+
+        @WithDefault("100")
+        int perPage();
+
+        /** Stay under GitHub's ~180 deletes a minute per endpoint. */
+        @WithDefault("150")
+        int deletesPerMinute();
+
+        /** At most this much waiting for rate limits per run; past it the rest is deferred to the next run. */
+        @WithDefault("PT5M")
+        Duration maxRateLimitWait();
+    }
+
+    interface Credentials {
+        String username();
+
+        String password();
+    }
+
+    interface Lease {
+        /** Off only for a single replica that has no Kafka group to join. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("imagefarm.janitor-lease")
+        String topic();
+
+        @WithDefault("imagefarm-cache-janitor")
+        String group();
+
+        @WithDefault("PT10S")
+        Duration sessionTimeout();
+    }
+}

@@ -1,0 +1,68 @@
+package io.imagefarm.janitor.job;
+
+import io.imagefarm.janitor.config.JanitorConfig;
+import io.imagefarm.janitor.report.JanitorReport;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /api/v1/janitor/runs} runs now and returns the report with the full plan
+ * ({@code {"dryRun": true|false, "force": false, "repositories": ["id", ...]}}; dry run by default);
+ * 409 if a run is in progress or another replica holds the lease. {@code GET .../runs/latest} returns
+ * the last report of this replica, 404 before the first.
+ */
+@Path("/api/v1/janitor")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunsResource {
+
+    /** The request body; every field optional. */
+    public record RunBody(Boolean dryRun, Boolean force, Set<String> repositories) {
+    }
+
+    @Inject
+    JanitorService janitor;
+
+    @Inject
+    JanitorConfig config;
+
+    @POST
+    @Path("/runs")
+    public Response run(RunBody body) {
+        RunBody b = body != null ? body : new RunBody(null, null, null);
+        RunRequest request = new RunRequest(JanitorReport.Trigger.API,
+                b.dryRun() != null ? b.dryRun() : config.manualDryRunDefault(), Boolean.TRUE.equals(b.force()), b.repositories());
+        if (!request.repositories().isEmpty()) {
+            Set<String> known = new java.util.HashSet<>();
+            janitor.targets().forEach(t -> known.add(t.id()));
+            if (!known.containsAll(request.repositories())) {
+                return Response.status(400).entity(Map.of("error", "unknown repositories " + request.repositories()
+                        + "; configured: " + known)).build();
+            }
+        }
+        try {
+            return Response.ok(janitor.run(request)).build();
+        } catch (RunGate.RunRefusedException e) {
+            return Response.status(409).entity(Map.of("error", e.getMessage(), "refusal", e.refusal().name())).build();
+        }
+    }
+
+    @GET
+    @Path("/runs/latest")
+    public Response latest() {
+        return janitor.latest().map(r -> Response.ok(r).build())
+                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no run yet")).build());
+    }
+
+    @GET
+    @Path("/lease")
+    public Map<String, Object> lease() {
+        return Map.of("held", janitor.leaseHeld(), "state", janitor.leaseState());
+    }
+}

@@ -1,0 +1,70 @@
+package io.imagefarm.janitor.report;
+
+import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.event.Topics;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes each run's report to {@code imagefarm.janitor-reports}, keyed by run id, and waits for the
+ * broker's ack ({@code acks=all}, idempotent): a run is reported when the call returns.
+ */
+@ApplicationScoped
+public class ReportPublisher {
+
+    private final Map<String, Object> kafkaConfig;
+    private KafkaProducer<String, byte[]> producer;
+
+    @Inject
+    public ReportPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.kafkaConfig = kafkaConfig;
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.putAll(kafkaConfig);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    public void publish(JanitorReport report) {
+        try {
+            producer().send(new ProducerRecord<>(Topics.JANITOR_REPORTS, report.runId(), EventCodec.encode(report.forEvent())))
+                    .get(35, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing janitor report " + report.runId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("janitor report " + report.runId() + " not published to " + Topics.JANITOR_REPORTS
+                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.imagefarm.janitor.policy;
+
+import static io.imagefarm.janitor.policy.Inv.digest;
+import static io.imagefarm.janitor.policy.Inv.hash;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pure policy: retention, cache rules, and safety rules 1 to 4 (rule 5 is the executor's: JanitorTest). */
+class RetentionPolicyTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+    static final PolicySettings SETTINGS = PolicySettings.defaults().withKeepHashes(2).withKeepUsed(Duration.ofDays(7))
+            .withCap(1000, 1.0);
+
+    static Instant daysAgo(int days) {
+        return NOW.minus(Duration.ofDays(days));
+    }
+
+    /** A hash with per-arch images and an index over them, pushed {@code days} ago. */
+    static Inv hashWithIndex(Inv inv, int n, int days) {
+        String amd = digest("amd" + n);
+        String arm = digest("arm" + n);
+        inv.manifest(amd, daysAgo(days), "builder-" + hash(n) + "-amd64");
+        inv.manifest(arm, daysAgo(days), "builder-" + hash(n) + "-arm64");
+        inv.index(digest("idx" + n), null, List.of(amd, arm), "builder-" + hash(n));
+        return inv;
+    }
+
+    static Plan plan(Inventory inventory, PolicySettings settings, Map<String, Instant> used) {
+        return new RetentionPolicy(settings).plan(inventory, used, NOW);
+    }
+
+    @Test
+    void keepsTheNewestHashesByPushTimeAndDeletesTheRestWithAllTheirTags() {
+        Inv inv = new Inv();
+        for (int n = 1; n <= 5; n++) {
+            hashWithIndex(inv, n, 10 * n); // hash 1 newest
+        }
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        for (int n : new int[] {1, 2}) {
+            assertThat(plan.item("builder-" + hash(n)).reason()).isEqualTo(Reason.NEWEST_HASH);
+            assertThat(plan.item("builder-" + hash(n) + "-amd64").reason()).isEqualTo(Reason.NEWEST_HASH);
+        }
+        for (int n : new int[] {3, 4, 5}) {
+            assertThat(plan.item("builder-" + hash(n)).reason()).isEqualTo(Reason.STALE_HASH);
+            assertThat(plan.item("builder-" + hash(n) + "-arm64").reason()).isEqualTo(Reason.STALE_HASH);
+        }
+        assertThat(plan.deletions()).hasSize(9);
+        assertThat(plan.deletions().subList(0, 3)).allMatch(Deletion::index);
+    }
+
+    @Test
+    void keepsAnOlderHashThatCiRequestedWithinKeepUsedDays() {
+        Inv inv = new Inv();
+        for (int n = 1; n <= 4; n++) {
+            hashWithIndex(inv, n, 10 * n);
+        }
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of(hash(3), daysAgo(6), hash(4), daysAgo(8)));
+
+        assertThat(plan.item("builder-" + hash(3)).reason()).isEqualTo(Reason.RECENTLY_REQUESTED);
+        assertThat(plan.item("builder-" + hash(3) + "-amd64").reason()).isEqualTo(Reason.RECENTLY_REQUESTED);
+        assertThat(plan.item("builder-" + hash(4)).reason()).isEqualTo(Reason.STALE_HASH);
+        assertThat(plan.item("builder-" + hash(4)).detail()).contains("last requested " + daysAgo(8));
+    }
+
+    @Test
+    void tagsOutsideTheManagedPatternsAreNeverCandidates() {
+        Inv inv = new Inv();
+        inv.manifest(digest("a"), daysAgo(100), "latest", "builder-xyz", "builder-" + hash(1) + "-mips", "v1.0", "buildcache-foo");
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.items()).isEmpty();
+        assertThat(plan.deletions()).isEmpty();
+        assertThat(plan.tagsScanned()).isEqualTo(5);
+    }
+
+    @Test
+    void cacheOfConfiguredArchesIsKeptAndOfOtherArchesDeleted() {
+        Inv inv = new Inv();
+        inv.index(digest("c-amd"), null, List.of(), "buildcache-amd64");
+        inv.index(digest("c-arm"), null, List.of(), "buildcache-arm64");
+        inv.index(digest("c-s390"), null, List.of(), "buildcache-s390x");
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.item("buildcache-amd64").reason()).isEqualTo(Reason.CURRENT_CACHE);
+        assertThat(plan.item("buildcache-arm64").reason()).isEqualTo(Reason.CURRENT_CACHE);
+        assertThat(plan.item("buildcache-s390x").reason()).isEqualTo(Reason.ARCH_NOT_CONFIGURED);
+    }
+
+    @Test
+    void legacySharedCacheGoesOnlyOncePerArchRefsExistAndOnlyIfConfigured() {
+        Inv only = new Inv().manifest(digest("legacy"), daysAgo(30), "buildcache");
+        assertThat(plan(only.oci(), SETTINGS, Map.of()).item("buildcache").reason()).isEqualTo(Reason.LEGACY_CACHE_ONLY_CACHE);
+
+        Inv both = new Inv().manifest(digest("legacy"), daysAgo(30), "buildcache")
+                .manifest(digest("c-amd"), daysAgo(30), "buildcache-amd64");
+        assertThat(plan(both.oci(), SETTINGS, Map.of()).item("buildcache").reason()).isEqualTo(Reason.LEGACY_CACHE_SUPERSEDED);
+        assertThat(plan(both.oci(), SETTINGS.withDeleteLegacyCache(false), Map.of()).item("buildcache").reason())
+                .isEqualTo(Reason.LEGACY_CACHE_KEPT_BY_CONFIG);
+    }
+
+    @Test
+    void untaggedVersionsOlderThanTheGracePeriodAreDeletedOnGhcr() {
+        Inv inv = new Inv().manifest(digest("old"), daysAgo(3)).manifest(digest("new"), NOW.minus(Duration.ofHours(5)));
+        Plan plan = plan(inv.ghcr(), SETTINGS, Map.of());
+
+        assertThat(plan.items()).extracting(PlanItem::digest, PlanItem::reason).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(digest("old"), Reason.UNTAGGED_SUPERSEDED),
+                org.assertj.core.groups.Tuple.tuple(digest("new"), Reason.WITHIN_GRACE_PERIOD));
+        assertThat(plan.deletions()).singleElement().satisfies(d -> {
+            assertThat(d.digest()).isEqualTo(digest("old"));
+            assertThat(d.versionId()).isNotNull();
+        });
+        assertThat(plan(inv.ghcr(), SETTINGS.withDeleteUntagged(false), Map.of()).deletions()).isEmpty();
+    }
+
+    @Test
+    void safetyRule1_aDigestThatAKeptTagAlsoPointsAtIsNeverDeleted() {
+        Inv inv = new Inv();
+        inv.manifest(digest("amd1"), daysAgo(10), "builder-" + hash(1) + "-amd64");
+        inv.index(digest("idx1"), null, List.of(digest("amd1"), digest("arm3")), "builder-" + hash(1));
+        hashWithIndex(inv, 2, 20);
+        // Stale hash 3; kept hash 1's arm64 tag points at hash 3's byte-identical arm64 image.
+        inv.manifest(digest("amd3"), daysAgo(40), "builder-" + hash(3) + "-amd64");
+        inv.manifest(digest("arm3"), daysAgo(40), "builder-" + hash(3) + "-arm64", "builder-" + hash(1) + "-arm64");
+        // Stale hash 4's image also carries a tag the janitor does not manage.
+        inv.manifest(digest("arm4"), daysAgo(50), "builder-" + hash(4) + "-arm64", "release-2025");
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.item("builder-" + hash(1) + "-arm64").reason()).isEqualTo(Reason.NEWEST_HASH);
+        assertThat(plan.item("builder-" + hash(3) + "-arm64").reason()).isEqualTo(Reason.SHARES_DIGEST_WITH_KEPT_TAG);
+        assertThat(plan.item("builder-" + hash(3) + "-arm64").detail()).contains("builder-" + hash(1) + "-arm64");
+        assertThat(plan.item("builder-" + hash(4) + "-arm64").reason()).isEqualTo(Reason.SHARES_DIGEST_WITH_KEPT_TAG);
+        assertThat(plan.item("builder-" + hash(4) + "-arm64").detail()).contains("release-2025");
+        assertThat(plan.deletions()).extracting(Deletion::digest)
+                .doesNotContain(digest("arm3"), digest("arm4"))
+                .contains(digest("amd3"));
+    }
+
+    @Test
+    void safetyRule2_aChildOfAKeptIndexIsNeverDeletedEvenWhenItsOwnTagIsStale() {
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        hashWithIndex(inv, 2, 20);
+        // Stale hash 3's amd64 image is referenced by an index that a non-managed tag keeps.
+        inv.manifest(digest("amd3"), daysAgo(50), "builder-" + hash(3) + "-amd64");
+        inv.manifest(digest("arm3"), daysAgo(50), "builder-" + hash(3) + "-arm64");
+        inv.index(digest("release"), null, List.of(digest("amd3"), digest("attest3")), "stable");
+        inv.manifest(digest("attest3"), null);
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.item("builder-" + hash(3) + "-amd64").reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX);
+        assertThat(plan.item("builder-" + hash(3) + "-amd64").detail()).contains("stable");
+        assertThat(plan.item("builder-" + hash(3) + "-arm64").reason()).isEqualTo(Reason.STALE_HASH);
+        assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(digest("amd3"), digest("attest3"));
+    }
+
+    @Test
+    void safetyRule2_untaggedGhcrChildrenOfAKeptIndexAreKeptAndOrphansOfADeletedIndexGo() {
+        Inv inv = new Inv();
+        inv.manifest(digest("c1"), daysAgo(30)).manifest(digest("c2"), daysAgo(30));
+        inv.index(digest("i1"), daysAgo(30), List.of(digest("c1"), digest("c2")), "builder-" + hash(1));
+        inv.manifest(digest("c9"), daysAgo(90));
+        inv.index(digest("i9"), daysAgo(90), List.of(digest("c9"), digest("c2")), "builder-" + hash(9));
+        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(1), Map.of());
+
+        assertThat(plan.items()).filteredOn(i -> i.tag() == null && !i.digest().equals(digest("c9")))
+                .allSatisfy(i -> assertThat(i.reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX));
+        assertThat(plan.deletions()).extracting(Deletion::digest).containsExactly(digest("i9"), digest("c9"));
+        assertThat(plan.deletions().get(1).reason()).isEqualTo(Reason.ORPHANED_CHILD);
+    }
+
+    @Test
+    void safetyRule3_nothingPushedWithinTheGracePeriodIsDeleted() {
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        hashWithIndex(inv, 2, 20);
+        // An older hash, by push time the third, but one arch was just (re)pushed.
+        inv.manifest(digest("amd3"), daysAgo(30), "builder-" + hash(3) + "-amd64");
+        inv.manifest(digest("arm3"), NOW.minus(Duration.ofHours(1)), "builder-" + hash(3) + "-arm64");
+        inv.manifest(digest("c-s390"), NOW.minus(Duration.ofHours(1)), "buildcache-s390x");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+
+        assertThat(plan.item("builder-" + hash(3) + "-arm64").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
+        assertThat(plan.item("buildcache-s390x").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
+        assertThat(plan.item("builder-" + hash(3) + "-amd64").reason()).isEqualTo(Reason.STALE_HASH);
+        assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(digest("arm3"), digest("c-s390"));
+    }
+
+    @Test
+    void safetyRule4_aPlanOverTheCountOrFractionCapSaysSo() {
+        Inv inv = new Inv();
+        for (int n = 1; n <= 10; n++) {
+            hashWithIndex(inv, n, 10 * n);
+        }
+        Plan byFraction = plan(inv.oci(), SETTINGS.withCap(1000, 0.5), Map.of());
+        assertThat(byFraction.cap().exceeded()).isTrue();
+        assertThat(byFraction.cap().tagsToDelete()).isEqualTo(24);
+        assertThat(byFraction.cap().managedTags()).isEqualTo(30);
+        assertThat(byFraction.cap().message()).contains("24 of 30").contains("force");
+
+        Plan byCount = plan(inv.oci(), SETTINGS.withCap(23, 1.0), Map.of());
+        assertThat(byCount.cap().exceeded()).isTrue();
+
+        Plan within = plan(inv.oci(), SETTINGS.withCap(24, 0.8), Map.of());
+        assertThat(within.cap().exceeded()).isFalse();
+        assertThat(within.cap().message()).isNull();
+    }
+
+    @Test
+    void aHashWithoutAnyPushTimeIsKept() {
+        Inv inv = new Inv().manifest(digest("x"), null, "builder-" + hash(7) + "-amd64");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        assertThat(plan.item("builder-" + hash(7) + "-amd64").reason()).isEqualTo(Reason.PUSH_TIME_UNKNOWN);
+        assertThat(plan.deletions()).isEmpty();
+    }
+
+    @Test
+    void bytesReclaimableCountsUniqueBlobsThatNoRemainingManifestReferences() {
+        Inv inv = new Inv();
+        inv.manifestWithBlobs(digest("keep"), daysAgo(10), Map.of("shared", 1000L, "k", 10L), "builder-" + hash(1) + "-amd64");
+        inv.manifestWithBlobs(digest("old1"), daysAgo(50), Map.of("shared", 1000L, "o", 7L, "base", 500L), "builder-" + hash(2) + "-amd64");
+        inv.manifestWithBlobs(digest("old2"), daysAgo(60), Map.of("base", 500L, "p", 3L), "builder-" + hash(3) + "-amd64");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+
+        assertThat(plan.deletions()).hasSize(2);
+        assertThat(plan.bytesReclaimable()).isEqualTo(7 + 500 + 3);
+    }
+
+    @Test
+    void planListsEveryCandidateWithAReasonAndOnlyDeletesDigestsWhoseEveryTagGoes() {
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        inv.manifest(digest("both"), daysAgo(60), "builder-" + hash(5) + "-amd64", "builder-" + hash(6) + "-amd64");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1).withKeepUsed(Duration.ofDays(7)), Map.of(hash(6), daysAgo(1)));
+
+        assertThat(plan.items()).allSatisfy(i -> {
+            assertThat(i.reason()).isNotNull();
+            assertThat(i.detail()).isNotBlank();
+        });
+        // hash 5 is stale, but its only image is also hash 6's, which was just used.
+        assertThat(plan.item("builder-" + hash(5) + "-amd64").reason()).isEqualTo(Reason.SHARES_DIGEST_WITH_KEPT_TAG);
+        assertThat(plan.deletions()).isEmpty();
+        assertThat(plan.keptByReason()).containsEntry(Reason.NEWEST_HASH, 3).containsEntry(Reason.RECENTLY_REQUESTED, 1);
+    }
+
+    @Test
+    void unconfiguredArchSetComesFromSettings() {
+        Inv inv = new Inv().manifest(digest("c-arm"), daysAgo(10), "buildcache-arm64");
+        Plan plan = plan(inv.oci(), SETTINGS.withArches(Set.of("amd64")), Map.of());
+        assertThat(plan.item("buildcache-arm64").reason()).isEqualTo(Reason.ARCH_NOT_CONFIGURED);
+    }
+}
