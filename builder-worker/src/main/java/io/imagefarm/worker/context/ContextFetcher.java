@@ -110,11 +110,10 @@ public final class ContextFetcher {
                     .setTagOpt(TagOpt.NO_TAGS)
                     .call();
         } catch (TransportException e) {
-            if (!wantRefused(e)) {
-                throw e;
-            }
-            // The server only serves advertised tips: fetch branches and tags, then find the commit there.
-            LOG.infof("%s refuses a fetch by SHA (%s); fetching its branches and tags instead", sourceUrl, e.getMessage());
+            // Servers that only serve advertised tips refuse the want (each in its own words), and so do
+            // all servers for an unknown SHA: fetch branches and tags, then look for the commit there.
+            // If the remote is down, this second fetch fails too and reports it.
+            LOG.infof("%s did not serve %s by SHA (%s); fetching its branches and tags instead", sourceUrl, commit, e.getMessage());
             git.fetch().setRemote(sourceUrl)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                     .setTagOpt(TagOpt.NO_TAGS)
@@ -125,16 +124,6 @@ public final class ContextFetcher {
         } catch (MissingObjectException e) {
             throw new InvalidContextException("commit " + commit + " is not in " + sourceUrl);
         }
-    }
-
-    private static boolean wantRefused(TransportException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("not valid") || m.contains("not our ref") || m.contains("want") || m.contains("not allowed")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private record Written(long bytes, int files) {

@@ -1,0 +1,95 @@
+package io.imagefarm.worker.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+/** A real git repository on disk, reached by the worker through a file:// URL. */
+public final class SourceRepo implements AutoCloseable {
+
+    private final Path dir;
+    private final Git git;
+
+    private SourceRepo(Path dir, Git git) {
+        this.dir = dir;
+        this.git = git;
+    }
+
+    /**
+     * @param allowShaWants whether the repository serves a fetch of any reachable commit by SHA, as
+     *                      GitHub does ({@code uploadpack.allowReachableSHA1InWant})
+     */
+    public static SourceRepo create(boolean allowShaWants) {
+        try {
+            Path dir = Files.createTempDirectory("imagefarm-source-");
+            Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+            StoredConfig config = git.getRepository().getConfig();
+            config.setBoolean("uploadpack", null, "allowReachableSHA1InWant", allowShaWants);
+            config.save();
+            return new SourceRepo(dir, git);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url() {
+        return dir.toUri().toString();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes the files (path relative to the repository → content) and commits them; returns the SHA. */
+    public String commit(Map<String, String> files) {
+        try {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path p = dir.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, f.getValue());
+            }
+            git.add().addFilepattern(".").call();
+            RevCommit c = git.commit().setMessage("commit").setAuthor("ci", "ci@example.com")
+                    .setCommitter("ci", "ci@example.com").call();
+            return c.getName();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds a symlink and commits it. */
+    public String commitSymlink(String path, String target) {
+        try {
+            Path p = dir.resolve(path);
+            Files.createDirectories(p.getParent());
+            Files.createSymbolicLink(p, Path.of(target));
+            git.add().addFilepattern(".").call();
+            return git.commit().setMessage("link").setAuthor("ci", "ci@example.com")
+                    .setCommitter("ci", "ci@example.com").call().getName();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        git.close();
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
