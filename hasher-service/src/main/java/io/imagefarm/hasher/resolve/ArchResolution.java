@@ -1,14 +1,12 @@
 package io.imagefarm.hasher.resolve;
 
 import io.imagefarm.core.event.BuildState;
-import io.imagefarm.core.image.Arch;
-
 /**
  * One arch's answer.
  *
  * @param published true when this request published a build event for it
  * @param deduplicated true when an in-flight request for the same image made this one publish nothing
  */
-public record ArchResolution(Arch arch, String image, String cache, BuildState state, String digest,
+public record ArchResolution(String arch, String image, String cache, BuildState state, String digest,
                              boolean published, boolean deduplicated) {
 }

@@ -64,7 +64,7 @@ public final class ImageResolver {
         VersionHash hash = VersionHasher.hash(inputs);
         ImageCoordinates c = ImageCoordinates.of(registryHost, request.repository(), hash);
         List<ArchResolution> perArch = arches.stream()
-                .map(a -> new ArchResolution(a, c.image(a).toString(), c.cache(a).toString(), null, null, false, false))
+                .map(a -> new ArchResolution(a.id(), c.image(a).toString(), c.cache(a).toString(), null, null, false, false))
                 .toList();
         return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
                 c.imageBase().toString(), c.cacheBase().toString(), perArch);
@@ -102,7 +102,7 @@ public final class ImageResolver {
         Optional<ImageStatus> known = book.get(image.toString());
         if (known.isPresent() && known.get().state().inFlight()
                 && Duration.between(known.get().updatedAt(), now).compareTo(settings.inFlightTtl()) < 0) {
-            return new ArchResolution(arch, image.toString(), cache.toString(), known.get().state(), null, false, true);
+            return new ArchResolution(arch.id(), image.toString(), cache.toString(), known.get().state(), null, false, true);
         }
         Optional<ManifestHead> head = registry.head(image);
         if (head.isPresent()) {
@@ -113,14 +113,14 @@ public final class ImageResolver {
                         digest, null, now));
             }
             BuildState state = alreadyKnown ? known.get().state() : BuildState.EXISTS;
-            return new ArchResolution(arch, image.toString(), cache.toString(), state, digest, false, false);
+            return new ArchResolution(arch.id(), image.toString(), cache.toString(), state, digest, false, false);
         }
         ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
                 image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now);
         events.add(event);
         statuses.add(ImageStatus.requested(event));
-        return new ArchResolution(arch, image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
+        return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
     }
 
     /** The index ref's record: keeps what is known about the index, stamps the last request. */

@@ -51,6 +51,8 @@ public final class GitRemoteSource implements RepositorySource {
         try {
             dir = Files.createTempDirectory("imagefarm-git-");
             try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
+                // a throw-away repository: no background auto-gc racing its deletion
+                git.getRepository().getConfig().setInt("gc", null, "auto", 0);
                 var fetch = git.fetch()
                         .setRemote(sourceUrl)
                         .setRefSpecs(new RefSpec(commit + ":refs/imagefarm/wanted"))

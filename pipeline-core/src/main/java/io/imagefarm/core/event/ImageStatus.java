@@ -1,5 +1,6 @@
 package io.imagefarm.core.event;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
@@ -84,6 +85,7 @@ public record ImageStatus(
                 null, null, null, null, null, lastRequestedAt, now);
     }
 
+    @JsonIgnore
     public boolean isIndex() {
         return arch == null;
     }
