@@ -2,11 +2,18 @@ package io.imagefarm.worker;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.RegistryResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+/** Shares BuildWorkerIT's Quarkus boot (same resources, same profile). */
 @QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
 class HealthEndpointIT {
 
     @Test
@@ -14,5 +21,12 @@ class HealthEndpointIT {
         given().when().get("/q/health")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"));
+    }
+
+    @Test
+    void readinessCoversTheKafkaConsumerTheDockerEngineAndTheDisk() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.name", hasItems("docker-engine", "disk", "SmallRye Reactive Messaging - readiness check"));
     }
 }

@@ -137,7 +137,7 @@ public final class BuildProgress {
 
     /** Time spent in the exporters: writing and pushing the image, exporting the registry cache. */
     public Duration exportTime() {
-        return vertices.values().stream().filter(v -> v.name().startsWith("exporting"))
+        return vertices.values().stream().filter(v -> v.name().startsWith("exporting") || v.name().startsWith("pushing"))
                 .map(Vertex::duration).reduce(Duration.ZERO, Duration::plus);
     }
 

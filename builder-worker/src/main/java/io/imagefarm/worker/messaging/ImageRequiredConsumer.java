@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -41,6 +42,7 @@ public class ImageRequiredConsumer {
     @Inject
     WorkerMetrics metrics;
     @Inject
+    @Liveness
     WorkerLiveness liveness;
 
     @Incoming(Channels.IMAGE_REQUIRED)

@@ -1,0 +1,330 @@
+package io.imagefarm.worker;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.FailureKind;
+import io.imagefarm.core.event.ImageRequired;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.event.Topics;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.testsupport.BaseImages;
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.LocalRegistry;
+import io.imagefarm.testsupport.Processes;
+import io.imagefarm.testsupport.RegistryResource;
+import io.imagefarm.testsupport.RegistrySeeder;
+import io.imagefarm.testsupport.SharedParts;
+import io.imagefarm.worker.build.DockerEngine;
+import io.imagefarm.worker.messaging.RebalanceTracker;
+import io.imagefarm.worker.testing.KafkaTopics;
+import io.imagefarm.worker.testing.SourceRepo;
+import io.imagefarm.worker.testing.TestEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The amd64 worker in this JVM against real parts: the in-process Kafka broker, the Docker Engine
+ * with buildx, and local distribution registries. Dockerfiles start FROM the busybox base image.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+class BuildWorkerIT {
+
+    private static final Duration BUILD = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ImageRef base;
+    private static KafkaTopics kafka;
+    private static LocalRegistry registry;
+
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    DockerEngine engine;
+    @Inject
+    @io.smallrye.common.annotation.Identifier(io.imagefarm.worker.messaging.Channels.REBALANCE_LISTENER)
+    RebalanceTracker rebalances;
+
+    @BeforeAll
+    static void parts() {
+        registry = SharedParts.registry();
+        base = BaseImages.pushBusyboxBase(registry);
+        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Topics.imageRequiredDeadLetter(Arch.AMD64));
+    }
+
+    @AfterAll
+    static void close() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static String dockerfile(String... runSteps) {
+        StringBuilder s = new StringBuilder("FROM " + base + "\n");
+        for (String step : runSteps) {
+            s.append("RUN ").append(step).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static ImageStatus awaitState(String image, BuildState state) {
+        AtomicReference<ImageStatus> found = new AtomicReference<>();
+        await(image + " " + state).atMost(BUILD).pollInterval(Duration.ofMillis(200)).until(() -> {
+            kafka.statuses(image).stream().filter(s -> s.state() == state).findFirst().ifPresent(found::set);
+            return found.get() != null;
+        });
+        return found.get();
+    }
+
+    private double count(String name, String... tags) {
+        Counter c = meters.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private double attempts() {
+        return count("imagefarm.worker.build.attempts", "arch", "amd64");
+    }
+
+    private static JsonNode manifest(LocalRegistry r, ImageRef image) throws IOException {
+        var response = new RegistrySeeder(r).get("/v2/" + image.repository() + "/manifests/" + image.tag());
+        assertThat(response.statusCode()).as("GET manifest " + image).isEqualTo(200);
+        JsonNode m = JSON.readTree(response.body());
+        m = ((com.fasterxml.jackson.databind.node.ObjectNode) m).put("_digest",
+                response.headers().firstValue("Docker-Content-Digest").orElse(""));
+        return m;
+    }
+
+    private static JsonNode config(LocalRegistry r, ImageRef image, JsonNode manifest) throws IOException {
+        var response = new RegistrySeeder(r).get("/v2/" + image.repository() + "/blobs/" + manifest.path("config").path("digest").asText());
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void amd64EventIsBuiltAndPushedAsASingleAmd64Manifest() throws IOException {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo hello > /hello")));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "single", source, commit, Arch.AMD64, TestEvents.randomHash());
+            kafka.send(event);
+
+            ImageStatus built = awaitState(event.image(), BuildState.BUILT);
+
+            assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
+                    .containsExactly(BuildState.BUILDING, BuildState.BUILT);
+            assertThat(built.arch()).isEqualTo("amd64");
+            assertThat(built.totalSteps()).isEqualTo(2);
+            assertThat(built.timings()).isNotNull();
+            ImageRef image = ImageRef.parse(event.image());
+            JsonNode manifest = manifest(registry, image);
+            // a single-platform manifest (the docker driver pushes the Docker v2 form), not an index
+            assertThat(manifest.path("mediaType").asText()).isIn(RegistrySeeder.OCI_MANIFEST, RegistrySeeder.DOCKER_MANIFEST);
+            assertThat(manifest.has("manifests")).isFalse();
+            assertThat(manifest.path("_digest").asText()).isEqualTo(built.digest());
+            JsonNode config = config(registry, image, manifest);
+            assertThat(config.path("architecture").asText()).isEqualTo("amd64");
+            JsonNode labels = config.path("config").path("Labels");
+            assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(commit);
+            assertThat(labels.path("org.opencontainers.image.source").asText()).isEqualTo(source.url());
+            assertThat(labels.path("io.imagefarm.version-hash").asText()).isEqualTo(event.versionHash());
+            // the local copy is removed after the push
+            assertThat(Processes.run(Duration.ofSeconds(30), List.of("docker", "image", "inspect", event.image())).ok()).isFalse();
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("imagefarm_worker_builds_total{arch=\"amd64\",failure=\"none\",outcome=\"BUILT\"}")
+                    .contains("imagefarm_worker_build_duration_seconds_bucket")
+                    .contains("imagefarm_worker_queue_lag_seconds_count")
+                    .contains("imagefarm_worker_cache_hit_ratio{arch=\"amd64\"}")
+                    .contains("imagefarm_worker_build_steps_total");
+        }
+    }
+
+    @Test
+    void duplicateEventMakesNoSecondBuild() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo dup > /dup")));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "dup", source, commit, Arch.AMD64, TestEvents.randomHash());
+            double before = attempts();
+            kafka.send(event);
+            kafka.send(event); // redelivered, or sent twice by the hasher
+
+            awaitState(event.image(), BuildState.BUILT);
+            awaitState(event.image(), BuildState.EXISTS);
+
+            assertThat(attempts() - before).isEqualTo(1);
+            assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
+                    .containsExactly(BuildState.BUILDING, BuildState.BUILT, BuildState.EXISTS);
+        }
+    }
+
+    @Test
+    void imageAlreadyInTheRegistryIsSkippedWithExists() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo never > /never")));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "present", source, commit, Arch.AMD64, TestEvents.randomHash());
+            ImageRef image = ImageRef.parse(event.image());
+            RegistrySeeder.Pushed pushed = new RegistrySeeder(registry).pushImage(image.repository(), image.tag(), "amd64", Instant.now(), "x");
+            double before = attempts();
+
+            kafka.send(event);
+
+            ImageStatus exists = awaitState(event.image(), BuildState.EXISTS);
+            assertThat(exists.digest()).isEqualTo(pushed.digest());
+            assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state).containsExactly(BuildState.EXISTS);
+            assertThat(attempts()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void failingRunStepGivesFailedWithTheLogTailAndNoRetry() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE,
+                    dockerfile("echo preparing-the-toolchain && echo the-step-broke >&2 && exit 3")));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "broken", source, commit, Arch.AMD64, TestEvents.randomHash());
+            double attemptsBefore = attempts();
+            double retriesBefore = meters.find("imagefarm.worker.build.retries").counters().stream().mapToDouble(Counter::count).sum();
+
+            kafka.send(event);
+
+            ImageStatus failed = awaitState(event.image(), BuildState.FAILED);
+            assertThat(failed.failure()).isEqualTo(FailureKind.BUILD_ERROR);
+            assertThat(failed.reason()).contains("exit code: 3");
+            assertThat(failed.logTail()).contains("preparing-the-toolchain").contains("the-step-broke");
+            assertThat(attempts() - attemptsBefore).isEqualTo(1);
+            assertThat(meters.find("imagefarm.worker.build.retries").counters().stream().mapToDouble(Counter::count).sum())
+                    .isEqualTo(retriesBefore);
+        }
+    }
+
+    @Test
+    void poisonEventGoesToTheDeadLetterTopicWhileTheNextEventStillBuilds() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo after-poison > /p")));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "after-poison", source, commit, Arch.AMD64, TestEvents.randomHash());
+            // same key as the good event: same partition, so the poison comes first
+            kafka.send(Topics.imageRequired(Arch.AMD64), event.image(), "{not json".getBytes(StandardCharsets.UTF_8));
+            kafka.send(event);
+
+            awaitState(event.image(), BuildState.BUILT);
+            await("poison in " + Topics.imageRequiredDeadLetter(Arch.AMD64)).atMost(Duration.ofSeconds(30))
+                    .until(() -> kafka.deadLetters().stream().anyMatch(r -> event.image().equals(r.key())));
+            ConsumerRecord<String, byte[]> dead = kafka.deadLetters().stream().filter(r -> event.image().equals(r.key())).findFirst().orElseThrow();
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(KafkaTopics.headers(dead).get("dead-letter-reason")).contains("cannot decode");
+            assertThat(KafkaTopics.headers(dead).get("dead-letter-topic")).isEqualTo(Topics.imageRequired(Arch.AMD64));
+        }
+    }
+
+    @Test
+    void registryDownDuringThePushIsRetriedAndThenSucceeds() throws IOException {
+        int port = LocalRegistry.freePort();
+        AtomicReference<LocalRegistry> target = new AtomicReference<>(LocalRegistry.builder().port(port).start());
+        // The RUN step calls this server; it takes the registry down while the build runs, before the push.
+        HttpServer gate = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gate.createContext("/building", exchange -> {
+            LocalRegistry up = target.getAndSet(null);
+            if (up != null) {
+                up.close();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        gate.start();
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+                    "wget -q -O /dev/null http://127.0.0.1:" + gate.getAddress().getPort() + "/building/" + TestEvents.randomHash() + " || true",
+                    "echo built-while-the-registry-was-down > /note")));
+            ImageRequired event = TestEvents.imageRequired("127.0.0.1:" + port, "flaky", source, commit, Arch.AMD64, TestEvents.randomHash());
+            double retriesBefore = count("imagefarm.worker.build.retries", "arch", "amd64", "kind", "REGISTRY_UNAVAILABLE");
+
+            kafka.send(event);
+
+            await("a retry after the failed push").atMost(BUILD)
+                    .until(() -> count("imagefarm.worker.build.retries", "arch", "amd64", "kind", "REGISTRY_UNAVAILABLE") > retriesBefore);
+            assertThat(target.get()).as("the RUN step reached the gate and the registry went down").isNull();
+            LocalRegistry restarted = LocalRegistry.builder().port(port).start();
+            try {
+                ImageStatus built = awaitState(event.image(), BuildState.BUILT);
+                assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
+                        .containsExactly(BuildState.BUILDING, BuildState.BUILT);
+                assertThat(manifest(restarted, ImageRef.parse(event.image())).path("_digest").asText()).isEqualTo(built.digest());
+            } finally {
+                restarted.close();
+            }
+        } finally {
+            gate.stop(0);
+            LocalRegistry left = target.get();
+            if (left != null) {
+                left.close();
+            }
+        }
+    }
+
+    @Test
+    void rebuildOnAFreshHostTakesEarlierStepsFromTheRegistryCache() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String salt = TestEvents.randomHash();
+            String first = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+                    "echo " + salt + " > /one", "echo two > /two", "echo three > /three")));
+            ImageRequired v1 = TestEvents.imageRequired(registry.host(), "cached", source, first, Arch.AMD64, TestEvents.randomHash());
+            kafka.send(v1);
+            ImageStatus builtV1 = awaitState(v1.image(), BuildState.BUILT);
+            assertThat(builtV1.totalSteps()).isEqualTo(4);
+
+            engine.pruneBuildCache(0); // a fresh host: nothing in the local build cache
+
+            String second = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+                    "echo " + salt + " > /one", "echo two > /two", "echo THREE-changed > /three")));
+            ImageRequired v2 = TestEvents.imageRequired(registry.host(), "cached", source, second, Arch.AMD64, TestEvents.randomHash());
+            kafka.send(v2);
+            ImageStatus builtV2 = awaitState(v2.image(), BuildState.BUILT);
+
+            assertThat(v2.cache()).isEqualTo(v1.cache());
+            assertThat(builtV2.totalSteps()).isEqualTo(4);
+            // the two unchanged RUN steps came from the registry cache; the changed last step ran
+            assertThat(builtV2.cachedSteps()).isBetween(2, 3);
+        }
+    }
+
+    @Test
+    void buildLongerThanTheConnectorsDefaultMaxAgeKeepsTheWorkerHealthy() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("sleep 65 && echo " + TestEvents.randomHash())));
+            ImageRequired event = TestEvents.imageRequired(registry.host(), "long", source, commit, Arch.AMD64, TestEvents.randomHash());
+            int revocationsBefore = rebalances.revocations();
+            kafka.send(event);
+            awaitState(event.image(), BuildState.BUILDING);
+            Instant started = Instant.now();
+
+            // 60 s is SmallRye's default max-age: past it, only the configured one keeps the channel alive
+            await("the build in flight").atMost(BUILD).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                given().get("/q/health").then().statusCode(200);
+                return !kafka.statuses(event.image()).stream().filter(s -> s.state() == BuildState.BUILT).toList().isEmpty();
+            });
+
+            assertThat(Duration.between(started, Instant.now())).isGreaterThan(Duration.ofSeconds(60));
+            given().get("/q/health").then().statusCode(200);
+            assertThat(rebalances.revocations()).isEqualTo(revocationsBefore);
+        }
+    }
+}
