@@ -3,10 +3,17 @@ package io.imagefarm.janitor;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.imagefarm.janitor.it.JanitorTestResources;
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.RegistryResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JanitorTestResources.class, restrictToAnnotatedClass = false)
 class HealthEndpointIT {
 
     @Test
