@@ -1,0 +1,91 @@
+package io.imagefarm.janitor.it;
+
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.event.Topics;
+import io.imagefarm.testsupport.RegistrySeeder;
+import io.imagefarm.testsupport.RegistrySeeder.Pushed;
+import io.imagefarm.testsupport.SharedParts;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Test seeding beyond {@link RegistrySeeder}: images without a push time, several tags or none, and usage records. */
+public final class Seeding {
+
+    private Seeding() {
+    }
+
+    /**
+     * Pushes a small image (config + one layer, both from {@code salt}) under every tag, or by digest if
+     * there are none. Same salt, arch and created: same digest. {@code created} null omits it, as
+     * attestation manifests do.
+     */
+    public static Pushed image(RegistrySeeder seeder, String repo, String arch, Instant created, String salt, List<String> tags) {
+        byte[] layer = ("layer " + repo + " " + arch + " " + salt).getBytes(StandardCharsets.UTF_8);
+        String layerDigest = seeder.pushBlob(repo, layer);
+        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\"" + (created != null ? ",\"created\":\"" + created + "\"" : "")
+                + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String configDigest = seeder.pushBlob(repo, config);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + RegistrySeeder.OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"" + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        return put(seeder, repo, RegistrySeeder.OCI_MANIFEST, manifest, arch, tags);
+    }
+
+    /** An OCI index over {@code children} under every tag, or by digest if there are none. */
+    public static Pushed index(RegistrySeeder seeder, String repo, List<Pushed> children, List<String> tags) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + RegistrySeeder.OCI_INDEX + "\",\"manifests\":[");
+        for (int i = 0; i < children.size(); i++) {
+            Pushed c = children.get(i);
+            json.append(i > 0 ? "," : "").append("{\"mediaType\":\"").append(c.mediaType()).append("\",\"digest\":\"")
+                    .append(c.digest()).append("\",\"size\":").append(c.size())
+                    .append(",\"platform\":{\"architecture\":\"").append(c.arch()).append("\",\"os\":\"linux\"}}");
+        }
+        json.append("]}");
+        return put(seeder, repo, RegistrySeeder.OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null, tags);
+    }
+
+    private static Pushed put(RegistrySeeder seeder, String repo, String mediaType, byte[] body, String arch, List<String> tags) {
+        if (tags.isEmpty()) {
+            return seeder.putManifest(repo, RegistrySeeder.sha256(body), mediaType, body, arch);
+        }
+        Pushed pushed = null;
+        for (String tag : tags) {
+            pushed = seeder.putManifest(repo, tag, mediaType, body, arch);
+        }
+        return pushed;
+    }
+
+    /** Publishes the hasher's index-ref records (last request per hash) to the real status topic and waits for the acks. */
+    public static void requested(String image, Map<String, Instant> lastRequestedByHash) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedParts.kafka().bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (Map.Entry<String, Instant> e : lastRequestedByHash.entrySet()) {
+                String ref = image + ":builder-" + e.getKey();
+                ImageStatus status = ImageStatus.index(ref, image.substring(image.indexOf('/') + 1), e.getKey(), BuildState.EXISTS,
+                        null, e.getValue(), e.getValue());
+                producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, ref, EventCodec.encodeToString(status))).get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish status records", e);
+        }
+    }
+
+    public static Map<String, Object> kafkaConfig() {
+        return Map.of("bootstrap.servers", SharedParts.kafka().bootstrapServers());
+    }
+}
