@@ -8,6 +8,7 @@ import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.imagefarm.hasher.resolve.Publisher;
 import io.imagefarm.hasher.resolve.StatusBook;
 import io.imagefarm.hasher.source.GitRemoteSource;
+import io.imagefarm.hasher.source.GithubContentsSource;
 import io.imagefarm.hasher.source.RepositorySource;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.RepositoryAllowList;
@@ -73,8 +74,12 @@ public class HasherBeans {
     @Produces
     @Singleton
     RepositorySource repositorySource(HasherConfig config) {
-        return new GitRemoteSource(Secrets.read(config.source().token(), config.source().tokenFile(), "imagefarm.hasher.source.token"),
-                config.source().timeout(), config.source().maxFileBytes());
+        var token = Secrets.read(config.source().token(), config.source().tokenFile(), "imagefarm.hasher.source.token");
+        return switch (config.source().kind()) {
+            case "git" -> new GitRemoteSource(token, config.source().timeout(), config.source().maxFileBytes());
+            case "github" -> new GithubContentsSource(config.source().githubApiUrl(), token, config.source().timeout(), config.source().maxFileBytes());
+            default -> throw new IllegalStateException("imagefarm.hasher.source.kind must be git or github, not '" + config.source().kind() + "'");
+        };
     }
 
     @Produces

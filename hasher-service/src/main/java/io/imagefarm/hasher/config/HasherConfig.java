@@ -49,6 +49,14 @@ public interface HasherConfig {
     }
 
     interface Source {
+        /** Where files at a commit come from: {@code git} (any remote, JGit) or {@code github} (REST contents API). */
+        @WithDefault("git")
+        String kind();
+
+        /** GitHub REST API base, for kind=github (GitHub Enterprise: https://HOST/api/v3). */
+        @WithDefault("https://api.github.com")
+        java.net.URI githubApiUrl();
+
         /** Git remote for a repository when the request names none; {repository} is OWNER/NAME. */
         @WithDefault("https://github.com/{repository}.git")
         String gitUrlTemplate();

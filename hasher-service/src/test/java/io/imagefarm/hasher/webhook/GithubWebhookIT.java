@@ -196,6 +196,18 @@ class GithubWebhookIT {
     }
 
     @Test
+    void metricsHealthAndOpenApiAreServed() {
+        byte[] body = "{}".getBytes();
+        deliver("ping", body, SIGNER.sign(body), UUID.randomUUID().toString()).statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("imagefarm_hasher_webhooks_total{outcome=\"ping\""));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("registry")).body(containsString("Reactive Messaging")).body(containsString("hasher-out"));
+        given().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/v1/resolve")).body(containsString("/webhooks/github"));
+    }
+
+    @Test
     void malformedPushPayloadAnswers400() {
         byte[] body = "{not json".getBytes();
         deliver("push", body, SIGNER.sign(body), UUID.randomUUID().toString()).statusCode(400).body("error", equalTo("malformed-json"));
