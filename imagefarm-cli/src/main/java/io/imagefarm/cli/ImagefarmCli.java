@@ -38,8 +38,12 @@ public final class ImagefarmCli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("resolve")) {
+            return ResolveCommand.run(List.of(args).subList(1, args.length), out, err);
+        }
         if (args.length == 0 || !args[0].equals("hash")) {
-            err.println(args.length == 0 ? USAGE_TEXT : "imagefarm: unknown command '" + args[0] + "'; " + USAGE_TEXT);
+            err.println(args.length == 0 ? USAGE_TEXT + "\n" + ResolveCommand.USAGE_TEXT
+                    : "imagefarm: unknown command '" + args[0] + "'; " + USAGE_TEXT + " | " + ResolveCommand.USAGE_TEXT);
             return USAGE;
         }
         HashArgs parsed;
