@@ -23,12 +23,13 @@ public record ImagesView(String repository, String versionHash, Outcome outcome,
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ArchView(String arch, String image, BuildState state, String digest, String failure, String reason,
-                           String logTail, Instant updatedAt, Instant lastRequestedAt) {
+                           String logTail, ImageStatus.BuildTimings timings, Integer cachedSteps, Integer totalSteps,
+                           Instant updatedAt, Instant lastRequestedAt) {
 
         static ArchView of(String arch, String image, Optional<ImageStatus> status) {
             return status.map(s -> new ArchView(arch, image, s.state(), s.digest(), s.failure() == null ? null : s.failure().name(),
-                            s.reason(), s.logTail(), s.updatedAt(), s.lastRequestedAt()))
-                    .orElse(new ArchView(arch, image, null, null, null, null, null, null, null));
+                            s.reason(), s.logTail(), s.timings(), s.cachedSteps(), s.totalSteps(), s.updatedAt(), s.lastRequestedAt()))
+                    .orElse(new ArchView(arch, image, null, null, null, null, null, null, null, null, null, null));
         }
     }
 

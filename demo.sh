@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# ./demo.sh [--keep]: the whole pipeline, locally, on a fresh machine of this kind.
+# Sets up the build host, builds the project, starts the embedded stack (scripts/demo-stack.sh),
+# pushes a sample repository through it twice, shows the registry cache at work and the janitor
+# pruning, and stops everything again (also on Ctrl-C or failure). Exits 0 only if every step held.
+# --keep leaves the stack running and prints its URLs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root=$PWD
+keep=0
+[[ ${1:-} == --keep ]] && keep=1
+demo="$root/.demo"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+ok() { printf '   \033[32mok\033[0m %s\n' "$*"; }
+fail() { printf '   \033[31mFAILED\033[0m %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  local rc=$?
+  if ((keep && rc == 0)); then return; fi
+  scripts/demo-stack.sh stop "$demo" || true
+  ((rc == 0)) || echo "demo failed (exit $rc); logs are in $demo/logs" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "1. Build host and project"
+scripts/setup-build-host.sh
+./mvnw -B -q package -DskipTests
+ok "project built"
+
+step "2. Embedded stack"
+rm -rf "$demo"; mkdir -p "$demo"
+scripts/demo-stack.sh start "$demo"
+# shellcheck disable=SC1091
+source "$demo/stack.env"
+secret=$(cat "$WEBHOOK_SECRET_FILE")
+
+step "3. Sample repository and a signed push webhook"
+sample="$demo/sample"
+mkdir -p "$sample/.devcontainer"
+git -C "$sample" init -q -b main
+git -C "$sample" config user.email demo@imagefarm.invalid
+git -C "$sample" config user.name "imagefarm demo"
+git -C "$sample" config uploadpack.allowReachableSHA1InWant true
+printf '[toolchain]\nchannel = "1.83.0"\ncomponents = ["clippy", "rustfmt"]\n' >"$sample/rust-toolchain.toml"
+printf '{\n  "name": "sample",\n  "engines": {"node": "^22.11.0", "pnpm": "^9.15.0"}\n}\n' >"$sample/package.json"
+printf '3.12.7\n' >"$sample/.python-version"
+printf '[project]\nname = "sample"\n\n[tool.uv]\nrequired-version = ">=0.5.11"\n' >"$sample/pyproject.toml"
+dockerfile() { # last-step text
+  cat >"$sample/.devcontainer/Dockerfile" <<DOCKERFILE
+FROM $BASE_IMAGE
+RUN echo "toolchains would be installed here" > /toolchains && sleep 3
+RUN echo "dependencies would be installed here" > /deps && sleep 3
+RUN echo "$1" > /last-step
+DOCKERFILE
+}
+dockerfile "last step, version 1"
+git -C "$sample" add -A && git -C "$sample" commit -q -m "sample: first toolchain"
+commit1=$(git -C "$sample" rev-parse HEAD)
+
+push_webhook() { # commit -> prints the hasher's answer
+  local body sig
+  body=$(printf '{"ref":"refs/heads/main","after":"%s","deleted":false,"repository":{"full_name":"demo/sample","clone_url":"%s"}}' \
+    "$1" "file://$sample")
+  sig="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)"
+  curl -sS --fail-with-body -X POST "$HASHER_URL/webhooks/github" -H "X-GitHub-Event: push" \
+    -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" -H "X-Hub-Signature-256: $sig" \
+    -H 'Content-Type: application/json' --data "$body"
+}
+
+wait_ready() { # hash -> prints final status JSON; shows progress meanwhile
+  local hash=$1 deadline=$((SECONDS + 900)) status states
+  while ((SECONDS < deadline)); do
+    status=$(curl -sS "$HASHER_URL/api/v1/images/$hash?repository=demo/sample")
+    states=$(jq -r '[.arches[] | "\(.arch)=\(.state // "?")"] | join(" ")' <<<"$status")
+    printf '   %s  %s\n' "$(date +%T)" "$states" >&2
+    case $(jq -r .outcome <<<"$status") in
+      READY) if [[ $(jq -r '.index.state // ""' <<<"$status") == BUILT ]]; then echo "$status"; return 0; fi ;;
+      FAILED) echo "$status" | jq . >&2; fail "a build failed" ;;
+    esac
+    sleep 3
+  done
+  fail "builds of $hash did not finish in 15 minutes"
+}
+
+summary() { # status JSON
+  jq -r '"   version hash  \(.versionHash)",
+         (.arches[] | "   \(.arch)  \(.image)\n          digest \(.digest)\n          build \((.timings.buildMillis // 0) / 1000)s, cached steps \(.cachedSteps // 0)/\(.totalSteps // 0)"),
+         "   index  \(.index.image)@\(.index.digest)"' <<<"$1"
+}
+
+answer1=$(push_webhook "$commit1")
+hash1=$(jq -r .versionHash <<<"$answer1")
+jq -r '.arches[] | "   \(.arch): \(.state) \(.image)"' <<<"$answer1"
+[[ $(jq '[.arches[] | select(.published)] | length' <<<"$answer1") == 2 ]] || fail "expected one build event per arch"
+ok "webhook accepted; one image-required event per arch for $hash1"
+
+step "4. Building both arches (arm64 under QEMU)"
+status1=$(wait_ready "$hash1")
+summary "$status1"
+index1=$(jq -r .index.image <<<"$status1")
+platforms=$(docker buildx imagetools inspect "$index1" | awk '/Platform:/ {print $2}' | sort | tr '\n' ' ')
+echo "   docker buildx imagetools inspect $index1: $platforms"
+[[ $platforms == "linux/amd64 linux/arm64 " ]] || fail "index does not show both platforms"
+ok "the multi-arch index shows linux/amd64 and linux/arm64"
+
+step "5. Second commit: only the Dockerfile's last step changes"
+dockerfile "last step, version 2"
+git -C "$sample" commit -q -am "sample: change the last step"
+commit2=$(git -C "$sample" rev-parse HEAD)
+hash2=$(push_webhook "$commit2" | jq -r .versionHash)
+[[ $hash2 != "$hash1" ]] || fail "a changed Dockerfile must change the version hash"
+status2=$(wait_ready "$hash2")
+summary "$status2"
+for arch in amd64 arm64; do
+  cached=$(jq -r ".arches[] | select(.arch == \"$arch\") | .cachedSteps // 0" <<<"$status2")
+  t1=$(jq -r ".arches[] | select(.arch == \"$arch\") | .timings.buildMillis" <<<"$status1")
+  t2=$(jq -r ".arches[] | select(.arch == \"$arch\") | .timings.buildMillis" <<<"$status2")
+  echo "   $arch: build ${t1} ms -> ${t2} ms, $cached steps from the registry cache"
+  ((cached >= 2)) || fail "$arch rebuild took no earlier steps from the cache"
+  ((t2 < t1)) || fail "$arch rebuild was not faster"
+done
+ok "the rebuild took its earlier steps from the registry cache, faster"
+
+step "6. The first webhook again: nothing is rebuilt"
+again=$(push_webhook "$commit1")
+jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
+[[ $(jq '[.arches[] | select(.state == "EXISTS" or .state == "BUILT")] | length' <<<"$again") == 2 ]] || fail "expected EXISTS for both arches"
+[[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 0 ]] || fail "no event may be published"
+ok "both arches EXISTS; no event published"
+
+step "7. Cache janitor with keep-hashes=1"
+echo "   dry run:"
+plan=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' --data '{"dryRun":true}')
+jq -r '.. | objects | select(has("action") and has("reason")) | "     \(.action)\t\(.tag // .ref // .digest)\t\(.reason)"' <<<"$plan" | sort -u
+echo "   apply:"
+report=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' --data '{"dryRun":false}')
+jq -c '.. | objects | select(has("deleted"))? | {deleted, failed}' <<<"$report" 2>/dev/null | head -3 || true
+gone() { [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]; }
+for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do gone "$tag" || fail "$tag should be gone"; done
+for tag in "builder-$hash2" "builder-$hash2-amd64" "builder-$hash2-arm64" buildcache-amd64 buildcache-arm64; do ! gone "$tag" || fail "$tag must be kept"; done
+ok "first hash's tags gone; current hash and per-arch caches intact"
+
+if ((keep)); then
+  step "Stack left running (--keep)"
+  cat <<URLS
+   hasher   health $HASHER_URL/q/health  metrics $HASHER_URL/q/metrics  OpenAPI $HASHER_URL/q/openapi
+            status $HASHER_URL/api/v1/images/$hash2?repository=demo/sample
+   workers  $WORKER_AMD64_URL/q/health  $WORKER_ARM64_URL/q/health  (metrics: /q/metrics)
+   janitor  $JANITOR_URL/q/health  $JANITOR_URL/api/v1/janitor/runs/latest
+   stop it  scripts/demo-stack.sh stop .demo
+URLS
+fi
+step "All steps held"
