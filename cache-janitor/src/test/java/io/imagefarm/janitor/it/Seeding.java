@@ -68,6 +68,7 @@ public final class Seeding {
 
     /** Publishes the hasher's index-ref records (last request per hash) to the real status topic and waits for the acks. */
     public static void requested(String image, Map<String, Instant> lastRequestedByHash) {
+        ensureStatusTopic();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedParts.kafka().bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -82,6 +83,22 @@ public final class Seeding {
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish status records", e);
+        }
+    }
+
+    /** The compacted status topic, as the hasher creates it. */
+    public static synchronized void ensureStatusTopic() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", SharedParts.kafka().bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.IMAGE_STATUS)) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(Topics.IMAGE_STATUS, 3, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + Topics.IMAGE_STATUS, e);
+            }
         }
     }
 

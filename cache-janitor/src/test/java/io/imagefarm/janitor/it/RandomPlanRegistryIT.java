@@ -1,0 +1,106 @@
+package io.imagefarm.janitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imagefarm.janitor.backend.OciBackend;
+import io.imagefarm.janitor.backend.RepositoryTarget;
+import io.imagefarm.janitor.job.Janitor;
+import io.imagefarm.janitor.job.RunRequest;
+import io.imagefarm.janitor.policy.ManagedTag;
+import io.imagefarm.janitor.policy.PlanItem;
+import io.imagefarm.janitor.policy.RandomRegistries;
+import io.imagefarm.janitor.policy.RandomRegistries.Node;
+import io.imagefarm.janitor.report.DeletionOutcome;
+import io.imagefarm.janitor.report.JanitorReport;
+import io.imagefarm.janitor.report.RepositoryReport;
+import io.imagefarm.janitor.usage.UsageHistory;
+import io.imagefarm.registry.RegistryClient;
+import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.LocalRegistry;
+import io.imagefarm.testsupport.RegistryResource;
+import io.imagefarm.testsupport.RegistrySeeder;
+import io.imagefarm.testsupport.RegistrySeeder.Pushed;
+import io.imagefarm.testsupport.SharedParts;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The randomized property, end to end: a generated registry (see {@link RandomRegistries}) pushed to the
+ * real registry, a generated usage history, the plan applied (forced past the cap) through the OCI
+ * backend; then every tag the policy keeps, and every tag it does not manage, still resolves to the same
+ * digest, and every index a remaining tag names still has all its children.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JanitorTestResources.class, restrictToAnnotatedClass = false)
+class RandomPlanRegistryIT {
+
+    static final long[] SEEDS = {11, 23, 37, 41, 59, 73};
+
+    @Test
+    void afterApplyingARandomPlanEveryKeptTagAndKeptIndexChildStillResolves() {
+        LocalRegistry registry = SharedParts.registry();
+        RegistrySeeder seeder = new RegistrySeeder(registry);
+        RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(7));
+        int deletedTotal = 0;
+        for (long seed : SEEDS) {
+            Instant now = Instant.now();
+            RandomRegistries.Generated g = new RandomRegistries(seed, now).generate(false, 10);
+            String repo = "random/s" + seed + "-" + now.toEpochMilli();
+            Map<String, Pushed> pushed = new HashMap<>();
+            Map<String, String> tagDigest = new HashMap<>();
+            for (Node node : g.nodes()) {
+                List<String> tags = new ArrayList<>(node.tags());
+                Pushed p = node.index()
+                        ? Seeding.index(seeder, repo, node.childIds().stream().map(pushed::get).toList(), tags)
+                        : Seeding.image(seeder, repo, node.arch(), node.pushedAt(), node.layerKey(), tags);
+                pushed.put(node.id(), p);
+                tags.forEach(t -> tagDigest.put(t, p.digest()));
+            }
+            String image = registry.host() + "/" + repo;
+            UsageHistory usage = UsageHistory.empty();
+            g.lastRequested().forEach((hash, at) -> usage.add(image, hash, at));
+            RepositoryTarget target = new RepositoryTarget("r", registry.host(), repo, RepositoryTarget.BackendKind.OCI, g.settings(), "org");
+
+            JanitorReport report = new Janitor(kind -> new OciBackend(client), () -> usage, Clock.systemUTC())
+                    .run(new RunRequest(JanitorReport.Trigger.API, false, true, Set.of()), List.of(target), () -> true);
+
+            RepositoryReport r = report.repository("r");
+            String ctx = "seed " + seed + " " + g.settings();
+            assertThat(r.failed()).as(ctx).isZero();
+            assertThat(r.deletions()).as(ctx).allMatch(DeletionOutcome::done);
+            deletedTotal += r.deleted();
+            for (PlanItem kept : r.plan()) {
+                if (!kept.delete()) {
+                    String reference = kept.tag() != null ? kept.tag() : kept.digest();
+                    assertThat(headDigest(seeder, repo, reference)).as(ctx + ": kept " + kept).isEqualTo(kept.digest());
+                }
+            }
+            tagDigest.forEach((tag, digest) -> {
+                if (!ManagedTag.isManaged(tag)) {
+                    assertThat(headDigest(seeder, repo, tag)).as(ctx + ": unmanaged " + tag).isEqualTo(digest);
+                }
+            });
+            OciJanitorIT.assertEveryKeptIndexChildResolves(seeder, repo, r);
+            for (DeletionOutcome d : r.deletions()) {
+                assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + d.digest())).as(ctx + ": deleted " + d.digest()).isEqualTo(404);
+            }
+        }
+        assertThat(deletedTotal).as("the generated plans delete something").isPositive();
+    }
+
+    static String headDigest(RegistrySeeder seeder, String repo, String reference) {
+        var head = seeder.head("/v2/" + repo + "/manifests/" + reference);
+        return head.statusCode() == 200 ? head.headers().firstValue("Docker-Content-Digest").orElse(null) : null;
+    }
+}

@@ -1,0 +1,133 @@
+package io.imagefarm.janitor.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.event.Topics;
+import io.imagefarm.janitor.backend.GhcrStub;
+import io.imagefarm.janitor.job.JanitorService;
+import io.imagefarm.janitor.report.JanitorReport;
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.RegistryResource;
+import io.imagefarm.testsupport.RegistrySeeder;
+import io.imagefarm.testsupport.SharedParts;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service as deployed: the runs API over the configured repositories ({@code api-widget} on the real
+ * registry, {@code ghcr-widget} on the GitHub Packages stub, see application.properties), the lease, the
+ * report event on the real {@code imagefarm.janitor-reports} topic, and the Prometheus metrics.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JanitorTestResources.class, restrictToAnnotatedClass = false)
+class RunsApiIT {
+
+    @Inject
+    JanitorService janitor;
+
+    static String tag(int n) {
+        return "builder-" + String.format("%016x", 0xa91000L + n);
+    }
+
+    @Test
+    void aManualRunIsADryRunByDefaultThenAppliesOnRequestAndIsReportedOnKafkaAndInMetrics() {
+        RegistrySeeder seeder = new RegistrySeeder(SharedParts.registry());
+        String repo = "api/widget";
+        Instant now = Instant.now();
+        for (int n = 1; n <= 4; n++) {
+            OciJanitorIT.pushHash(seeder, repo, n, now.minus(Duration.ofDays(5L * n)));
+        }
+        GhcrStub stub = JanitorTestResources.ghcrStub();
+        stub.reset();
+        stub.image("orgs/acme/widget", now.minus(Duration.ofDays(3)), tag(1) + "-amd64");
+        stub.image("orgs/acme/widget", now.minus(Duration.ofDays(30)), tag(2) + "-amd64");
+        Seeding.requested(SharedParts.registry().host() + "/" + repo, Map.of());
+
+        await("janitor lease").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/janitor/lease").then().statusCode(200).body("held", equalTo(true)));
+
+        JanitorReport dry = given().contentType(ContentType.JSON).body("{}").post("/api/v1/janitor/runs")
+                .then().statusCode(200).extract().as(JanitorReport.class);
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(dry.outcome()).as(dry.error() + " " + dry.repositories().stream().map(r -> r.id() + ": " + r.error()).toList()).isEqualTo(JanitorReport.Outcome.DRY_RUN);
+        assertThat(dry.repository("api-widget").plannedDeletions()).isEqualTo(6); // keep-hashes=2: hashes 3 and 4 go
+        assertThat(dry.repository("api-widget").plan()).hasSize(12);
+        assertThat(dry.repository("ghcr-widget").plannedDeletions()).isEqualTo(1);
+        assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(4))).isEqualTo(200);
+
+        JanitorReport applied = given().contentType(ContentType.JSON).body("{\"dryRun\":false,\"repositories\":[\"api-widget\"]}")
+                .post("/api/v1/janitor/runs").then().statusCode(200).extract().as(JanitorReport.class);
+        assertThat(applied.outcome()).isEqualTo(JanitorReport.Outcome.APPLIED);
+        assertThat(applied.repositories()).hasSize(1);
+        assertThat(applied.repository("api-widget").deleted()).isEqualTo(6);
+        assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(4))).isEqualTo(404);
+        assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(2))).isEqualTo(200);
+
+        given().get("/api/v1/janitor/runs/latest").then().statusCode(200).body("runId", equalTo(applied.runId()));
+        given().contentType(ContentType.JSON).body("{\"repositories\":[\"nope\"]}").post("/api/v1/janitor/runs").then().statusCode(400);
+
+        List<JanitorReport> events = readReports();
+        assertThat(events).extracting(JanitorReport::runId).contains(dry.runId(), applied.runId());
+        JanitorReport event = events.stream().filter(e -> e.runId().equals(applied.runId())).findFirst().orElseThrow();
+        assertThat(event.repository("api-widget").deleted()).isEqualTo(6);
+        assertThat(event.repository("api-widget").plan()).isNull();
+        assertThat(event.repository("api-widget").deletions()).hasSize(6);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("imagefarm_janitor_tags_scanned_total{repository=\"" + SharedParts.registry().host() + "/api/widget\"}")
+                .contains("imagefarm_janitor_kept_total").contains("reason=\"newest_hash\"")
+                .contains("imagefarm_janitor_deleted_total").contains("imagefarm_janitor_failed_total")
+                .contains("imagefarm_janitor_bytes_reclaimable").contains("imagefarm_janitor_run_duration_seconds");
+    }
+
+    @Test
+    void theScheduledTriggerRunsAppliesAndSkipsNothingWhenIdle() {
+        Seeding.requested(SharedParts.registry().host() + "/api/widget", Map.of());
+        await("janitor lease").atMost(Duration.ofSeconds(30)).until(janitor::leaseHeld);
+        assertThat(janitor.runScheduled()).hasValueSatisfying(r -> {
+            assertThat(r.trigger()).isEqualTo(JanitorReport.Trigger.SCHEDULED);
+            assertThat(r.dryRun()).isFalse();
+        });
+    }
+
+    static List<JanitorReport> readReports() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedParts.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "runs-api-it-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<JanitorReport> reports = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.JANITOR_REPORTS));
+            await("janitor reports").atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    JanitorReport report = EventCodec.decode(r.value(), JanitorReport.class);
+                    assertThat(r.key()).isEqualTo(report.runId());
+                    reports.add(report);
+                }
+                return reports.size() >= 2;
+            });
+        }
+        return reports;
+    }
+}
