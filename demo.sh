@@ -106,6 +106,9 @@ echo "   docker buildx imagetools inspect $index1: $platforms"
 ok "the multi-arch index shows linux/amd64 and linux/arm64"
 
 step "5. Second commit: only the Dockerfile's last step changes"
+echo "   emptying the engine's local build cache first, as on a fresh build host: what the rebuild"
+echo "   reuses must come from the registry cache (buildcache-<arch>)"
+docker buildx prune -af >/dev/null
 dockerfile "last step, version 2"
 git -C "$sample" commit -q -am "sample: change the last step"
 commit2=$(git -C "$sample" rev-parse HEAD)
@@ -126,7 +129,7 @@ ok "the rebuild took its earlier steps from the registry cache, faster"
 step "6. The first webhook again: nothing is rebuilt"
 again=$(push_webhook "$commit1")
 jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
-[[ $(jq '[.arches[] | select(.state == "EXISTS" or .state == "BUILT")] | length' <<<"$again") == 2 ]] || fail "expected EXISTS for both arches"
+[[ $(jq '[.arches[] | select(.state == "EXISTS")] | length' <<<"$again") == 2 ]] || fail "expected EXISTS for both arches"
 [[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 0 ]] || fail "no event may be published"
 ok "both arches EXISTS; no event published"
 

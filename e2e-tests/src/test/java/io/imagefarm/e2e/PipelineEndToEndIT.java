@@ -145,6 +145,8 @@ class PipelineEndToEndIT {
     @Test
     @Order(3)
     void changingOnlyTheLastStepRebuildsWithEarlierStepsFromTheRegistryCache() throws Exception {
+        // a fresh build host: nothing local to reuse, so cached steps can only come from buildcache-<arch>
+        Processes.run(Duration.ofMinutes(2), List.of("docker", "buildx", "prune", "-af")).orThrow();
         sample.commit(SampleRepository.seedFiles(dockerfile("v2")), "second");
         String commit2 = Processes.run(Duration.ofSeconds(10), sample.dir(), Map.of(), List.of("git", "rev-parse", "HEAD")).orThrow().output().trim();
         hash2 = webhook(commit2).path("versionHash").asText();
@@ -163,7 +165,7 @@ class PipelineEndToEndIT {
     void theFirstWebhookAgainRebuildsNothing() throws Exception {
         JsonNode again = webhook(commit1);
         assertThat(again.path("arches")).extracting(a -> a.path("published").asBoolean()).containsOnly(false);
-        assertThat(again.path("arches")).extracting(a -> a.path("state").asText()).allMatch(s -> s.equals("EXISTS") || s.equals("BUILT"));
+        assertThat(again.path("arches")).extracting(a -> a.path("state").asText()).containsOnly("EXISTS");
     }
 
     @Test

@@ -112,8 +112,7 @@ public final class ImageResolver {
                 statuses.add(ImageStatus.exists(image.toString(), request.repository().toString(), hash.value(), arch.id(),
                         digest, null, now));
             }
-            BuildState state = alreadyKnown ? known.get().state() : BuildState.EXISTS;
-            return new ArchResolution(arch.id(), image.toString(), cache.toString(), state, digest, false, false);
+            return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.EXISTS, digest, false, false);
         }
         ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
