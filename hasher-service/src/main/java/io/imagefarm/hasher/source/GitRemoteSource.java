@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
@@ -52,7 +53,10 @@ public final class GitRemoteSource implements RepositorySource {
             dir = Files.createTempDirectory("imagefarm-git-");
             try (Git git = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
                 // a throw-away repository: no background auto-gc racing its deletion
-                git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+                var config = git.getRepository().getConfig();
+                config.setInt("gc", null, "auto", 0);
+                config.setBoolean("gc", null, "autoDetach", false);
+                config.save();
                 var fetch = git.fetch()
                         .setRemote(sourceUrl)
                         .setRefSpecs(new RefSpec(commit + ":refs/imagefarm/wanted"))
@@ -138,11 +142,33 @@ public final class GitRemoteSource implements RepositorySource {
         return url == null ? null : url.replaceAll("//[^/@]+@", "//***@");
     }
 
+    /** Best effort, never throws: cleanup must not turn a good answer into an error. */
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp dir is harmless; the OS temp cleaner takes it
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    try {
+                        Files.deleteIfExists(d);
+                    } catch (java.nio.file.DirectoryNotEmptyException racing) {
+                        // something still writes there; the OS temp cleaner takes what is left
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // a leftover temp dir is harmless
         }
     }
 }
