@@ -22,7 +22,7 @@ wait_for() { # what url seconds log
     sleep 0.25
   done
   echo "demo-stack: $what did not become ready at $url within ${secs}s; last log lines of $log:" >&2
-  tail -n 30 "$log" >&2 || true
+  tail -n 30 -- "$log" >&2 || true
   return 1
 }
 

@@ -154,7 +154,7 @@ public final class KafkaLease implements AutoCloseable {
                     throw new IllegalStateException("cannot create lease topic " + topic + ": " + e.getCause().getMessage(), e);
                 }
             }
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            TopicDescription d = describeOnceVisible(admin);
             if (d.partitions().size() != 1) {
                 throw new IllegalStateException("lease topic " + topic + " has " + d.partitions().size()
                         + " partitions; it must have exactly 1, or several replicas could lead at once");
@@ -164,6 +164,23 @@ public final class KafkaLease implements AutoCloseable {
             throw new IllegalStateException("interrupted while preparing lease topic " + topic, e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot prepare lease topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A topic just created is not in every broker's metadata at once: ask again for a few seconds. */
+    private TopicDescription describeOnceVisible(Admin admin)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
         }
     }
 
