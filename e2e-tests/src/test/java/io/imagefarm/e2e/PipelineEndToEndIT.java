@@ -170,6 +170,19 @@ class PipelineEndToEndIT {
 
     @Test
     @Order(5)
+    void cliResolveWaitsAndPrintsTheImagesForCi() throws Exception {
+        Processes.Result r = Processes.run(Duration.ofMinutes(2), ROOT, Map.of(), List.of("bin/imagefarm", "resolve",
+                "--server", env.get("HASHER_URL"), "--repo-dir", sample.dir().toString(), "--repository", "demo/sample",
+                "--wait", "--timeout", "PT60S"));
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("version-hash=" + hash2, "outcome=READY",
+                "image-amd64=" + env.get("REGISTRY") + "/demo/sample:builder-" + hash2 + "-amd64",
+                "index=" + env.get("REGISTRY") + "/demo/sample:builder-" + hash2);
+    }
+
+    @Test
+    @Order(6)
     void janitorWithKeepHashesOnePrunesTheFirstHashAndKeepsTheCurrentOne() throws Exception {
         String janitor = env.get("JANITOR_URL") + "/api/v1/janitor/runs";
         JsonNode plan = post(janitor, "{\"dryRun\":true}");

@@ -1,0 +1,68 @@
+package io.imagefarm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.testsupport.BuildHost;
+import io.imagefarm.testsupport.MissingPartError;
+import io.imagefarm.testsupport.Processes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment file, validated by {@code docker compose config} (its images cannot be pulled or
+ * built here, see README "Deployment"): the services exist, workers are per-arch with the Docker
+ * socket, and no secret is inlined.
+ */
+class ComposeFileIT {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Map<String, String> ENV = Map.of(
+            "IMAGEFARM_ALLOW_LIST", "acme",
+            "IMAGEFARM_JANITOR_IMAGE", "ghcr.io/acme/widget");
+
+    static JsonNode config() throws Exception {
+        BuildHost.requireEngineWithBuildx();
+        Processes.Result version = Processes.run(Duration.ofSeconds(30), List.of("docker", "compose", "version"));
+        if (!version.ok()) {
+            throw new MissingPartError("docker compose plugin", version.output().trim());
+        }
+        Processes.Result r = Processes.run(Duration.ofMinutes(1), ROOT, ENV,
+                List.of("docker", "compose", "-f", "docker-compose.yml", "--profile", "local-registry", "config", "--format", "json")).orThrow();
+        return new ObjectMapper().readTree(r.output().substring(r.output().indexOf('{')));
+    }
+
+    @Test
+    void composeFileValidatesWithEveryServiceOfThePipeline() throws Exception {
+        JsonNode services = config().path("services");
+
+        assertThat(services.fieldNames()).toIterable().containsExactlyInAnyOrder(
+                "kafka", "registry", "hasher-service", "builder-worker-amd64", "builder-worker-arm64", "cache-janitor");
+        assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:4.1.2");
+        assertThat(services.path("registry").path("environment").path("REGISTRY_STORAGE_DELETE_ENABLED").asText()).isEqualTo("true");
+    }
+
+    @Test
+    void eachWorkerIsPinnedToItsArchAndDrivesTheHostEngine() throws Exception {
+        JsonNode services = config().path("services");
+        for (String arch : List.of("amd64", "arm64")) {
+            JsonNode worker = services.path("builder-worker-" + arch);
+            assertThat(worker.path("platform").asText()).isEqualTo("linux/" + arch);
+            assertThat(worker.path("environment").path("IMAGEFARM_WORKER_ARCH").asText()).isEqualTo(arch);
+            assertThat(worker.path("volumes").toString()).contains("/var/run/docker.sock");
+        }
+    }
+
+    @Test
+    void secretsComeFromFilesNotFromTheComposeFile() throws Exception {
+        JsonNode config = config();
+        assertThat(config.path("secrets").path("webhook_secret").path("file").asText()).endsWith("secrets/webhook_secret");
+        assertThat(config.path("services").path("hasher-service").path("environment").path("IMAGEFARM_HASHER_WEBHOOK_SECRET_FILE").asText())
+                .isEqualTo("/run/secrets/webhook_secret");
+        assertThat(config.path("services").path("hasher-service").path("environment").has("IMAGEFARM_HASHER_WEBHOOK_SECRET")).isFalse();
+    }
+}
