@@ -13,7 +13,13 @@ mkdir -p "$dir/logs"
 dir="$(cd "$dir" && pwd)"
 pids="$dir/pids"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() { # a loopback port nobody listens on (bash only: no python needed)
+  local p
+  while :; do
+    p=$(shuf -i 20000-60999 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
 
 wait_for() { # what url seconds log
   local what=$1 url=$2 secs=$3 log=$4 i
