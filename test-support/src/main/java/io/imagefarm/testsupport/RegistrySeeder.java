@@ -86,19 +86,32 @@ public final class RegistrySeeder {
      * carries {@code created}, which is what push-time retention reads.
      */
     public Pushed pushImage(String repo, String tag, String arch, Instant created, String salt) {
+        return pushImage(repo, List.of(tag), arch, created, salt);
+    }
+
+    /**
+     * The same under every tag, or by digest only when {@code tags} is empty. Same salt, arch and
+     * created give the same digest; {@code created} null leaves it out, as attestation manifests do.
+     */
+    public Pushed pushImage(String repo, List<String> tags, String arch, Instant created, String salt) {
         byte[] layer = ("layer " + repo + " " + arch + " " + salt).getBytes(StandardCharsets.UTF_8);
         String layerDigest = pushBlob(repo, layer);
-        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"created\":\"" + created + "\","
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\"" + (created != null ? ",\"created\":\"" + created + "\"" : "")
+                + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
         String configDigest = pushBlob(repo, config);
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\","
                 + "\"config\":{\"mediaType\":\"" + OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
                 + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}";
-        return putManifest(repo, tag, OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8), arch);
+        return putUnderTags(repo, tags, OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8), arch);
     }
 
     /** Pushes an OCI index over {@code children} under {@code tag}. */
     public Pushed pushIndex(String repo, String tag, List<Pushed> children) {
+        return pushIndex(repo, List.of(tag), children);
+    }
+
+    /** The same under every tag, or by digest only when {@code tags} is empty. */
+    public Pushed pushIndex(String repo, List<String> tags, List<Pushed> children) {
         StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[");
         for (int i = 0; i < children.size(); i++) {
             Pushed c = children.get(i);
@@ -107,7 +120,18 @@ public final class RegistrySeeder {
                     .append(",\"platform\":{\"architecture\":\"").append(c.arch()).append("\",\"os\":\"linux\"}}");
         }
         json.append("]}");
-        return putManifest(repo, tag, OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null);
+        return putUnderTags(repo, tags, OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private Pushed putUnderTags(String repo, List<String> tags, String mediaType, byte[] body, String arch) {
+        if (tags.isEmpty()) {
+            return putManifest(repo, sha256(body), mediaType, body, arch);
+        }
+        Pushed pushed = null;
+        for (String tag : tags) {
+            pushed = putManifest(repo, tag, mediaType, body, arch);
+        }
+        return pushed;
     }
 
     /** Pushes raw manifest bytes under a tag or digest. */

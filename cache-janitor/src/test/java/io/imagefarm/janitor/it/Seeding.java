@@ -7,7 +7,6 @@ import io.imagefarm.core.event.Topics;
 import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.RegistrySeeder.Pushed;
 import io.imagefarm.testsupport.SharedParts;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,46 +23,14 @@ public final class Seeding {
     private Seeding() {
     }
 
-    /**
-     * Pushes a small image (config + one layer, both from {@code salt}) under every tag, or by digest if
-     * there are none. Same salt, arch and created: same digest. {@code created} null omits it, as
-     * attestation manifests do.
-     */
+    /** An image under every tag, or by digest if there are none; {@code created} null omits the push time. */
     public static Pushed image(RegistrySeeder seeder, String repo, String arch, Instant created, String salt, List<String> tags) {
-        byte[] layer = ("layer " + repo + " " + arch + " " + salt).getBytes(StandardCharsets.UTF_8);
-        String layerDigest = seeder.pushBlob(repo, layer);
-        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\"" + (created != null ? ",\"created\":\"" + created + "\"" : "")
-                + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
-        String configDigest = seeder.pushBlob(repo, config);
-        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + RegistrySeeder.OCI_MANIFEST + "\","
-                + "\"config\":{\"mediaType\":\"" + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}")
-                .getBytes(StandardCharsets.UTF_8);
-        return put(seeder, repo, RegistrySeeder.OCI_MANIFEST, manifest, arch, tags);
+        return seeder.pushImage(repo, tags, arch, created, salt);
     }
 
     /** An OCI index over {@code children} under every tag, or by digest if there are none. */
     public static Pushed index(RegistrySeeder seeder, String repo, List<Pushed> children, List<String> tags) {
-        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + RegistrySeeder.OCI_INDEX + "\",\"manifests\":[");
-        for (int i = 0; i < children.size(); i++) {
-            Pushed c = children.get(i);
-            json.append(i > 0 ? "," : "").append("{\"mediaType\":\"").append(c.mediaType()).append("\",\"digest\":\"")
-                    .append(c.digest()).append("\",\"size\":").append(c.size())
-                    .append(",\"platform\":{\"architecture\":\"").append(c.arch()).append("\",\"os\":\"linux\"}}");
-        }
-        json.append("]}");
-        return put(seeder, repo, RegistrySeeder.OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null, tags);
-    }
-
-    private static Pushed put(RegistrySeeder seeder, String repo, String mediaType, byte[] body, String arch, List<String> tags) {
-        if (tags.isEmpty()) {
-            return seeder.putManifest(repo, RegistrySeeder.sha256(body), mediaType, body, arch);
-        }
-        Pushed pushed = null;
-        for (String tag : tags) {
-            pushed = seeder.putManifest(repo, tag, mediaType, body, arch);
-        }
-        return pushed;
+        return seeder.pushIndex(repo, tags, children);
     }
 
     /** Publishes the hasher's index-ref records (last request per hash) to the real status topic and waits for the acks. */
