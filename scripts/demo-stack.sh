@@ -1,150 +1,213 @@
 #!/usr/bin/env bash
-# demo-stack.sh start|stop DIR - the embedded default stack, each part its own process on loopback:
-# Apache Kafka 4.1.2 (KRaft, its own JVM, from the Maven artifacts), the local registry (CNCF
-# distribution) with the multi-arch busybox base image, the hasher-service, one amd64 and one arm64
-# builder-worker (arm64 under QEMU) and the cache-janitor. Logs in DIR/logs. `start` writes DIR/stack.env.
+# demo-stack.sh start|stop|restart|status DIR [PART] - the embedded default stack, each part its own
+# process on loopback: Apache Kafka 4.1.2 (KRaft, its own JVM, from the Maven artifacts), the local
+# registry (CNCF distribution) with the multi-arch busybox base image, the hasher-service, one amd64
+# and one arm64 builder-worker (arm64 under QEMU) and the cache-janitor. Logs in DIR/logs.
+#
+#   start DIR           starts every part that is not running; writes DIR/stack.env
+#   stop DIR            stops every part (data and ports are kept)
+#   restart DIR PART    stops and starts one part with the same data and ports, e.g. to rehearse a
+#                       fault; PART is one of: registry kafka hasher worker-amd64 worker-arm64 janitor
+#   status DIR          one line per part: running or stopped
+#
+# Like a small real deployment, the stack keeps its state in DIR: the broker's log (DIR/kafka/data),
+# the registry's storage (DIR/registry/data), the webhook secret, and the ports (DIR/ports.env,
+# chosen once, free at the time). Remove DIR to start from nothing.
 # Used by ./demo.sh and by the end-to-end test; expects the project built (./mvnw package).
 set -euo pipefail
 
-cmd=${1:?usage: demo-stack.sh start|stop DIR}
-dir=${2:?usage: demo-stack.sh start|stop DIR}
+usage() { echo "usage: demo-stack.sh start|stop|status DIR | restart DIR PART" >&2; exit 2; }
+cmd=${1:-}
+dir=${2:-}
+[[ -n $cmd && -n $dir ]] || usage
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mkdir -p "$dir/logs"
+mkdir -p "$dir/logs" "$dir/pids"
 dir="$(cd "$dir" && pwd)"
-pids="$dir/pids"
+PARTS=(registry kafka hasher worker-amd64 worker-arm64 janitor)
+java=${JAVA:-java}
 
-free_port() { # a loopback port nobody listens on (bash only: no python needed)
-  local p
-  while :; do
-    p=$(shuf -i 20000-60999 -n 1)
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
+# shellcheck source=lib/stack-common.sh
+source "$root/scripts/lib/stack-common.sh"
+
+ensure_ports() { # ports are chosen once per stack folder, so a restarted part comes back where it was
+  if [[ ! -f $dir/ports.env ]]; then
+    local names=(REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT)
+    local n p taken=" "
+    : >"$dir/ports.env.tmp"
+    for n in "${names[@]}"; do
+      p=$(free_port "$taken"); taken+="$p "
+      echo "$n=$p" >>"$dir/ports.env.tmp"
+    done
+    mv "$dir/ports.env.tmp" "$dir/ports.env"
+  fi
+  # shellcheck disable=SC1091
+  source "$dir/ports.env"
+  if [[ ! -f $dir/webhook-secret ]]; then
+    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/webhook-secret")
+  fi
 }
 
-wait_for() { # what url seconds log
-  local what=$1 url=$2 secs=$3 log=$4 i
-  for ((i = 0; i < secs * 4; i++)); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
-    sleep 0.25
-  done
-  echo "demo-stack: $what did not become ready at $url within ${secs}s; last log lines of $log:" >&2
-  tail -n 30 -- "$log" >&2 || true
-  return 1
+pid_of() { [[ -f $dir/pids/$1 ]] && cat "$dir/pids/$1"; }
+running() { local pid; pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null; }
+
+launch() { # part log command...
+  local part=$1 log=$2; shift 2
+  setsid "$@" >>"$log" 2>&1 </dev/null &
+  echo "$!" >"$dir/pids/$part"
 }
 
-launch() { # name log command...
-  local name=$1 log=$2; shift 2
-  setsid "$@" >"$log" 2>&1 < /dev/null &
-  echo "$! $name" >>"$pids"
+stop_part() {
+  local part=$1 pid i
+  pid=$(pid_of "$part") || return 0
+  kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 120; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -KILL "-$pid" 2>/dev/null || true
+  rm -f "$dir/pids/$part"
 }
 
-stop_stack() {
-  [[ -f $pids ]] || return 0
-  local pid name
-  while read -r pid name; do kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done <"$pids"
-  for _ in $(seq 1 60); do
-    local alive=0
-    while read -r pid name; do kill -0 "$pid" 2>/dev/null && alive=1; done <"$pids"
-    ((alive)) || break
-    sleep 0.5
-  done
-  while read -r pid name; do kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done <"$pids"
-  rm -f "$pids"
+java_service() { # part jar port system-properties...
+  local part=$1 jar=$2 port=$3; shift 3
+  [[ -f $root/$jar/target/quarkus-app/quarkus-run.jar ]] || {
+    echo "demo-stack: $jar is not built; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+  launch "$part" "$dir/logs/$part.log" "$java" -Xmx384m "-Dkafka.bootstrap.servers=127.0.0.1:$KAFKA_PORT" \
+    -Dquarkus.http.port="$port" "$@" -jar "$root/$jar/target/quarkus-app/quarkus-run.jar"
 }
 
-start_stack() {
-  [[ -f $pids ]] && stop_stack
-  for jar in hasher-service builder-worker cache-janitor; do
-    [[ -f $root/$jar/target/quarkus-app/quarkus-run.jar ]] || { echo "demo-stack: $jar is not built; run ./mvnw -B package -DskipTests" >&2; exit 1; }
-  done
-  local java=${JAVA:-java}
-  local reg_port hasher_port amd_port arm_port janitor_port secret
-  reg_port=$(free_port); hasher_port=$(free_port); amd_port=$(free_port); arm_port=$(free_port); janitor_port=$(free_port)
-  secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  local registry="127.0.0.1:$reg_port"
-
-  # registry
-  mkdir -p "$dir/registry"
-  cat >"$dir/registry/config.yml" <<YAML
+start_part() {
+  local part=$1
+  if running "$part"; then return 0; fi
+  local registry="127.0.0.1:$REGISTRY_PORT"
+  case $part in
+    registry)
+      mkdir -p "$dir/registry"
+      cat >"$dir/registry/config.yml" <<YAML
 version: 0.1
 log: {level: warn, accesslog: {disabled: true}}
 storage: {filesystem: {rootdirectory: $dir/registry/data}, delete: {enabled: true}}
 http: {addr: $registry}
 YAML
-  launch registry "$dir/logs/registry.log" /usr/bin/docker-registry serve "$dir/registry/config.yml"
-  wait_for registry "http://$registry/v2/" 20 "$dir/logs/registry.log"
-  echo "registry        http://$registry"
+      launch registry "$dir/logs/registry.log" /usr/bin/docker-registry serve "$dir/registry/config.yml"
+      ;;
+    kafka)
+      local libs=$root/kafka-broker/target/kafka/libs
+      [[ -d $libs ]] || { echo "demo-stack: the broker is not built; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+      launch kafka "$dir/logs/kafka.log" env KAFKA_LIBS="$libs" \
+        KAFKA_LOG4J_CONFIG="$root/kafka-broker/src/main/config/log4j2.properties" \
+        KAFKA_CONFIG_FILE="$dir/kafka/server.properties" KAFKA_LOG_DIRS="$dir/kafka/data" \
+        KAFKA_HEAP_OPTS="-Xmx512m" \
+        KAFKA_NODE_ID=1 KAFKA_PROCESS_ROLES=broker,controller \
+        KAFKA_LISTENERS="PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT" \
+        KAFKA_ADVERTISED_LISTENERS="PLAINTEXT://127.0.0.1:$KAFKA_PORT" \
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT \
+        KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER \
+        KAFKA_CONTROLLER_QUORUM_VOTERS="1@127.0.0.1:$KAFKA_CONTROLLER_PORT" \
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1 \
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 \
+        "$root/kafka-broker/src/main/sh/kafka-run.sh"
+      ;;
+    hasher)
+      java_service hasher hasher-service "$HASHER_PORT" \
+        -Dimagefarm.hasher.registry="$registry" -Dimagefarm.hasher.allow-list=demo \
+        -Dimagefarm.hasher.topics.partitions=2 \
+        -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret"
+      ;;
+    worker-amd64 | worker-arm64)
+      local arch=${part#worker-} port=$WORKER_AMD64_PORT
+      [[ $arch == arm64 ]] && port=$WORKER_ARM64_PORT
+      java_service "$part" builder-worker "$port" \
+        -Dimagefarm.worker.arch="$arch" -Dimagefarm.worker.network-host=true \
+        -Dimagefarm.worker.context.allowed-schemes=file,https \
+        -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600
+      ;;
+    janitor)
+      java_service janitor cache-janitor "$JANITOR_PORT" \
+        -Dimagefarm.janitor.schedule.cron=off \
+        -Dimagefarm.janitor.repositories.demo.image="$registry/demo/sample" \
+        -Dimagefarm.janitor.repositories.demo.keep-hashes=1 \
+        -Dimagefarm.janitor.repositories.demo.keep-used-days=0 \
+        -Dimagefarm.janitor.repositories.demo.grace-period=PT0S \
+        -Dimagefarm.janitor.repositories.demo.max-deletion-fraction=1.0
+      ;;
+    *) echo "demo-stack: unknown part '$part' (one of: ${PARTS[*]})" >&2; exit 2 ;;
+  esac
+}
 
-  # kafka, in its own JVM
-  if [[ ! -f $dir/kafka.classpath || $root/test-support/pom.xml -nt $dir/kafka.classpath ]]; then
-    (cd "$root" && ./mvnw -B -q -pl test-support dependency:build-classpath -Dmdep.outputFile="$dir/kafka.classpath" >/dev/null)
-  fi
-  rm -f "$dir/kafka.bootstrap"
-  launch kafka "$dir/logs/kafka.log" "$java" -Xmx512m -cp "$root/test-support/target/classes:$(cat "$dir/kafka.classpath")" \
-    io.imagefarm.testsupport.StandaloneKafka "$dir/kafka.bootstrap"
-  for _ in $(seq 1 240); do [[ -s $dir/kafka.bootstrap ]] && break; sleep 0.25; done
-  [[ -s $dir/kafka.bootstrap ]] || { echo "demo-stack: kafka did not start" >&2; tail -n 30 "$dir/logs/kafka.log" >&2; exit 1; }
-  local bootstrap; bootstrap=$(cat "$dir/kafka.bootstrap")
-  echo "kafka           $bootstrap"
+await_part() {
+  local part=$1 log=$dir/logs/$1.log
+  case $part in
+    registry) wait_for registry "http://127.0.0.1:$REGISTRY_PORT/v2/" 20 "$log" ;;
+    kafka) wait_for_kafka "127.0.0.1:$KAFKA_PORT" 60 "$log" ;;
+    hasher) wait_for hasher "http://127.0.0.1:$HASHER_PORT/q/health/ready" 90 "$log" ;;
+    worker-amd64) wait_for "$part" "http://127.0.0.1:$WORKER_AMD64_PORT/q/health/ready" 90 "$log" ;;
+    worker-arm64) wait_for "$part" "http://127.0.0.1:$WORKER_ARM64_PORT/q/health/ready" 90 "$log" ;;
+    janitor) wait_for janitor "http://127.0.0.1:$JANITOR_PORT/q/health/ready" 90 "$log" ;;
+  esac
+}
 
-  # the multi-arch base image (no public image can be pulled here)
-  local base="$registry/imagefarm/base:busybox" ctx="$dir/base-context"
-  mkdir -p "$ctx/amd64" "$ctx/arm64"
-  cp /var/cache/imagefarm/busybox/amd64/busybox "$ctx/amd64/busybox"
-  cp /var/cache/imagefarm/busybox/arm64/busybox "$ctx/arm64/busybox"
-  printf 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}/busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n' >"$ctx/Dockerfile"
-  docker buildx build --network host --provenance=false --platform linux/amd64,linux/arm64 -t "$base" --push "$ctx" \
-    >"$dir/logs/base-image.log" 2>&1 || { echo "demo-stack: base image build failed" >&2; tail -n 30 "$dir/logs/base-image.log" >&2; exit 1; }
-  echo "base image      $base (linux/amd64, linux/arm64)"
-
-  local common=(-Xmx384m "-Dkafka.bootstrap.servers=$bootstrap")
-  printf '%s' "$secret" >"$dir/webhook-secret"; chmod 600 "$dir/webhook-secret"
-  launch hasher "$dir/logs/hasher-service.log" "$java" "${common[@]}" -Dquarkus.http.port="$hasher_port" \
-    -Dimagefarm.hasher.registry="$registry" -Dimagefarm.hasher.allow-list=demo \
-    -Dimagefarm.hasher.topics.partitions=2 \
-    -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret" \
-    -jar "$root/hasher-service/target/quarkus-app/quarkus-run.jar"
-  for arch in amd64 arm64; do
-    local port=$amd_port; [[ $arch == arm64 ]] && port=$arm_port
-    launch "worker-$arch" "$dir/logs/builder-worker-$arch.log" "$java" "${common[@]}" -Dquarkus.http.port="$port" \
-      -Dimagefarm.worker.arch="$arch" -Dimagefarm.worker.network-host=true \
-      -Dimagefarm.worker.context.allowed-schemes=file,https \
-      -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600 \
-      -jar "$root/builder-worker/target/quarkus-app/quarkus-run.jar"
+wait_for_kafka() { # bootstrap seconds log: the broker answers API versions requests
+  local bootstrap=$1 secs=$2 log=$3 deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    if KAFKA_LIBS="$root/kafka-broker/target/kafka/libs" \
+       KAFKA_LOG4J_CONFIG="$root/kafka-broker/src/main/config/log4j2.properties" \
+       "$root/kafka-broker/src/main/sh/kafka-broker-api-versions.sh" --bootstrap-server "$bootstrap" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
   done
-  launch janitor "$dir/logs/cache-janitor.log" "$java" "${common[@]}" -Dquarkus.http.port="$janitor_port" \
-    -Dimagefarm.janitor.schedule.cron=off \
-    -Dimagefarm.janitor.repositories.demo.image="$registry/demo/sample" \
-    -Dimagefarm.janitor.repositories.demo.keep-hashes=1 \
-    -Dimagefarm.janitor.repositories.demo.keep-used-days=0 \
-    -Dimagefarm.janitor.repositories.demo.grace-period=PT0S \
-    -Dimagefarm.janitor.repositories.demo.max-deletion-fraction=1.0 \
-    -jar "$root/cache-janitor/target/quarkus-app/quarkus-run.jar"
+  echo "demo-stack: kafka did not answer at $bootstrap within ${secs}s; last log lines of $log:" >&2
+  tail -n 30 -- "$log" >&2 || true
+  return 1
+}
 
-  wait_for hasher-service "http://127.0.0.1:$hasher_port/q/health/ready" 90 "$dir/logs/hasher-service.log"
-  wait_for builder-worker-amd64 "http://127.0.0.1:$amd_port/q/health/ready" 90 "$dir/logs/builder-worker-amd64.log"
-  wait_for builder-worker-arm64 "http://127.0.0.1:$arm_port/q/health/ready" 90 "$dir/logs/builder-worker-arm64.log"
-  wait_for cache-janitor "http://127.0.0.1:$janitor_port/q/health/ready" 90 "$dir/logs/cache-janitor.log"
-
+write_env() {
   cat >"$dir/stack.env" <<ENV
-REGISTRY=$registry
-BASE_IMAGE=$base
-KAFKA_BOOTSTRAP=$bootstrap
-HASHER_URL=http://127.0.0.1:$hasher_port
-WORKER_AMD64_URL=http://127.0.0.1:$amd_port
-WORKER_ARM64_URL=http://127.0.0.1:$arm_port
-JANITOR_URL=http://127.0.0.1:$janitor_port
+REGISTRY=127.0.0.1:$REGISTRY_PORT
+BASE_IMAGE=127.0.0.1:$REGISTRY_PORT/imagefarm/base:busybox
+KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+HASHER_URL=http://127.0.0.1:$HASHER_PORT
+WORKER_AMD64_URL=http://127.0.0.1:$WORKER_AMD64_PORT
+WORKER_ARM64_URL=http://127.0.0.1:$WORKER_ARM64_PORT
+JANITOR_URL=http://127.0.0.1:$JANITOR_PORT
 WEBHOOK_SECRET_FILE=$dir/webhook-secret
 LOG_DIR=$dir/logs
 ENV
-  echo "hasher-service  http://127.0.0.1:$hasher_port"
-  echo "worker amd64    http://127.0.0.1:$amd_port"
-  echo "worker arm64    http://127.0.0.1:$arm_port"
-  echo "cache-janitor   http://127.0.0.1:$janitor_port"
+}
+
+start_stack() {
+  ensure_ports
+  local part
+  for part in registry kafka; do start_part "$part"; await_part "$part"; done
+  echo "registry        http://127.0.0.1:$REGISTRY_PORT"
+  echo "kafka           127.0.0.1:$KAFKA_PORT (data in $dir/kafka/data)"
+  push_base_image "127.0.0.1:$REGISTRY_PORT" "$dir"
+  for part in hasher worker-amd64 worker-arm64 janitor; do start_part "$part"; done
+  for part in hasher worker-amd64 worker-arm64 janitor; do await_part "$part"; done
+  write_env
+  echo "hasher-service  http://127.0.0.1:$HASHER_PORT"
+  echo "worker amd64    http://127.0.0.1:$WORKER_AMD64_PORT"
+  echo "worker arm64    http://127.0.0.1:$WORKER_ARM64_PORT"
+  echo "cache-janitor   http://127.0.0.1:$JANITOR_PORT"
+}
+
+stop_stack() {
+  local i
+  for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[i]}"; done
 }
 
 case $cmd in
   start) start_stack ;;
   stop) stop_stack ;;
-  *) echo "usage: demo-stack.sh start|stop DIR" >&2; exit 2 ;;
+  restart)
+    part=${3:-}; [[ -n $part ]] || usage
+    [[ " ${PARTS[*]} " == *" $part "* ]] || { echo "demo-stack: unknown part '$part' (one of: ${PARTS[*]})" >&2; exit 2; }
+    ensure_ports
+    stop_part "$part"; start_part "$part"; await_part "$part"
+    echo "restarted $part"
+    ;;
+  status)
+    for part in "${PARTS[@]}"; do
+      if running "$part"; then echo "$part running (pid $(pid_of "$part"))"; else echo "$part stopped"; fi
+    done
+    ;;
+  *) usage ;;
 esac

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sourced by scripts/demo-stack.sh (processes) and scripts/compose-stack.sh (containers): what both
+# stacks do the same way.
+
+free_port() { # [taken]: a loopback port nobody listens on and not in the space-separated list taken
+  local p taken=${1:- }
+  while :; do
+    p=$(shuf -i 20000-60999 -n 1)
+    [[ $taken == *" $p "* ]] && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+wait_for() { # what url seconds log: the URL answers 2xx
+  local what=$1 url=$2 secs=$3 log=$4 i
+  for ((i = 0; i < secs * 4; i++)); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  echo "stack: $what did not become ready at $url within ${secs}s; last log lines of $log:" >&2
+  tail -n 30 -- "$log" >&2 || true
+  return 1
+}
+
+# The multi-arch base image the sample repositories build FROM (no public image can be pulled here):
+# static busybox for amd64 and arm64 (scripts/setup-build-host.sh), pushed once per registry.
+push_base_image() { # registry-host:port work-dir
+  local registry=$1 work=$2 base="$1/imagefarm/base:busybox" ctx="$2/base-context"
+  if curl -fsS -o /dev/null -I -H 'Accept: application/vnd.oci.image.index.v1+json' \
+       "http://$registry/v2/imagefarm/base/manifests/busybox" 2>/dev/null; then
+    echo "base image      $base (present)"
+    return 0
+  fi
+  mkdir -p "$ctx/amd64" "$ctx/arm64" "$work/logs"
+  cp /var/cache/imagefarm/busybox/amd64/busybox "$ctx/amd64/busybox"
+  cp /var/cache/imagefarm/busybox/arm64/busybox "$ctx/arm64/busybox"
+  printf 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}/busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n' >"$ctx/Dockerfile"
+  docker buildx build --network host --provenance=false --platform linux/amd64,linux/arm64 -t "$base" --push "$ctx" \
+    >"$work/logs/base-image.log" 2>&1 || {
+    echo "stack: base image build failed" >&2; tail -n 30 "$work/logs/base-image.log" >&2; return 1; }
+  echo "base image      $base (linux/amd64, linux/arm64)"
+}
