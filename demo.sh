@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# ./demo.sh [--keep]: the whole pipeline, locally, on a fresh machine of this kind.
+# ./demo.sh [--keep] [--compose]: the whole pipeline, locally, on a fresh machine of this kind.
 # Sets up the build host, builds the project, starts the embedded stack (scripts/demo-stack.sh),
 # pushes a sample repository through it twice, shows the registry cache at work and the janitor
 # pruning, and stops everything again (also on Ctrl-C or failure). Exits 0 only if every step held.
 # --keep leaves the stack running and prints its URLs.
+# --compose runs the same steps against the deployment itself: the images built here
+# (scripts/build-images.sh) and docker-compose.yml with this host's override (scripts/compose-stack.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root=$PWD
-keep=0
-[[ ${1:-} == --keep ]] && keep=1
+keep=0 compose=0
+for arg in "$@"; do
+  case $arg in
+    --keep) keep=1 ;;
+    --compose) compose=1 ;;
+    *) echo "usage: ./demo.sh [--keep] [--compose]" >&2; exit 2 ;;
+  esac
+done
 demo="$root/.demo"
+stop_cmd="scripts/demo-stack.sh stop .demo"
+((compose)) && stop_cmd="scripts/compose-stack.sh down .demo"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 ok() { printf '   \033[32mok\033[0m %s\n' "$*"; }
@@ -18,7 +28,7 @@ fail() { printf '   \033[31mFAILED\033[0m %s\n' "$*" >&2; exit 1; }
 cleanup() {
   local rc=$?
   if ((keep && rc == 0)); then return; fi
-  scripts/demo-stack.sh stop "$demo" || true
+  if ((compose)); then scripts/compose-stack.sh down "$demo" || true; else scripts/demo-stack.sh stop "$demo" || true; fi
   ((rc == 0)) || echo "demo failed (exit $rc); logs are in $demo/logs" >&2
 }
 trap cleanup EXIT
@@ -28,16 +38,28 @@ step "1. Build host and project"
 scripts/setup-build-host.sh
 ./mvnw -B -q package -DskipTests
 ok "project built"
+if ((compose)); then
+  scripts/build-images.sh
+  ok "images built"
+fi
 
-step "2. Embedded stack"
+# A stack left by an earlier --keep run goes first.
+[[ -f $demo/compose.env ]] && { scripts/compose-stack.sh down "$demo" || true; }
+[[ -d $demo/pids ]] && { scripts/demo-stack.sh stop "$demo" || true; }
 rm -rf "$demo"; mkdir -p "$demo"
-scripts/demo-stack.sh start "$demo"
+if ((compose)); then
+  step "2. Compose stack (docker-compose.yml + docker-compose.local.yml)"
+  scripts/compose-stack.sh up "$demo"
+else
+  step "2. Embedded stack"
+  scripts/demo-stack.sh start "$demo"
+fi
 # shellcheck disable=SC1091
 source "$demo/stack.env"
 secret=$(cat "$WEBHOOK_SECRET_FILE")
 
 step "3. Sample repository and a signed push webhook"
-sample="$demo/sample"
+sample="$demo/sources/sample" # the compose stack mounts $demo/sources into the hasher and the workers
 mkdir -p "$sample/.devcontainer"
 git -C "$sample" init -q -b main
 git -C "$sample" config user.email demo@imagefarm.invalid
@@ -152,7 +174,7 @@ if ((keep)); then
             status $HASHER_URL/api/v1/images/$hash2?repository=demo/sample
    workers  $WORKER_AMD64_URL/q/health  $WORKER_ARM64_URL/q/health  (metrics: /q/metrics)
    janitor  $JANITOR_URL/q/health  $JANITOR_URL/api/v1/janitor/runs/latest
-   stop it  scripts/demo-stack.sh stop .demo
+   stop it  $stop_cmd
 URLS
 fi
 step "All steps held"

@@ -39,12 +39,19 @@ say() { printf '%-28s %s\n' "$1" "$2"; }
 fail() { echo "build-images: $*" >&2; exit 1; }
 
 build() { # name log-name docker-buildx-args...: one image, its output in target/build-images/<log>.log
-  local name=$1 log=$log_dir/$2.log start=$SECONDS; shift 2
-  if ! docker buildx build --network host --provenance=false --load -t "$name" "$@" >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    fail "building $name failed (full log: $log)"
-  fi
-  say "$name" "built in $((SECONDS - start))s"
+  local name=$1 log=$log_dir/$2.log start=$SECONDS attempt; shift 2
+  for attempt in 1 2 3; do
+    if docker buildx build --network host --provenance=false --load -t "$name" "$@" >"$log" 2>&1; then
+      say "$name" "built in $((SECONDS - start))s"
+      return 0
+    fi
+    # The containerd image store sometimes loses a layer's parent snapshot while unpacking the
+    # result (moby/buildkit#6521); the build itself is fine and a second export succeeds.
+    grep -q 'failed to prepare extraction snapshot' "$log" || break
+    say "$name" "unpack failed on a missing parent snapshot (attempt $attempt), building again"
+  done
+  tail -n 30 "$log" >&2
+  fail "building $name failed (full log: $log)"
 }
 
 exists() { docker image inspect "$1" >/dev/null 2>&1; }

@@ -83,7 +83,7 @@ up() {
   if ! compose up -d --pull never --no-build --wait --wait-timeout 240 >"$dir/logs/compose-up.log" 2>&1; then
     cat "$dir/logs/compose-up.log" >&2
     compose ps -a >&2 || true
-    compose logs --no-color --tail 40 >&2 || true
+    compose logs --no-color --tail 15 >&2 || true
     echo "compose-stack: the stack did not become healthy (project $project)" >&2
     exit 1
   fi

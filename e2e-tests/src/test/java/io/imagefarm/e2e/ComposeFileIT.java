@@ -14,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment file, validated by {@code docker compose config} (its images cannot be pulled or
- * built here, see README "Deployment"): the services exist, workers are per-arch with the Docker
- * socket, and no secret is inlined.
+ * The deployment file as written, validated by {@code docker compose config}: the services exist,
+ * workers are per-arch with the Docker socket, every service has a health check, and no secret is
+ * inlined. {@link ComposeStackIT} runs it.
  */
 class ComposeFileIT {
 
@@ -64,5 +64,17 @@ class ComposeFileIT {
         assertThat(config.path("services").path("hasher-service").path("environment").path("IMAGEFARM_HASHER_WEBHOOK_SECRET_FILE").asText())
                 .isEqualTo("/run/secrets/webhook_secret");
         assertThat(config.path("services").path("hasher-service").path("environment").has("IMAGEFARM_HASHER_WEBHOOK_SECRET")).isFalse();
+    }
+
+    @Test
+    void everyServiceHasAHealthCheckAndRestartsWhenItExits() throws Exception {
+        JsonNode services = config().path("services");
+        for (String name : List.of("kafka", "registry", "hasher-service", "builder-worker-amd64", "builder-worker-arm64", "cache-janitor")) {
+            assertThat(services.path(name).path("healthcheck").path("test").toString()).as(name).isNotEmpty().isNotEqualTo("\"\"");
+            assertThat(services.path(name).path("restart").asText()).as(name).isEqualTo("unless-stopped");
+        }
+        // Docker restarts containers that exit, not unhealthy ones: the worker's check stops a worker whose liveness is DOWN.
+        assertThat(services.path("builder-worker-amd64").path("healthcheck").path("test").toString())
+                .contains("/q/health/live", "503", "kill -TERM 1");
     }
 }

@@ -16,6 +16,9 @@ public final class Credentials {
     public static Map<String, RegistryCredentials> resolve(Map<String, WorkerConfig.RegistryAuth> registries) {
         Map<String, RegistryCredentials> result = new LinkedHashMap<>();
         registries.forEach((host, auth) -> {
+            if (auth.username().isEmpty()) {
+                return;
+            }
             String password = auth.password().orElseGet(() -> auth.passwordFile().map(file -> {
                 try {
                     return Files.readString(file).strip();
@@ -24,7 +27,7 @@ public final class Credentials {
                 }
             }).orElseThrow(() -> new IllegalStateException(
                     "registry " + host + " has a username but neither password nor password-file")));
-            result.put(host, new RegistryCredentials(auth.username(), password));
+            result.put(host, new RegistryCredentials(auth.username().get(), password));
         });
         return result;
     }

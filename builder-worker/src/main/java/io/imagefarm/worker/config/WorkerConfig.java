@@ -84,7 +84,8 @@ public interface WorkerConfig {
     }
 
     interface RegistryAuth {
-        String username();
+        /** Unset or empty: the worker pushes to this registry anonymously (a deployment template may leave it blank). */
+        Optional<String> username();
 
         /** The password or token itself (from an env var or a secret store). */
         Optional<String> password();

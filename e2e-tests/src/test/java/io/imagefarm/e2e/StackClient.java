@@ -1,0 +1,110 @@
+package io.imagefarm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A running stack as GitHub and CI see it, from the {@code stack.env} that both
+ * {@code scripts/demo-stack.sh} (processes) and {@code scripts/compose-stack.sh} (containers) write.
+ */
+final class StackClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Map<String, String> env;
+
+    private StackClient(Map<String, String> env) {
+        this.env = env;
+    }
+
+    static StackClient load(Path stackEnv) {
+        Map<String, String> env = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(stackEnv)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new StackClient(env);
+    }
+
+    String get(String key) {
+        String value = env.get(key);
+        if (value == null) {
+            throw new IllegalStateException("stack.env has no " + key + ": " + env.keySet());
+        }
+        return value;
+    }
+
+    /** A signed GitHub push webhook for {@code commit}; asserts 200 and returns the hasher's answer. */
+    JsonNode pushWebhook(String repository, String commit, String cloneUrl) throws Exception {
+        byte[] body = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\",\"deleted\":false,"
+                + "\"repository\":{\"full_name\":\"" + repository + "\",\"clone_url\":\"" + cloneUrl + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Files.readAllBytes(Path.of(get("WEBHOOK_SECRET_FILE"))), "HmacSHA256"));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(get("HASHER_URL") + "/webhooks/github"))
+                .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", UUID.randomUUID().toString())
+                .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    JsonNode getJson(String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + " " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    JsonNode postJson(String url, String json) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + " " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /** Polls the hasher until every arch and the multi-arch index are built; fails at once on FAILED. */
+    JsonNode awaitReadyWithIndex(String hash, String repository) {
+        return await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(
+                () -> getJson(get("HASHER_URL") + "/api/v1/images/" + hash + "?repository=" + repository),
+                s -> {
+                    assertThat(s.path("outcome").asText()).as(s.toString()).isNotEqualTo("FAILED");
+                    return s.path("outcome").asText().equals("READY") && s.path("index").path("state").asText().equals("BUILT");
+                });
+    }
+
+    static JsonNode arch(JsonNode status, String arch) {
+        for (JsonNode a : status.path("arches")) {
+            if (a.path("arch").asText().equals(arch)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + arch + " in " + status);
+    }
+}
