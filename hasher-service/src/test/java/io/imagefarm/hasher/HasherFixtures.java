@@ -5,6 +5,8 @@ import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.hasher.webhook.WebhookSignature;
 import io.imagefarm.testsupport.SharedParts;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +20,14 @@ public final class HasherFixtures {
 
     public static final String WEBHOOK_SECRET = "it-webhook-secret";
     public static final WebhookSignature SIGNER = new WebhookSignature(WEBHOOK_SECRET);
+    /** API tokens of the test profile (only their SHA-256 digests are in application.properties). */
+    public static final String ADMIN_TOKEN = "it-admin-token";
+    public static final String CI_TOKEN = "it-ci-token-acme";
+
+    /** A request with the admin API token: tests about other things than authorization use it. */
+    public static RequestSpecification asAdmin() {
+        return RestAssured.given().auth().oauth2(ADMIN_TOKEN);
+    }
 
     private HasherFixtures() {
     }

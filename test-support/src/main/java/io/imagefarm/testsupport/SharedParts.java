@@ -8,6 +8,7 @@ public final class SharedParts {
 
     private static InProcessKafka kafka;
     private static LocalRegistry registry;
+    private static LocalOidcIssuer oidcIssuer;
 
     private SharedParts() {
     }
@@ -28,5 +29,15 @@ public final class SharedParts {
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-local-registry"));
         }
         return registry;
+    }
+
+    /** The contract stub of GitHub's OIDC issuer (GitHub cannot be reached from here). */
+    public static synchronized LocalOidcIssuer oidcIssuer() {
+        if (oidcIssuer == null) {
+            oidcIssuer = LocalOidcIssuer.start();
+            LocalOidcIssuer started = oidcIssuer;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-local-oidc-issuer"));
+        }
+        return oidcIssuer;
     }
 }

@@ -6,7 +6,12 @@ import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.hasher.resolve.PublishFailedException;
 import io.imagefarm.hasher.service.RepositoryNotAllowedException;
 import io.imagefarm.hasher.source.SourceNotFoundException;
+import io.imagefarm.hasher.source.InvalidSourceUrlException;
 import io.imagefarm.hasher.source.SourceUnavailableException;
+import io.imagefarm.core.auth.AccessDeniedException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -74,5 +79,40 @@ public class ErrorMappers {
     public Response kafka(PublishFailedException e) {
         LOG.warn(e.getMessage());
         return json(503, ApiError.of("kafka-unavailable", e.getMessage()));
+    }
+
+    /** No credential, or one that failed verification: 401 with the Bearer challenge; the reason is logged, not echoed. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return unauthorizedResponse(e.getMessage());
+    }
+
+    static Response unauthorizedResponse(String message) {
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(ApiError.of("unauthorized", message == null || message.isBlank()
+                        ? "a valid credential is required: Authorization: Bearer <GitHub Actions OIDC token or API token>" : message))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response accessDenied(AccessDeniedException e) {
+        LOG.infof("access denied: %s", e.getMessage());
+        return json(403, ApiError.of("forbidden", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(403, ApiError.of("forbidden", "this credential's role does not allow this request"));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidSourceUrl(InvalidSourceUrlException e) {
+        return json(400, ApiError.of("invalid-source-url", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyWaiters(TooManyWaitersException e) {
+        return Response.status(429).type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", "5")
+                .entity(ApiError.of("too-many-waiters", e.getMessage())).build();
     }
 }

@@ -4,6 +4,7 @@ import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImagesView;
 import io.imagefarm.hasher.resolve.StatusBook;
 import jakarta.ws.rs.GET;
@@ -29,8 +30,10 @@ public class ImagesResource {
     private final StatusBook book;
     private final HasherConfig config;
     private final List<Arch> arches;
+    private final Access access;
 
-    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches) {
+    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches, Access access) {
+        this.access = access;
         this.book = book;
         this.config = config;
         this.arches = arches;
@@ -39,7 +42,9 @@ public class ImagesResource {
     @GET
     @Operation(summary = "Per-arch status of a version hash")
     public ImagesView status(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
-        return view(versionHash, repository);
+        ImagesView view = view(versionHash, repository);
+        access.requireRead(view.repository());
+        return view;
     }
 
     @GET
@@ -49,23 +54,34 @@ public class ImagesResource {
                                              @QueryParam("repository") String repository,
                                              @QueryParam("timeout") String timeout) {
         ImagesView first = view(versionHash, repository);
+        access.requireRead(first.repository());
+        if (first.settled() || !book.knows(first.versionHash())) {
+            // Nothing is being built for an unknown hash: answer now rather than hold a waiter for it.
+            return CompletableFuture.completedFuture(first);
+        }
         Instant deadline = Instant.now().plus(timeout(timeout));
         return awaitSettled(first.versionHash(), repository, deadline);
     }
 
     private CompletionStage<ImagesView> awaitSettled(String versionHash, String repository, Instant deadline) {
         // Register for the next change before looking, so a change in between is not missed.
-        CompletableFuture<Void> change = book.nextChange(versionHash);
-        ImagesView now = view(versionHash, repository);
-        if (now.settled()) {
-            return CompletableFuture.completedFuture(now);
+        ChangeWaiters.Waiter waiter = book.waiters().register(versionHash).orElseThrow(() -> new TooManyWaitersException(
+                "too many requests are waiting on this replica (imagefarm.hasher.await.max-waiters); retry shortly"));
+        ImagesView now;
+        try {
+            now = view(versionHash, repository);
+        } catch (RuntimeException e) {
+            waiter.close();
+            throw e;
         }
         long remaining = Duration.between(Instant.now(), deadline).toMillis();
-        if (remaining <= 0) {
-            return CompletableFuture.completedFuture(now.timedOut());
+        if (now.settled() || remaining <= 0) {
+            waiter.close();
+            return CompletableFuture.completedFuture(now.settled() ? now : now.timedOut());
         }
-        return change.copy()
+        return waiter.changed().copy()
                 .completeOnTimeout(null, remaining, TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, error) -> waiter.close())
                 .thenCompose(ignored -> awaitSettled(versionHash, repository, deadline));
     }
 

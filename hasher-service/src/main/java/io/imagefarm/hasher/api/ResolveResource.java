@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.api;
 
+import io.imagefarm.core.auth.Action;
 import io.imagefarm.core.hash.RepositoryFiles;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.hasher.config.HasherConfig;
@@ -15,9 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** For CI jobs that have the checkout (resolve) and for anyone who wants the hash alone. */
+/** For CI jobs that have the checkout (resolve) and for anyone who wants the hash alone; both need a credential for the repository. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -33,8 +35,10 @@ public class ResolveResource {
     private final ResolveService service;
     private final HasherConfig config;
     private final List<Arch> arches;
+    private final Access access;
 
-    public ResolveResource(ResolveService service, HasherConfig config, List<Arch> arches) {
+    public ResolveResource(ResolveService service, HasherConfig config, List<Arch> arches, Access access) {
+        this.access = access;
         this.service = service;
         this.config = config;
         this.arches = arches;
@@ -45,7 +49,9 @@ public class ResolveResource {
     @Operation(summary = "Resolve the builder image a commit needs; publish build events for missing arches")
     public Resolution resolve(byte[] body) {
         ResolveBody request = JsonBodies.parse(body, ResolveBody.class);
-        return service.resolve(SourceRepository.parse(request.repository()), request.commit(), request.sourceUrl(), request.files());
+        SourceRepository repository = SourceRepository.parse(request.repository());
+        access.require(Action.RESOLVE, repository, Optional.ofNullable(request.commit()));
+        return service.resolveFromApi(repository, request.commit(), request.sourceUrl(), request.files());
     }
 
     @POST
@@ -53,11 +59,13 @@ public class ResolveResource {
     @Operation(summary = "Compute the version hash and image refs from posted files (no registry, no Kafka)")
     public Resolution hash(byte[] body) {
         HashBody request = JsonBodies.parse(body, HashBody.class);
+        SourceRepository repository = SourceRepository.parse(request.repository());
+        access.require(Action.HASH, repository, Optional.ofNullable(request.commit()));
         if (request.files() == null) {
             throw new BadRequestBodyException("missing-files", "'files' is required: path → content of the five hash inputs");
         }
         String commit = request.commit() != null ? request.commit() : "0".repeat(40);
-        return ImageResolver.hashOnly(config.registry(), arches, new ResolveRequest(SourceRepository.parse(request.repository()),
+        return ImageResolver.hashOnly(config.registry(), arches, new ResolveRequest(repository,
                 commit, null, RepositoryFiles.ofText(request.files())));
     }
 }

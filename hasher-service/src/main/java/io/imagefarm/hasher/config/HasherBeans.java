@@ -1,6 +1,14 @@
 package io.imagefarm.hasher.config;
 
+import io.imagefarm.auth.ApiTokenAuthenticationMechanism;
+import io.imagefarm.auth.AuthConfig;
+import io.imagefarm.auth.AuthSettings;
+import io.imagefarm.core.auth.AccessPolicy;
 import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.hasher.resolve.ChangeWaiters;
+import io.imagefarm.hasher.source.SourceUrlPolicy;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.imagefarm.hasher.registry.RegistryAdapter;
 import io.imagefarm.hasher.resolve.ImageLocks;
 import io.imagefarm.hasher.resolve.ImageResolver;
@@ -37,8 +45,27 @@ public class HasherBeans {
 
     @Produces
     @Singleton
-    StatusBook statusBook() {
-        return new StatusBook();
+    StatusBook statusBook(HasherConfig config) {
+        return new StatusBook(new ChangeWaiters(config.await().maxWaiters()));
+    }
+
+    @Produces
+    @Singleton
+    AccessPolicy accessPolicy(AuthConfig auth) {
+        return AuthSettings.accessPolicy(auth);
+    }
+
+    /** Static API tokens; JWTs go on to quarkus-oidc. */
+    @Produces
+    @ApplicationScoped
+    HttpAuthenticationMechanism apiTokens(AuthConfig auth) {
+        return new ApiTokenAuthenticationMechanism(AuthSettings.apiTokens(auth));
+    }
+
+    @Produces
+    @Singleton
+    SourceUrlPolicy sourceUrlPolicy(HasherConfig config) {
+        return new SourceUrlPolicy(config.source().gitUrlTemplate(), config.source().allowedUrlPatterns());
     }
 
     @Produces
@@ -74,7 +101,7 @@ public class HasherBeans {
     @Produces
     @Singleton
     RepositorySource repositorySource(HasherConfig config) {
-        var token = Secrets.read(config.source().token(), config.source().tokenFile(), "imagefarm.hasher.source.token");
+        var token = Secrets.read("imagefarm.hasher.source.token", config.source().token(), config.source().tokenFile());
         return switch (config.source().kind()) {
             case "git" -> new GitRemoteSource(token, config.source().timeout(), config.source().maxFileBytes());
             case "github" -> new GithubContentsSource(config.source().githubApiUrl(), token, config.source().timeout(), config.source().maxFileBytes());
@@ -85,9 +112,7 @@ public class HasherBeans {
     @Produces
     @Singleton
     WebhookSignature webhookSignature(HasherConfig config) {
-        return new WebhookSignature(Secrets.read(config.webhook().secret(), config.webhook().secretFile(), "imagefarm.hasher.webhook.secret")
-                .orElseThrow(() -> new IllegalStateException("no webhook secret: set imagefarm.hasher.webhook.secret "
-                        + "(env IMAGEFARM_HASHER_WEBHOOK_SECRET) or imagefarm.hasher.webhook.secret-file")));
+        return new WebhookSignature(Secrets.require("imagefarm.hasher.webhook.secret", config.webhook().secret(), config.webhook().secretFile()));
     }
 
     @Produces

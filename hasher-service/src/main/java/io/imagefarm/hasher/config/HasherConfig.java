@@ -36,6 +36,14 @@ public interface HasherConfig {
 
     Topics topics();
 
+    Api api();
+
+    interface Api {
+        /** Status and wait answer callers without a credential (e.g. a dashboard on a trusted network). */
+        @WithDefault("false")
+        boolean anonymousRead();
+    }
+
     interface Webhook {
         /** The GitHub webhook secret (prefer secret-file in deployments). */
         Optional<String> secret();
@@ -60,6 +68,13 @@ public interface HasherConfig {
         /** Git remote for a repository when the request names none; {repository} is OWNER/NAME. */
         @WithDefault("https://github.com/{repository}.git")
         String gitUrlTemplate();
+
+        /**
+         * Git remotes an API caller may name as {@code sourceUrl}: {repository} is OWNER/NAME, {@code *}
+         * any text within a path segment, {@code **} any text. A signed webhook's clone_url needs none.
+         */
+        @WithDefault("https://github.com/{repository}.git")
+        List<String> allowedUrlPatterns();
 
         /** Token for private repositories (sent as the password of x-access-token). */
         Optional<String> token();
@@ -93,6 +108,10 @@ public interface HasherConfig {
         /** Upper bound of the wait endpoint's timeout. */
         @WithDefault("PT30M")
         Duration maxTimeout();
+
+        /** Requests waiting at once on this replica; more are answered 429 with Retry-After. */
+        @WithDefault("1000")
+        int maxWaiters();
     }
 
     interface Topics {

@@ -1,11 +1,12 @@
 package io.imagefarm.hasher.registry;
 
+import io.imagefarm.core.secret.Secrets;
+
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.hasher.config.HasherConfig;
-import io.imagefarm.hasher.config.Secrets;
 import io.imagefarm.hasher.resolve.IndexWriter;
 import io.imagefarm.hasher.resolve.RegistryLookup;
 import io.imagefarm.registry.RegistryClient;
@@ -27,8 +28,8 @@ public class RegistryAdapter implements RegistryLookup, IndexWriter {
     public RegistryAdapter(HasherConfig config) {
         RegistryClientSettings settings = RegistryClientSettings.defaults()
                 .withPlainHttp(new HashSet<>(config.registryAuth().plainHttp().orElse(List.of())));
-        Optional<String> password = Secrets.read(config.registryAuth().password(), config.registryAuth().passwordFile(),
-                "imagefarm.hasher.registry-auth.password");
+        Optional<String> password = Secrets.read("imagefarm.hasher.registry-auth.password",
+                config.registryAuth().password(), config.registryAuth().passwordFile());
         if (config.registryAuth().username().isPresent() && password.isPresent()) {
             settings = settings.withCredentials(Map.of(config.registry(),
                     new RegistryCredentials(config.registryAuth().username().get(), password.get())));

@@ -3,7 +3,6 @@ package io.imagefarm.hasher.resolve;
 import io.imagefarm.core.event.ImageStatus;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.List;
@@ -17,8 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class StatusBook {
 
     private final Map<String, ImageStatus> latest = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Void>> changeSignals = new ConcurrentHashMap<>();
+    private final ChangeWaiters waiters;
     private final List<Consumer<ImageStatus>> listeners = new CopyOnWriteArrayList<>();
+
+    public StatusBook(ChangeWaiters waiters) {
+        this.waiters = waiters;
+    }
 
     public Optional<ImageStatus> get(String imageRef) {
         return Optional.ofNullable(latest.get(imageRef));
@@ -42,9 +45,13 @@ public final class StatusBook {
         }
     }
 
-    /** Completes at the next change of any status of this version hash. */
-    public CompletableFuture<Void> nextChange(String versionHash) {
-        return changeSignals.computeIfAbsent(String.valueOf(versionHash), k -> new CompletableFuture<>());
+    /** Whether any status of this version hash is known: waiting for an unknown hash allocates nothing. */
+    public boolean knows(String versionHash) {
+        return latest.values().stream().anyMatch(s -> versionHash.equals(s.versionHash()));
+    }
+
+    public ChangeWaiters waiters() {
+        return waiters;
     }
 
     public void onChange(Consumer<ImageStatus> listener) {
@@ -56,9 +63,6 @@ public final class StatusBook {
     }
 
     private void signal(String versionHash) {
-        CompletableFuture<Void> waiting = changeSignals.remove(String.valueOf(versionHash));
-        if (waiting != null) {
-            waiting.complete(null);
-        }
+        waiters.signal(String.valueOf(versionHash));
     }
 }

@@ -3,13 +3,13 @@ package io.imagefarm.hasher.service;
 import io.imagefarm.core.hash.RepositoryFiles;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.SourceRepository;
-import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.hasher.resolve.ArchResolution;
 import io.imagefarm.hasher.resolve.ImageResolver;
 import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.imagefarm.hasher.resolve.ResolveRequest;
 import io.imagefarm.hasher.resolve.Resolution;
 import io.imagefarm.hasher.source.RepositorySource;
+import io.imagefarm.hasher.source.SourceUrlPolicy;
 import io.imagefarm.hasher.webhook.RepositoryAllowList;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,16 +20,16 @@ import java.util.Map;
 @ApplicationScoped
 public class ResolveService {
 
-    private final HasherConfig config;
     private final RepositoryAllowList allowList;
     private final RepositorySource source;
     private final ImageResolver resolver;
     private final IndexAssembler assembler;
     private final MeterRegistry metrics;
+    private final SourceUrlPolicy sourceUrls;
 
-    public ResolveService(HasherConfig config, RepositoryAllowList allowList, RepositorySource source,
-                          ImageResolver resolver, IndexAssembler assembler, MeterRegistry metrics) {
-        this.config = config;
+    public ResolveService(RepositoryAllowList allowList, RepositorySource source, ImageResolver resolver,
+                          IndexAssembler assembler, MeterRegistry metrics, SourceUrlPolicy sourceUrls) {
+        this.sourceUrls = sourceUrls;
         this.allowList = allowList;
         this.source = source;
         this.resolver = resolver;
@@ -43,14 +43,26 @@ public class ResolveService {
         }
     }
 
-    /**
-     * @param files     the five hash inputs when the caller has the checkout; null to fetch them
-     * @param sourceUrl git remote to fetch from (and for workers to build from); null for the template
-     */
-    public Resolution resolve(SourceRepository repository, String commit, String sourceUrl, Map<String, String> files) {
+    /** A signed push webhook: its {@code clone_url} is trusted, minus any credentials in it. */
+    public Resolution resolveFromWebhook(SourceRepository repository, String commit, String cloneUrl) {
         requireAllowed(repository);
+        return resolve(repository, commit, sourceUrls.fromWebhook(repository, cloneUrl), null);
+    }
+
+    /**
+     * An authenticated API caller.
+     *
+     * @param files     the five hash inputs when the caller has the checkout; null to fetch them
+     * @param sourceUrl git remote to fetch from (and for workers to build from); null for the template,
+     *                  otherwise it must match an allowed pattern
+     */
+    public Resolution resolveFromApi(SourceRepository repository, String commit, String sourceUrl, Map<String, String> files) {
+        requireAllowed(repository);
+        return resolve(repository, commit, sourceUrls.fromApiCaller(repository, sourceUrl), files);
+    }
+
+    private Resolution resolve(SourceRepository repository, String commit, String remote, Map<String, String> files) {
         ResolveRequest.requireCommit(commit);
-        String remote = sourceUrl != null ? sourceUrl : config.source().gitUrlTemplate().replace("{repository}", repository.toString());
         Timer.Sample sample = Timer.start(metrics);
         try {
             RepositoryFiles inputs = files != null ? RepositoryFiles.ofText(files) : source.fetch(repository, remote, commit);

@@ -83,7 +83,7 @@ public class GithubWebhookResource {
         String cloneUrl = push.path("repository").path("clone_url").asText(null);
         Resolution resolution;
         try {
-            resolution = service.resolve(repository, after, cloneUrl, null);
+            resolution = service.resolveFromWebhook(repository, after, cloneUrl);
         } catch (RuntimeException e) {
             count("failed");
             throw e;

@@ -1,5 +1,7 @@
 package io.imagefarm.hasher.api;
 
+import static io.imagefarm.hasher.HasherFixtures.asAdmin;
+
 import static io.imagefarm.hasher.HasherFixtures.uniqueDockerfile;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -52,11 +54,11 @@ class KafkaOutageIT {
 
     @Test
     void brokerOutageAnswers503InsteadOfPretendingSuccess() {
-        given().contentType(ContentType.JSON).body(resolveBody()).post("/api/v1/resolve").then().statusCode(200);
+        asAdmin().contentType(ContentType.JSON).body(resolveBody()).post("/api/v1/resolve").then().statusCode(200);
 
         privateBroker.close();
 
-        given().contentType(ContentType.JSON).body(resolveBody()).post("/api/v1/resolve").then()
+        asAdmin().contentType(ContentType.JSON).body(resolveBody()).post("/api/v1/resolve").then()
                 .statusCode(503).body("error", equalTo("kafka-unavailable"));
     }
 }

@@ -1,5 +1,7 @@
 package io.imagefarm.hasher.api;
 
+import static io.imagefarm.hasher.HasherFixtures.asAdmin;
+
 import static io.imagefarm.hasher.HasherFixtures.publishStatus;
 import static io.imagefarm.hasher.HasherFixtures.uniqueDockerfile;
 import static io.restassured.RestAssured.given;
@@ -82,7 +84,7 @@ class OutageAndRestartIT {
     @Test
     void statusesOnTheTopicBeforeStartupAreKnownAfterIt() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().queryParam("repository", "acme/preloaded").get("/api/v1/images/" + HASH).then().statusCode(200)
+                asAdmin().queryParam("repository", "acme/preloaded").get("/api/v1/images/" + HASH).then().statusCode(200)
                         .body("outcome", equalTo("PENDING"))
                         .body("arches.find { it.arch == 'amd64' }.state", equalTo("BUILT"))
                         .body("arches.find { it.arch == 'arm64' }.state", equalTo("BUILDING")));
@@ -92,7 +94,7 @@ class OutageAndRestartIT {
     void registryOutageAnswers503AndPublishesNothing() {
         String commit = UUID.randomUUID().toString().replace("-", "") + "00000000";
         try (KafkaTap tap = new KafkaTap(Topics.IMAGE_REQUIRED_PREFIX + "amd64", Topics.IMAGE_REQUIRED_PREFIX + "arm64")) {
-            given().contentType(ContentType.JSON)
+            asAdmin().contentType(ContentType.JSON)
                     .body(Map.of("repository", "acme/outage", "commit", commit, "files", SampleRepository.seedFiles(uniqueDockerfile())))
                     .post("/api/v1/resolve").then().statusCode(503).body("error", equalTo("registry-unavailable"));
             org.assertj.core.api.Assertions.assertThat(tap.records(r -> r.value().contains(commit))).isEmpty();

@@ -1,5 +1,7 @@
 package io.imagefarm.hasher.api;
 
+import static io.imagefarm.hasher.HasherFixtures.asAdmin;
+
 import static io.imagefarm.hasher.HasherFixtures.publishStatus;
 import static io.imagefarm.hasher.HasherFixtures.uniqueDockerfile;
 import static io.restassured.RestAssured.given;
@@ -78,7 +80,7 @@ class ResolveApiIT {
     }
 
     static Response post(String path, Object body) {
-        return given().contentType(ContentType.JSON).body(body).when().post(path);
+        return asAdmin().contentType(ContentType.JSON).body(body).when().post(path);
     }
 
     static List<ConsumerRecord<String, String>> eventsFor(String versionHash) {
@@ -164,7 +166,7 @@ class ResolveApiIT {
                     BuildState.BUILDING, null, null, null, null, null, null, null, "other", null, Instant.now()));
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().queryParam("repository", "acme/replica").get("/api/v1/images/" + hash).then()
+                asAdmin().queryParam("repository", "acme/replica").get("/api/v1/images/" + hash).then()
                         .body("arches.state", org.hamcrest.Matchers.everyItem(equalTo("BUILDING"))));
 
         post("/api/v1/resolve", body("acme/replica", commit(), files)).then().statusCode(200)
@@ -181,7 +183,7 @@ class ResolveApiIT {
         List<ImageRequired> events = await().atMost(Duration.ofSeconds(20)).until(
                 () -> eventsFor(hash).stream().map(r -> EventCodec.decode(r.value(), ImageRequired.class)).toList(), l -> l.size() == 2);
 
-        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> given()
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> asAdmin()
                 .queryParam("repository", "acme/built").queryParam("timeout", "PT60S")
                 .get("/api/v1/images/" + hash + "/wait"));
 
@@ -200,7 +202,7 @@ class ResolveApiIT {
 
         String indexRef = resolved.path("imageBase");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().queryParam("repository", "acme/built").get("/api/v1/images/" + hash).then()
+                asAdmin().queryParam("repository", "acme/built").get("/api/v1/images/" + hash).then()
                         .body("index.state", equalTo("BUILT")).body("index.digest", org.hamcrest.Matchers.startsWith("sha256:")));
         ImageRef index = ImageRef.parse(indexRef);
         var manifest = seeder.get("/v2/" + index.repository() + "/manifests/" + index.tag());
@@ -222,7 +224,7 @@ class ResolveApiIT {
 
         publishStatus(ImageStatus.failed(arm, FailureKind.BUILD_ERROR, "RUN step 2 exited 1", "#5 ERROR: process did not complete", Instant.now()));
 
-        given().queryParam("repository", "acme/failing").queryParam("timeout", "30")
+        asAdmin().queryParam("repository", "acme/failing").queryParam("timeout", "30")
                 .get("/api/v1/images/" + hash + "/wait").then().statusCode(200)
                 .body("outcome", equalTo("FAILED"))
                 .body("arches.find { it.arch == 'arm64' }.reason", equalTo("RUN step 2 exited 1"))
@@ -234,13 +236,13 @@ class ResolveApiIT {
         Map<String, String> files = SampleRepository.seedFiles(uniqueDockerfile());
         String hash = post("/api/v1/resolve", body("acme/slow", commit(), files)).path("versionHash");
 
-        given().queryParam("repository", "acme/slow").queryParam("timeout", "1")
+        asAdmin().queryParam("repository", "acme/slow").queryParam("timeout", "1")
                 .get("/api/v1/images/" + hash + "/wait").then().statusCode(200).body("outcome", equalTo("TIMEOUT"));
     }
 
     @Test
     void malformedJsonInvalidRepositoryAndMissingFilesGetClear4xxErrors() {
-        given().contentType(ContentType.JSON).body("{\"repository\": \"acme/x\", ").post("/api/v1/resolve")
+        asAdmin().contentType(ContentType.JSON).body("{\"repository\": \"acme/x\", ").post("/api/v1/resolve")
                 .then().statusCode(400).body("error", equalTo("malformed-json")).body("message", containsString("line 1"));
         post("/api/v1/resolve", body("acme/my..repo", commit(), SampleRepository.seedFiles("FROM x\n")))
                 .then().statusCode(400).body("error", equalTo("invalid-repository")).body("message", containsString("acme/my..repo"));
@@ -256,6 +258,6 @@ class ResolveApiIT {
                 .then().statusCode(422).body("file", equalTo("package.json")).body("message", containsString("invalid JSON"));
         post("/api/v1/resolve", body("stranger/x", commit(), SampleRepository.seedFiles("FROM x\n")))
                 .then().statusCode(403);
-        given().get("/api/v1/images/nothex/wait?repository=acme/x").then().statusCode(400).body("error", equalTo("invalid-version-hash"));
+        asAdmin().get("/api/v1/images/nothex/wait?repository=acme/x").then().statusCode(400).body("error", equalTo("invalid-version-hash"));
     }
 }

@@ -34,7 +34,7 @@ class ImageResolverTest {
 
     final Map<String, ManifestHead> registryContent = new HashMap<>();
     final List<Publication> published = new ArrayList<>();
-    final StatusBook book = new StatusBook();
+    final StatusBook book = new StatusBook(new ChangeWaiters(10));
     Instant now = Instant.parse("2026-11-28T12:00:00Z");
 
     ImageResolver resolver(Duration ttl) {

@@ -1,0 +1,52 @@
+package io.imagefarm.hasher.api;
+
+import io.imagefarm.auth.Callers;
+import io.imagefarm.core.auth.AccessPolicy;
+import io.imagefarm.core.auth.Action;
+import io.imagefarm.core.auth.Caller;
+import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.hasher.config.HasherConfig;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The resources' one call into authorization: the verified identity (quarkus-oidc or an API token)
+ * as a {@link Caller}, decided on by the plain-Java {@link AccessPolicy}. Missing credential: 401;
+ * credential that does not cover the request: 403 (AccessDeniedException).
+ */
+@ApplicationScoped
+public class Access {
+
+    private static final Logger AUDIT = Logger.getLogger("io.imagefarm.hasher.audit");
+
+    private final SecurityIdentity identity;
+    private final AccessPolicy policy;
+    private final boolean anonymousRead;
+
+    public Access(SecurityIdentity identity, AccessPolicy policy, HasherConfig config) {
+        this.identity = identity;
+        this.policy = policy;
+        this.anonymousRead = config.api().anonymousRead();
+    }
+
+    public Caller require(Action action, SourceRepository repository, Optional<String> commit) {
+        Caller caller = Callers.of(identity).orElseThrow(() -> new UnauthorizedException(
+                "a credential is required: a GitHub Actions OIDC token or an API token, as Authorization: Bearer <token>"));
+        policy.authorize(caller, action, repository, commit);
+        if (action != Action.READ) {
+            AUDIT.infof("%s %s%s by %s", action.name().toLowerCase(), repository, commit.map(c -> "@" + c).orElse(""), caller.name());
+        }
+        return caller;
+    }
+
+    /** Status and wait: anonymous only where imagefarm.hasher.api.anonymous-read is on. */
+    public void requireRead(String repository) {
+        if (anonymousRead && identity.isAnonymous()) {
+            return;
+        }
+        require(Action.READ, SourceRepository.parse(repository), Optional.empty());
+    }
+}

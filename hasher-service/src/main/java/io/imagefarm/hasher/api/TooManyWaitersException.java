@@ -1,0 +1,9 @@
+package io.imagefarm.hasher.api;
+
+/** The replica's bound on waiting requests is reached (HTTP 429 with Retry-After). */
+public class TooManyWaitersException extends RuntimeException {
+
+    public TooManyWaitersException(String message) {
+        super(message);
+    }
+}
