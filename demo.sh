@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ./demo.sh [--keep] [--compose]: the whole pipeline, locally, on a fresh machine of this kind.
 # Sets up the build host, builds the project, starts the embedded stack (scripts/demo-stack.sh),
-# pushes a sample repository through it twice, shows the registry cache at work and the janitor
-# pruning, and stops everything again (also on Ctrl-C or failure). Exits 0 only if every step held.
+# shows who may ask (OIDC and API tokens, and three refusals), pushes a sample repository through it
+# twice, shows the registry cache at work and the janitor pruning, and stops everything again (also on Ctrl-C or failure). Exits 0 only if every step held.
 # --keep leaves the stack running and prints its URLs.
 # --compose runs the same steps against the deployment itself: the images built here
 # (scripts/build-images.sh) and docker-compose.yml with this host's override (scripts/compose-stack.sh).
@@ -58,7 +58,7 @@ fi
 source "$demo/stack.env"
 secret=$(cat "$WEBHOOK_SECRET_FILE")
 
-step "3. Sample repository and a signed push webhook"
+step "3. Sample repository"
 sample="$demo/sources/sample" # the compose stack mounts $demo/sources into the hasher and the workers
 mkdir -p "$sample/.devcontainer"
 git -C "$sample" init -q -b main
@@ -112,13 +112,49 @@ summary() { # status JSON
          "   index  \(.index.image)@\(.index.digest)"' <<<"$1"
 }
 
-answer1=$(push_webhook "$commit1")
+files_json() { # the five hash inputs of the sample's working tree, as the resolve API takes them
+  jq -n --rawfile rust "$sample/rust-toolchain.toml" --rawfile pkg "$sample/package.json" \
+    --rawfile py "$sample/.python-version" --rawfile pyproject "$sample/pyproject.toml" \
+    --rawfile dockerfile "$sample/.devcontainer/Dockerfile" \
+    '{"rust-toolchain.toml":$rust,"package.json":$pkg,".python-version":$py,"pyproject.toml":$pyproject,".devcontainer/Dockerfile":$dockerfile}'
+}
+resolve_body() { # repository commit source-url
+  jq -n --arg repo "$1" --arg commit "$2" --arg url "$3" --argjson files "$(files_json)" \
+    '{repository:$repo, commit:$commit, sourceUrl:$url, files:$files}'
+}
+api() { # method path body [bearer-token] -> prints "HTTP-STATUS BODY"
+  local auth=()
+  [[ -n ${4:-} ]] && auth=(-H "Authorization: Bearer $4")
+  curl -sS -o "$demo/last-answer.json" -w '%{http_code}' -X "$1" "$HASHER_URL$2" -H 'Content-Type: application/json' \
+    "${auth[@]}" --data "$3"
+  printf ' %s' "$(cat "$demo/last-answer.json")"
+}
+expect() { # status answer what
+  [[ ${2%% *} == "$1" ]] || fail "$3: expected HTTP $1, got ${2:0:300}"
+  printf '   %s -> %s %s\n' "$3" "$1" "$(jq -r '.error // empty' <<<"${2#* }")"
+}
+mint() { curl -fsS "$OIDC_ISSUER_URL/mint?repository=$1&sha=$2"; } # a GitHub Actions job's OIDC token (local issuer)
+
+step "4. Who may ask: GitHub Actions OIDC tokens and API tokens"
+oidc=$(mint demo/sample "$commit1")
+expect 401 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")")" "resolve without a credential"
+expect 403 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")" "$(mint demo/other "$commit1")")" \
+  "resolve demo/sample with demo/other's token"
+expect 400 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "https://evil.example/demo/sample.git")" "$oidc")" \
+  "resolve with a foreign sourceUrl"
+expect 200 "$(api POST /api/v1/hash "$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')" "$(cat "$CI_TOKEN_FILE")")" \
+  "hash with the static ci API token"
+expect 401 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' \
+  --data '{"dryRun":false,"force":true}') -" "janitor run without a credential"
+answer=$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")" "$oidc")
+expect 200 "$answer" "resolve with the job's OIDC token (repository demo/sample, sha $commit1)"
+answer1=${answer#* }
 hash1=$(jq -r .versionHash <<<"$answer1")
 jq -r '.arches[] | "   \(.arch): \(.state) \(.image)"' <<<"$answer1"
 [[ $(jq '[.arches[] | select(.published)] | length' <<<"$answer1") == 2 ]] || fail "expected one build event per arch"
-ok "webhook accepted; one image-required event per arch for $hash1"
+ok "refusals as expected; the authenticated resolve published one image-required event per arch for $hash1"
 
-step "4. Building both arches (arm64 under QEMU)"
+step "5. Building both arches (arm64 under QEMU)"
 status1=$(wait_ready "$hash1")
 summary "$status1"
 index1=$(jq -r .index.image <<<"$status1")
@@ -127,7 +163,7 @@ echo "   docker buildx imagetools inspect $index1: $platforms"
 [[ $platforms == "linux/amd64 linux/arm64 " ]] || fail "index does not show both platforms"
 ok "the multi-arch index shows linux/amd64 and linux/arm64"
 
-step "5. Second commit: only the Dockerfile's last step changes"
+step "6. Second commit: only the Dockerfile's last step changes"
 echo "   emptying the engine's local build cache first, as on a fresh build host: what the rebuild"
 echo "   reuses must come from the registry cache (buildcache-<arch>)"
 docker buildx prune -af >/dev/null
@@ -148,19 +184,20 @@ for arch in amd64 arm64; do
 done
 ok "the rebuild took its earlier steps from the registry cache, faster"
 
-step "6. The first webhook again: nothing is rebuilt"
+step "7. The first webhook again: nothing is rebuilt"
 again=$(push_webhook "$commit1")
 jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
 [[ $(jq '[.arches[] | select(.state == "EXISTS")] | length' <<<"$again") == 2 ]] || fail "expected EXISTS for both arches"
 [[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 0 ]] || fail "no event may be published"
 ok "both arches EXISTS; no event published"
 
-step "7. Cache janitor with keep-hashes=1"
+step "8. Cache janitor with keep-hashes=1"
 echo "   dry run:"
-plan=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' --data '{"dryRun":true}')
+admin=(-H "Authorization: Bearer $(cat "$ADMIN_TOKEN_FILE")")
+plan=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" "${admin[@]}" -H 'Content-Type: application/json' --data '{"dryRun":true}')
 jq -r '.. | objects | select(has("action") and has("reason")) | "     \(.action)\t\(.tag // .ref // .digest)\t\(.reason)"' <<<"$plan" | sort -u
 echo "   apply:"
-report=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' --data '{"dryRun":false}')
+report=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" "${admin[@]}" -H 'Content-Type: application/json' --data '{"dryRun":false}')
 jq -c '.. | objects | select(has("deleted"))? | {deleted, failed}' <<<"$report" 2>/dev/null | head -3 || true
 gone() { [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]; }
 for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do gone "$tag" || fail "$tag should be gone"; done

@@ -148,5 +148,6 @@ cat >"$root/target/images.env" <<ENV
 IMAGEFARM_VERSION=$version
 IMAGEFARM_KAFKA_IMAGE=$kafka
 IMAGEFARM_REGISTRY_IMAGE=$registry
+IMAGEFARM_JRE_IMAGE=$jre
 ENV
 say "done" "image names in target/images.env"

@@ -37,7 +37,7 @@ prepare() {
   if [[ ! -f $dir/ports.env ]]; then
     local n p taken=" "
     : >"$dir/ports.env.tmp"
-    for n in KAFKA_PORT KAFKA_CONTROLLER_PORT REGISTRY_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT; do
+    for n in KAFKA_PORT KAFKA_CONTROLLER_PORT REGISTRY_PORT OIDC_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT; do
       p=$(free_port "$taken"); taken+="$p "
       echo "$n=$p" >>"$dir/ports.env.tmp"
     done
@@ -49,6 +49,9 @@ prepare() {
   mkdir -p "$dir/secrets"
   [[ -s $dir/secrets/webhook_secret ]] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/secrets/webhook_secret"
   touch "$dir/secrets/registry_password" "$dir/secrets/github_token"
+  ensure_api_tokens "$dir/tokens"
+  cp "$dir/tokens/admin.sha256" "$dir/secrets/admin_token_sha256"
+  cp "$dir/tokens/ci.sha256" "$dir/secrets/ci_token_sha256"
   chown 1001:1001 "$dir/secrets"/* && chmod 400 "$dir/secrets"/*
   chmod 755 "$dir" "$dir/sources"
   local registry=127.0.0.1:$REGISTRY_PORT
@@ -57,6 +60,8 @@ prepare() {
     cat <<ENV
 IMAGEFARM_KAFKA_PORT=$KAFKA_PORT
 IMAGEFARM_KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+IMAGEFARM_OIDC_PORT=$OIDC_PORT
+IMAGEFARM_TEST_SUPPORT_CLASSES=$root/test-support/target/classes
 IMAGEFARM_REGISTRY_PORT=$REGISTRY_PORT
 IMAGEFARM_HASHER_PORT=$HASHER_PORT
 IMAGEFARM_WORKER_AMD64_PORT=$WORKER_AMD64_PORT
@@ -98,6 +103,9 @@ WORKER_AMD64_URL=http://127.0.0.1:$WORKER_AMD64_PORT
 WORKER_ARM64_URL=http://127.0.0.1:$WORKER_ARM64_PORT
 JANITOR_URL=http://127.0.0.1:$JANITOR_PORT
 WEBHOOK_SECRET_FILE=$dir/secrets/webhook_secret
+OIDC_ISSUER_URL=http://127.0.0.1:$OIDC_PORT
+ADMIN_TOKEN_FILE=$dir/tokens/admin
+CI_TOKEN_FILE=$dir/tokens/ci
 SOURCES_DIR=$dir/sources
 LOG_DIR=$dir/logs
 COMPOSE_PROJECT=$project

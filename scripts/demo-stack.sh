@@ -7,12 +7,18 @@
 #   start DIR           starts every part that is not running; writes DIR/stack.env
 #   stop DIR            stops every part (data and ports are kept)
 #   restart DIR PART    stops and starts one part with the same data and ports, e.g. to rehearse a
-#                       fault; PART is one of: registry kafka hasher worker-amd64 worker-arm64 janitor
+#                       fault; PART is one of: registry kafka oidc-issuer hasher worker-amd64
+#                       worker-arm64 janitor
 #   status DIR          one line per part: running or stopped
 #
 # Like a small real deployment, the stack keeps its state in DIR: the broker's log (DIR/kafka/data),
 # the registry's storage (DIR/registry/data), the webhook secret, and the ports (DIR/ports.env,
 # chosen once, free at the time). Remove DIR to start from nothing.
+#
+# Authentication as in a deployment: a local OIDC issuer stands in for GitHub Actions' (discovery,
+# JWKS, real RSA keys; GET /mint?repository=OWNER/NAME&sha=SHA mints a job's token), and two static
+# API tokens are made once, DIR/tokens/admin (role admin) and DIR/tokens/ci (role ci, demo/*); the
+# services get only their SHA-256 digests. Reads (status, wait) are anonymous on this loopback stack.
 # Used by ./demo.sh and by the end-to-end test; expects the project built (./mvnw package).
 set -euo pipefail
 
@@ -23,7 +29,7 @@ dir=${2:-}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mkdir -p "$dir/logs" "$dir/pids"
 dir="$(cd "$dir" && pwd)"
-PARTS=(registry kafka hasher worker-amd64 worker-arm64 janitor)
+PARTS=(registry kafka oidc-issuer hasher worker-amd64 worker-arm64 janitor)
 java=${JAVA:-java}
 
 # shellcheck source=lib/stack-common.sh
@@ -31,7 +37,7 @@ source "$root/scripts/lib/stack-common.sh"
 
 ensure_ports() { # ports are chosen once per stack folder, so a restarted part comes back where it was
   if [[ ! -f $dir/ports.env ]]; then
-    local names=(REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT)
+    local names=(REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT OIDC_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT)
     local n p taken=" "
     : >"$dir/ports.env.tmp"
     for n in "${names[@]}"; do
@@ -45,6 +51,7 @@ ensure_ports() { # ports are chosen once per stack folder, so a restarted part c
   if [[ ! -f $dir/webhook-secret ]]; then
     (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/webhook-secret")
   fi
+  ensure_api_tokens "$dir/tokens"
 }
 
 pid_of() { [[ -f $dir/pids/$1 ]] && cat "$dir/pids/$1"; }
@@ -76,6 +83,12 @@ java_service() { # part jar port system-properties...
 start_part() {
   local part=$1
   if running "$part"; then return 0; fi
+  local api_tokens=(
+    -Dimagefarm.auth.api-tokens.demo-admin.sha256-file="$dir/tokens/admin.sha256"
+    -Dimagefarm.auth.api-tokens.demo-admin.role=admin
+    -Dimagefarm.auth.api-tokens.demo-ci.sha256-file="$dir/tokens/ci.sha256"
+    -Dimagefarm.auth.api-tokens.demo-ci.role=ci
+    -Dimagefarm.auth.api-tokens.demo-ci.repositories=demo/*)
   local registry="127.0.0.1:$REGISTRY_PORT"
   case $part in
     registry)
@@ -105,11 +118,21 @@ YAML
         KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 \
         "$root/kafka-broker/src/main/sh/kafka-run.sh"
       ;;
+    oidc-issuer)
+      [[ -f $root/test-support/target/classes/io/imagefarm/testsupport/LocalOidcIssuer.class ]] || {
+        echo "demo-stack: the local OIDC issuer is not built; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+      launch oidc-issuer "$dir/logs/oidc-issuer.log" "$java" -Xmx64m -cp "$root/test-support/target/classes" \
+        io.imagefarm.testsupport.LocalOidcIssuer "$dir/oidc-issuer.url" "$OIDC_PORT"
+      ;;
     hasher)
       java_service hasher hasher-service "$HASHER_PORT" \
         -Dimagefarm.hasher.registry="$registry" -Dimagefarm.hasher.allow-list=demo \
         -Dimagefarm.hasher.topics.partitions=2 \
-        -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret"
+        -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret" \
+        -Dquarkus.oidc.auth-server-url="http://127.0.0.1:$OIDC_PORT" \
+        -Dimagefarm.hasher.api.anonymous-read=true \
+        -Dimagefarm.hasher.source.allowed-url-patterns="https://github.com/{repository}.git,file://$dir/sources/**" \
+        "${api_tokens[@]}"
       ;;
     worker-amd64 | worker-arm64)
       local arch=${part#worker-} port=$WORKER_AMD64_PORT
@@ -120,7 +143,7 @@ YAML
         -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600
       ;;
     janitor)
-      java_service janitor cache-janitor "$JANITOR_PORT" \
+      java_service janitor cache-janitor "$JANITOR_PORT" "${api_tokens[@]}" \
         -Dimagefarm.janitor.schedule.cron=off \
         -Dimagefarm.janitor.repositories.demo.image="$registry/demo/sample" \
         -Dimagefarm.janitor.repositories.demo.keep-hashes=1 \
@@ -137,6 +160,7 @@ await_part() {
   case $part in
     registry) wait_for registry "http://127.0.0.1:$REGISTRY_PORT/v2/" 20 "$log" ;;
     kafka) wait_for_kafka "127.0.0.1:$KAFKA_PORT" 60 "$log" ;;
+    oidc-issuer) wait_for oidc-issuer "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" 30 "$log" ;;
     hasher) wait_for hasher "http://127.0.0.1:$HASHER_PORT/q/health/ready" 90 "$log" ;;
     worker-amd64) wait_for "$part" "http://127.0.0.1:$WORKER_AMD64_PORT/q/health/ready" 90 "$log" ;;
     worker-arm64) wait_for "$part" "http://127.0.0.1:$WORKER_ARM64_PORT/q/health/ready" 90 "$log" ;;
@@ -169,6 +193,9 @@ WORKER_AMD64_URL=http://127.0.0.1:$WORKER_AMD64_PORT
 WORKER_ARM64_URL=http://127.0.0.1:$WORKER_ARM64_PORT
 JANITOR_URL=http://127.0.0.1:$JANITOR_PORT
 WEBHOOK_SECRET_FILE=$dir/webhook-secret
+OIDC_ISSUER_URL=http://127.0.0.1:$OIDC_PORT
+ADMIN_TOKEN_FILE=$dir/tokens/admin
+CI_TOKEN_FILE=$dir/tokens/ci
 LOG_DIR=$dir/logs
 ENV
 }
@@ -176,9 +203,10 @@ ENV
 start_stack() {
   ensure_ports
   local part
-  for part in registry kafka; do start_part "$part"; await_part "$part"; done
+  for part in registry kafka oidc-issuer; do start_part "$part"; await_part "$part"; done
   echo "registry        http://127.0.0.1:$REGISTRY_PORT"
   echo "kafka           127.0.0.1:$KAFKA_PORT (data in $dir/kafka/data)"
+  echo "oidc issuer     http://127.0.0.1:$OIDC_PORT (stands in for GitHub Actions')"
   push_base_image "127.0.0.1:$REGISTRY_PORT" "$dir"
   for part in hasher worker-amd64 worker-arm64 janitor; do start_part "$part"; done
   for part in hasher worker-amd64 worker-arm64 janitor; do await_part "$part"; done

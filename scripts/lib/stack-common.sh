@@ -40,3 +40,17 @@ push_base_image() { # registry-host:port work-dir
     echo "stack: base image build failed" >&2; tail -n 30 "$work/logs/base-image.log" >&2; return 1; }
   echo "base image      $base (linux/amd64, linux/arm64)"
 }
+
+# Static API tokens of a stack (made once): DIR/admin and DIR/ci hold the tokens, DIR/*.sha256 the
+# digests, which are all the services get.
+ensure_api_tokens() { # dir
+  local dir=$1 name
+  mkdir -p "$dir"
+  for name in admin ci; do
+    if [[ ! -s $dir/$name ]]; then
+      (umask 077
+       printf 'ifarm_%s_%s' "$name" "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$dir/$name"
+       printf '%s' "$(cat "$dir/$name")" | sha256sum | cut -d' ' -f1 >"$dir/$name.sha256")
+    fi
+  done
+}

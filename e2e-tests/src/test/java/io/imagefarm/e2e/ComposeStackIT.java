@@ -93,7 +93,7 @@ class ComposeStackIT {
     @Order(1)
     void everyServiceIsUpAndHealthyOnTheHostNetworkWithNoNetworkCreated() {
         List<String> names = containers();
-        assertThat(names).hasSize(6);
+        assertThat(names).hasSize(7);
         for (String name : names) {
             String state = Processes.run(Duration.ofSeconds(30), List.of("docker", "inspect", "--format",
                     "{{.HostConfig.NetworkMode}} {{.State.Health.Status}}", name)).orThrow().output().trim();

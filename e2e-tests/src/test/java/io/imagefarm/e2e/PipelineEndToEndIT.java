@@ -42,7 +42,7 @@ class PipelineEndToEndIT {
         BuildHost.requireArm64Emulation();
         Processes.run(Duration.ofMinutes(5), ROOT, Map.of(), List.of("scripts/demo-stack.sh", "start", STACK.toString())).orThrow();
         stack = StackClient.load(STACK.resolve("stack.env"));
-        sample = SampleRepository.init(STACK.resolve("sample-" + UUID.randomUUID()));
+        sample = SampleRepository.init(STACK.resolve("sources").resolve("sample-" + UUID.randomUUID()));
     }
 
     @AfterAll
@@ -122,6 +122,7 @@ class PipelineEndToEndIT {
     void cliResolveWaitsAndPrintsTheImagesForCi() throws Exception {
         Processes.Result r = Processes.run(Duration.ofMinutes(2), ROOT, Map.of(), List.of("bin/imagefarm", "resolve",
                 "--server", stack.get("HASHER_URL"), "--repo-dir", sample.dir().toString(), "--repository", "demo/sample",
+                "--token-file", stack.get("CI_TOKEN_FILE"),
                 "--wait", "--timeout", "PT60S"));
 
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -134,11 +135,11 @@ class PipelineEndToEndIT {
     @Order(6)
     void janitorWithKeepHashesOnePrunesTheFirstHashAndKeepsTheCurrentOne() throws Exception {
         String janitor = stack.get("JANITOR_URL") + "/api/v1/janitor/runs";
-        JsonNode plan = stack.postJson(janitor, "{\"dryRun\":true}");
+        JsonNode plan = stack.postJsonAsAdmin(janitor, "{\"dryRun\":true}");
         RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
         assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1 + "-amd64")).as("dry run deletes nothing: " + plan).isEqualTo(200);
 
-        stack.postJson(janitor, "{\"dryRun\":false}");
+        stack.postJsonAsAdmin(janitor, "{\"dryRun\":false}");
 
         for (String tag : List.of("builder-" + hash1, "builder-" + hash1 + "-amd64", "builder-" + hash1 + "-arm64")) {
             assertThat(registry.headStatus("/v2/demo/sample/manifests/" + tag)).as(tag).isEqualTo(404);

@@ -82,8 +82,15 @@ final class StackClient {
         return JSON.readTree(r.body());
     }
 
-    JsonNode postJson(String url, String json) throws Exception {
+    /** The stack's admin API token (made by the stack script; services know only its digest). */
+    String adminToken() throws IOException {
+        return Files.readString(Path.of(get("ADMIN_TOKEN_FILE"))).strip();
+    }
+
+    /** POSTs as the admin (janitor runs need the role); asserts 200. */
+    JsonNode postJsonAsAdmin(String url, String json) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + adminToken())
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + " " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagefarm.core.hash.HashInputs;
 import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.core.secret.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class ResolveCommand {
 
     static final String USAGE_TEXT = "usage: imagefarm resolve --server URL --repo-dir DIR --repository OWNER/NAME "
-            + "[--commit SHA] [--wait] [--timeout PT30M]";
+            + "[--commit SHA] [--wait] [--timeout PT30M] [--token-file FILE] (or IMAGEFARM_TOKEN in the environment)";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +39,11 @@ final class ResolveCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
+    }
+
+    /** @param env where {@code IMAGEFARM_TOKEN} is looked up: a GitHub Actions OIDC token or an API token */
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
         boolean wait = false;
         for (int i = 0; i < args.size(); i++) {
@@ -45,7 +52,7 @@ final class ResolveCommand {
                 wait = true;
                 continue;
             }
-            if (!List.of("--server", "--repo-dir", "--repository", "--commit", "--timeout").contains(flag)) {
+            if (!List.of("--server", "--repo-dir", "--repository", "--commit", "--timeout", "--token-file").contains(flag)) {
                 err.println("imagefarm resolve: unknown option '" + flag + "'; " + USAGE_TEXT);
                 return ImagefarmCli.USAGE;
             }
@@ -68,12 +75,15 @@ final class ResolveCommand {
             String server = options.get("--server").replaceAll("/+$", "");
             Duration timeout = Duration.parse(options.getOrDefault("--timeout", "PT30M"));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            // The file wins over the env var; the token is only ever sent, never printed.
+            String authorization = Secrets.read("--token-file", Optional.ofNullable(env.get("IMAGEFARM_TOKEN")),
+                    Optional.ofNullable(options.get("--token-file")).map(Path::of)).map(t -> "Bearer " + t).orElse(null);
 
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("repository", repository.toString());
             body.put("commit", commit);
             body.put("files", readInputs(repoDir));
-            JsonNode resolved = call(http, HttpRequest.newBuilder(URI.create(server + "/api/v1/resolve"))
+            JsonNode resolved = call(http, authorized(HttpRequest.newBuilder(URI.create(server + "/api/v1/resolve")), authorization)
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
@@ -86,8 +96,8 @@ final class ResolveCommand {
             if (!wait) {
                 return ImagefarmCli.OK;
             }
-            JsonNode settled = call(http, HttpRequest.newBuilder(URI.create(server + "/api/v1/images/" + hash + "/wait?repository="
-                            + repository + "&timeout=" + timeout))
+            JsonNode settled = call(http, authorized(HttpRequest.newBuilder(URI.create(server + "/api/v1/images/" + hash + "/wait?repository="
+                            + repository + "&timeout=" + timeout)), authorization)
                     .timeout(timeout.plusSeconds(30)).GET().build());
             String outcome = settled.path("outcome").asText();
             out.println("outcome=" + outcome);
@@ -104,6 +114,9 @@ final class ResolveCommand {
                 err.println("imagefarm resolve: builder image " + hash + " not ready within " + timeout);
             }
             return ImagefarmCli.INVALID_INPUT;
+        } catch (java.io.UncheckedIOException e) {
+            err.println("imagefarm resolve: " + e.getMessage());
+            return ImagefarmCli.USAGE;
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             err.println("imagefarm resolve: " + e.getMessage());
             return ImagefarmCli.USAGE;
@@ -118,6 +131,10 @@ final class ResolveCommand {
             err.println("imagefarm resolve: interrupted");
             return ImagefarmCli.INVALID_INPUT;
         }
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String authorization) {
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     static final class ServerError extends Exception {

@@ -21,6 +21,8 @@ import io.imagefarm.hasher.source.RepositorySource;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.RepositoryAllowList;
 import io.imagefarm.hasher.webhook.WebhookSignature;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -45,8 +47,11 @@ public class HasherBeans {
 
     @Produces
     @Singleton
-    StatusBook statusBook(HasherConfig config) {
-        return new StatusBook(new ChangeWaiters(config.await().maxWaiters()));
+    StatusBook statusBook(HasherConfig config, MeterRegistry metrics) {
+        ChangeWaiters waiters = new ChangeWaiters(config.await().maxWaiters());
+        Gauge.builder("imagefarm.hasher.await.waiters", waiters, ChangeWaiters::active)
+                .description("requests waiting on /wait now; bounded by imagefarm.hasher.await.max-waiters").register(metrics);
+        return new StatusBook(waiters);
     }
 
     @Produces
