@@ -34,15 +34,8 @@ compose() {
 
 prepare() {
   [[ -f $root/target/images.env ]] || { echo "compose-stack: no target/images.env; run scripts/build-images.sh first" >&2; exit 1; }
-  if [[ ! -f $dir/ports.env ]]; then
-    local n p taken=" "
-    : >"$dir/ports.env.tmp"
-    for n in KAFKA_PORT KAFKA_CONTROLLER_PORT REGISTRY_PORT OIDC_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT; do
-      p=$(free_port "$taken"); taken+="$p "
-      echo "$n=$p" >>"$dir/ports.env.tmp"
-    done
-    mv "$dir/ports.env.tmp" "$dir/ports.env"
-  fi
+  ensure_ports_file "$dir/ports.env" KAFKA_PORT KAFKA_CONTROLLER_PORT REGISTRY_PORT OIDC_PORT HASHER_PORT \
+    WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT
   # shellcheck disable=SC1091
   source "$dir/ports.env"
   # Compose bind-mounts file secrets as they are: the hasher (uid 1001) must be able to read them.

@@ -35,17 +35,9 @@ java=${JAVA:-java}
 # shellcheck source=lib/stack-common.sh
 source "$root/scripts/lib/stack-common.sh"
 
-ensure_ports() { # ports are chosen once per stack folder, so a restarted part comes back where it was
-  if [[ ! -f $dir/ports.env ]]; then
-    local names=(REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT OIDC_PORT HASHER_PORT WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT)
-    local n p taken=" "
-    : >"$dir/ports.env.tmp"
-    for n in "${names[@]}"; do
-      p=$(free_port "$taken"); taken+="$p "
-      echo "$n=$p" >>"$dir/ports.env.tmp"
-    done
-    mv "$dir/ports.env.tmp" "$dir/ports.env"
-  fi
+ensure_ports() {
+  ensure_ports_file "$dir/ports.env" REGISTRY_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT OIDC_PORT HASHER_PORT \
+    WORKER_AMD64_PORT WORKER_ARM64_PORT JANITOR_PORT
   # shellcheck disable=SC1091
   source "$dir/ports.env"
   if [[ ! -f $dir/webhook-secret ]]; then

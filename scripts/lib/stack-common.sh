@@ -11,6 +11,19 @@ free_port() { # [taken]: a loopback port nobody listens on and not in the space-
   done
 }
 
+# Ports are chosen once per stack folder and kept in FILE (NAME=port lines), so a part restarted
+# later comes back where it was.
+ensure_ports_file() { # file name...
+  local file=$1 n p taken=" "; shift
+  [[ -f $file ]] && return 0
+  : >"$file.tmp"
+  for n in "$@"; do
+    p=$(free_port "$taken"); taken+="$p "
+    echo "$n=$p" >>"$file.tmp"
+  done
+  mv "$file.tmp" "$file"
+}
+
 wait_for() { # what url seconds log: the URL answers 2xx
   local what=$1 url=$2 secs=$3 log=$4 i
   for ((i = 0; i < secs * 4; i++)); do
