@@ -131,7 +131,9 @@ YAML
       [[ $arch == arm64 ]] && port=$WORKER_ARM64_PORT
       java_service "$part" builder-worker "$port" \
         -Dimagefarm.worker.arch="$arch" -Dimagefarm.worker.network-host=true \
+        -Dimagefarm.worker.registry="$registry" \
         -Dimagefarm.worker.context.allowed-schemes=file,https \
+        "-Dimagefarm.worker.context.allowed-url-patterns=https://github.com/{repository}.git,file://$dir/**" \
         -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600
       ;;
     janitor)

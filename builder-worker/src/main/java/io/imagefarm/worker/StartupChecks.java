@@ -4,20 +4,28 @@ import io.imagefarm.core.event.Topics;
 import io.imagefarm.worker.build.BuildHostException;
 import io.imagefarm.worker.build.BuildxBuilder;
 import io.imagefarm.worker.build.DockerEngine;
+import io.imagefarm.worker.build.Workspaces;
 import io.imagefarm.worker.config.WorkerConfig;
+import io.imagefarm.worker.context.GitSettings;
+import io.imagefarm.worker.context.SourcePolicy;
 import io.imagefarm.worker.messaging.Channels;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
  * Refuses to start a worker that could not do its job: no engine, no buildx, an arch the builder
  * cannot build, an engine without the containerd image store (no registry cache export), or Kafka
- * settings that would let a long build look like a dead consumer.
+ * settings that would let a long build look like a dead consumer. Before anything consumes, it removes
+ * the job folders a previous life of the worker left behind: they may hold registry credentials.
  */
 @ApplicationScoped
 public class StartupChecks {
@@ -33,6 +41,21 @@ public class StartupChecks {
     BuildxBuilder buildx;
     @Inject
     Config mpConfig;
+    @Inject
+    Workspaces workspaces;
+    @Inject
+    SourcePolicy sources;
+    @Inject
+    GitSettings git;
+
+    /** Before the Kafka connector starts (SmallRye starts it at priority LIBRARY_BEFORE). */
+    void removeLeftoverJobFolders(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        List<Path> removed = workspaces.removeLeftovers();
+        if (!removed.isEmpty()) {
+            LOG.infof("removed %d job folder(s) a previous run left in %s: %s", removed.size(), workspaces.workDir(),
+                    removed.stream().map(p -> p.getFileName().toString()).toList());
+        }
+    }
 
     void onStart(@Observes StartupEvent event) {
         checkChannel();
@@ -52,8 +75,9 @@ public class StartupChecks {
         }
         LOG.infof("buildx: %s", buildx.buildxVersion());
         buildx.requirePlatform(config.arch());
-        LOG.infof("builder-worker for %s ready: topic %s, group %s", config.arch().platform(),
-                Topics.imageRequired(config.arch()), groupId());
+        LOG.infof("sources: %s; git: %s", sources, git);
+        LOG.infof("builder-worker for %s ready: topic %s, group %s, pushing to %s", config.arch().platform(),
+                Topics.imageRequired(config.arch()), groupId(), config.registry());
     }
 
     /** The channel must consume this arch's topic with this arch's group, and outlast the longest job. */

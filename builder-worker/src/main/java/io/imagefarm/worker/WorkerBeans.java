@@ -1,5 +1,6 @@
 package io.imagefarm.worker;
 
+import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.worker.build.BuildJob;
@@ -7,10 +8,13 @@ import io.imagefarm.worker.build.BuildxBuilder;
 import io.imagefarm.worker.build.DockerEngine;
 import io.imagefarm.worker.build.JobSettings;
 import io.imagefarm.worker.build.RegistryClientImageRegistry;
+import io.imagefarm.worker.build.Workspaces;
 import io.imagefarm.worker.config.Credentials;
 import io.imagefarm.worker.config.WorkerConfig;
 import io.imagefarm.worker.context.ContextFetcher;
 import io.imagefarm.worker.context.ContextLimits;
+import io.imagefarm.worker.context.GitSettings;
+import io.imagefarm.worker.context.SourcePolicy;
 import io.imagefarm.worker.messaging.WorkerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -49,12 +53,32 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
+    SourcePolicy sourcePolicy(WorkerConfig config) {
+        return new SourcePolicy(config.context().allowedSchemes(), config.context().allowedUrlPatterns());
+    }
+
+    @Produces
+    @Singleton
+    GitSettings gitSettings(WorkerConfig config) {
+        return new GitSettings(Secrets.read("imagefarm.worker.git.token", config.git().token(), config.git().tokenFile()),
+                config.git().connectTimeout(), config.git().readTimeout());
+    }
+
+    @Produces
+    @Singleton
+    Workspaces workspaces(WorkerConfig config) {
+        return new Workspaces(config.workDir());
+    }
+
+    @Produces
+    @Singleton
     BuildJob buildJob(WorkerConfig config, RegistryClient registry, BuildxBuilder builder, DockerEngine engine,
-                      WorkerMetrics metrics) {
-        JobSettings settings = new JobSettings(config.arch(), config.buildTimeout(), config.retryBudget(),
-                config.initialBackoff(), config.maxBackoff(), config.networkHost(), config.workDir(),
-                config.docker().cacheKeepStorageBytes(), config.logTailLines(), Credentials.resolve(config.registries()));
-        ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes(), config.context().allowedSchemes()));
+                      WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
+        JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(),
+                config.retryBudget(), config.initialBackoff(), config.maxBackoff(), config.networkHost(),
+                config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
+                Credentials.resolve(config.registries()));
+        ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         return new BuildJob(settings, new RegistryClientImageRegistry(registry), fetcher, builder, engine, metrics,
                 Clock.systemUTC(), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
     }

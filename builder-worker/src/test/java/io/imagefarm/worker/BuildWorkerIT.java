@@ -24,6 +24,9 @@ import io.imagefarm.testsupport.SharedParts;
 import io.imagefarm.worker.build.DockerEngine;
 import io.imagefarm.worker.messaging.RebalanceTracker;
 import io.imagefarm.worker.testing.KafkaTopics;
+import io.imagefarm.worker.testing.LeftoverJobFolderResource;
+import io.imagefarm.worker.testing.RegistryRelay;
+import io.imagefarm.worker.testing.RegistryRelayResource;
 import io.imagefarm.worker.testing.SourceRepo;
 import io.imagefarm.worker.testing.TestEvents;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -46,11 +49,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The amd64 worker in this JVM against real parts: the in-process Kafka broker, the Docker Engine
- * with buildx, and local distribution registries. Dockerfiles start FROM the busybox base image.
+ * with buildx, and the shared local registry, which the worker reaches through a relay a test can take
+ * down. Events are what the hasher writes for the commit (hashes computed from its five files).
+ * Dockerfiles start FROM the busybox base image.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryRelayResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = LeftoverJobFolderResource.class, restrictToAnnotatedClass = false)
 class BuildWorkerIT {
 
     private static final Duration BUILD = Duration.ofMinutes(3);
@@ -60,6 +67,8 @@ class BuildWorkerIT {
     private static KafkaTopics kafka;
     private static LocalRegistry registry;
 
+    @RegistryRelayResource.Relay
+    RegistryRelay relay;
     @Inject
     MeterRegistry meters;
     @Inject
@@ -125,8 +134,8 @@ class BuildWorkerIT {
     @Test
     void amd64EventIsBuiltAndPushedAsASingleAmd64Manifest() throws IOException {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo hello > /hello")));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "single", source, commit, Arch.AMD64, TestEvents.randomHash());
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("echo hello > /hello")));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "single", source, commit, Arch.AMD64);
             kafka.send(event);
 
             ImageStatus built = awaitState(event.image(), BuildState.BUILT);
@@ -148,6 +157,12 @@ class BuildWorkerIT {
             assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(commit);
             assertThat(labels.path("org.opencontainers.image.source").asText()).isEqualTo(source.url());
             assertThat(labels.path("io.imagefarm.version-hash").asText()).isEqualTo(event.versionHash());
+            assertThat(labels.path("io.imagefarm.version-string").asText()).isEqualTo(event.inputs().versionString());
+            assertThat(labels.path("io.imagefarm.input.rust-channel").asText()).isEqualTo("1.83.0");
+            // BUILT records what the worker verified: the commit and the inputs recomputed from its files
+            assertThat(built.commit()).isEqualTo(commit);
+            assertThat(built.versionHash()).isEqualTo(event.versionHash());
+            assertThat(built.inputs()).isEqualTo(event.inputs());
             // the local copy is removed after the push
             assertThat(Processes.run(Duration.ofSeconds(30), List.of("docker", "image", "inspect", event.image())).ok()).isFalse();
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -162,8 +177,8 @@ class BuildWorkerIT {
     @Test
     void duplicateEventMakesNoSecondBuild() {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo dup > /dup")));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "dup", source, commit, Arch.AMD64, TestEvents.randomHash());
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("echo dup > /dup")));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "dup", source, commit, Arch.AMD64);
             double before = attempts();
             kafka.send(event);
             kafka.send(event); // redelivered, or sent twice by the hasher
@@ -180,8 +195,8 @@ class BuildWorkerIT {
     @Test
     void imageAlreadyInTheRegistryIsSkippedWithExists() {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo never > /never")));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "present", source, commit, Arch.AMD64, TestEvents.randomHash());
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("echo never > /never")));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "present", source, commit, Arch.AMD64);
             ImageRef image = ImageRef.parse(event.image());
             RegistrySeeder.Pushed pushed = new RegistrySeeder(registry).pushImage(image.repository(), image.tag(), "amd64", Instant.now(), "x");
             double before = attempts();
@@ -198,9 +213,9 @@ class BuildWorkerIT {
     @Test
     void failingRunStepGivesFailedWithTheLogTailAndNoRetry() {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE,
+            String commit = source.commit(TestEvents.seedFiles(
                     dockerfile("echo preparing-the-toolchain && echo the-step-broke >&2 && exit 3")));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "broken", source, commit, Arch.AMD64, TestEvents.randomHash());
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "broken", source, commit, Arch.AMD64);
             double attemptsBefore = attempts();
             double retriesBefore = meters.find("imagefarm.worker.build.retries").counters().stream().mapToDouble(Counter::count).sum();
 
@@ -219,8 +234,8 @@ class BuildWorkerIT {
     @Test
     void poisonEventGoesToTheDeadLetterTopicWhileTheNextEventStillBuilds() {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("echo after-poison > /p")));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "after-poison", source, commit, Arch.AMD64, TestEvents.randomHash());
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("echo after-poison > /p")));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "after-poison", source, commit, Arch.AMD64);
             // same key as the good event: same partition, so the poison comes first
             kafka.send(Topics.imageRequired(Arch.AMD64), event.image(), "{not json".getBytes(StandardCharsets.UTF_8));
             kafka.send(event);
@@ -237,46 +252,36 @@ class BuildWorkerIT {
 
     @Test
     void registryDownDuringThePushIsRetriedAndThenSucceeds() throws IOException {
-        int port = LocalRegistry.freePort();
-        AtomicReference<LocalRegistry> target = new AtomicReference<>(LocalRegistry.builder().port(port).start());
-        // The RUN step calls this server; it takes the registry down while the build runs, before the push.
+        AtomicBoolean wentDown = new AtomicBoolean();
+        // The RUN step calls this server; it takes the worker's registry down while the build runs, before the push.
         HttpServer gate = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         gate.createContext("/building", exchange -> {
-            LocalRegistry up = target.getAndSet(null);
-            if (up != null) {
-                up.close();
-            }
+            relay.down();
+            wentDown.set(true);
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         gate.start();
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+            String commit = source.commit(TestEvents.seedFiles(dockerfile(
                     "wget -q -O /dev/null http://127.0.0.1:" + gate.getAddress().getPort() + "/building/" + TestEvents.randomHash() + " || true",
                     "echo built-while-the-registry-was-down > /note")));
-            ImageRequired event = TestEvents.imageRequired("127.0.0.1:" + port, "flaky", source, commit, Arch.AMD64, TestEvents.randomHash());
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "flaky", source, commit, Arch.AMD64);
             double retriesBefore = count("imagefarm.worker.build.retries", "arch", "amd64", "kind", "REGISTRY_UNAVAILABLE");
 
             kafka.send(event);
 
             await("a retry after the failed push").atMost(BUILD)
                     .until(() -> count("imagefarm.worker.build.retries", "arch", "amd64", "kind", "REGISTRY_UNAVAILABLE") > retriesBefore);
-            assertThat(target.get()).as("the RUN step reached the gate and the registry went down").isNull();
-            LocalRegistry restarted = LocalRegistry.builder().port(port).start();
-            try {
-                ImageStatus built = awaitState(event.image(), BuildState.BUILT);
-                assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
-                        .containsExactly(BuildState.BUILDING, BuildState.BUILT);
-                assertThat(manifest(restarted, ImageRef.parse(event.image())).path("_digest").asText()).isEqualTo(built.digest());
-            } finally {
-                restarted.close();
-            }
+            assertThat(wentDown).as("the RUN step reached the gate and the registry went down").isTrue();
+            relay.up();
+            ImageStatus built = awaitState(event.image(), BuildState.BUILT);
+            assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
+                    .containsExactly(BuildState.BUILDING, BuildState.BUILT);
+            assertThat(manifest(registry, ImageRef.parse(event.image())).path("_digest").asText()).isEqualTo(built.digest());
         } finally {
             gate.stop(0);
-            LocalRegistry left = target.get();
-            if (left != null) {
-                left.close();
-            }
+            relay.up();
         }
     }
 
@@ -284,18 +289,18 @@ class BuildWorkerIT {
     void rebuildOnAFreshHostTakesEarlierStepsFromTheRegistryCache() {
         try (SourceRepo source = SourceRepo.create(true)) {
             String salt = TestEvents.randomHash();
-            String first = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+            String first = source.commit(TestEvents.seedFiles(dockerfile(
                     "echo " + salt + " > /one", "echo two > /two", "echo three > /three")));
-            ImageRequired v1 = TestEvents.imageRequired(registry.host(), "cached", source, first, Arch.AMD64, TestEvents.randomHash());
+            ImageRequired v1 = TestEvents.imageRequired(relay.host(), "cached", source, first, Arch.AMD64);
             kafka.send(v1);
             ImageStatus builtV1 = awaitState(v1.image(), BuildState.BUILT);
             assertThat(builtV1.totalSteps()).isEqualTo(4);
 
             engine.pruneBuildCache(0); // a fresh host: nothing in the local build cache
 
-            String second = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile(
+            String second = source.commit(TestEvents.seedFiles(dockerfile(
                     "echo " + salt + " > /one", "echo two > /two", "echo THREE-changed > /three")));
-            ImageRequired v2 = TestEvents.imageRequired(registry.host(), "cached", source, second, Arch.AMD64, TestEvents.randomHash());
+            ImageRequired v2 = TestEvents.imageRequired(relay.host(), "cached", source, second, Arch.AMD64);
             kafka.send(v2);
             ImageStatus builtV2 = awaitState(v2.image(), BuildState.BUILT);
 
@@ -309,8 +314,8 @@ class BuildWorkerIT {
     @Test
     void buildLongerThanTheConnectorsDefaultMaxAgeKeepsTheWorkerHealthy() {
         try (SourceRepo source = SourceRepo.create(true)) {
-            String commit = source.commit(Map.of(TestEvents.DOCKERFILE, dockerfile("sleep 65 && echo " + TestEvents.randomHash())));
-            ImageRequired event = TestEvents.imageRequired(registry.host(), "long", source, commit, Arch.AMD64, TestEvents.randomHash());
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("sleep 65 && echo " + TestEvents.randomHash())));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "long", source, commit, Arch.AMD64);
             int revocationsBefore = rebalances.revocations();
             kafka.send(event);
             awaitState(event.image(), BuildState.BUILDING);

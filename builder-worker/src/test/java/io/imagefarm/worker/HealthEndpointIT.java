@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.hasItems;
 
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.RegistryResource;
+import io.imagefarm.worker.testing.LeftoverJobFolderResource;
+import io.imagefarm.worker.testing.RegistryRelayResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RegistryRelayResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = LeftoverJobFolderResource.class, restrictToAnnotatedClass = false)
 class HealthEndpointIT {
 
     @Test

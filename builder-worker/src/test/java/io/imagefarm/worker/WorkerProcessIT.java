@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +92,9 @@ class WorkerProcessIT {
                 "-Dkafka.bootstrap.servers=" + SharedParts.kafka().bootstrapServers(),
                 "-Dimagefarm.worker.arch=" + arch,
                 "-Dimagefarm.worker.network-host=true",
+                "-Dimagefarm.worker.registry=" + registry.host(),
                 "-Dimagefarm.worker.context.allowed-schemes=https,file",
+                "-Dimagefarm.worker.context.allowed-url-patterns=file:///**",
                 "-Dimagefarm.worker.shutdown-grace=" + grace,
                 "-Dimagefarm.worker.work-dir=" + work,
                 "-Dimagefarm.worker.min-free-disk-bytes=104857600",
@@ -123,8 +124,8 @@ class WorkerProcessIT {
         Worker second = null;
         try (SourceRepo source = SourceRepo.create(true)) {
             // 1. an arm64 event is built under QEMU and pushed as a single arm64 manifest
-            String c1 = source.commit(Map.of(TestEvents.DOCKERFILE, "FROM " + base + "\nRUN uname -m > /arch\n"));
-            ImageRequired plain = TestEvents.imageRequired(registry.host(), "arm", source, c1, Arch.ARM64, TestEvents.randomHash());
+            String c1 = source.commit(TestEvents.seedFiles("FROM " + base + "\nRUN uname -m > /arch\n"));
+            ImageRequired plain = TestEvents.imageRequired(registry.host(), "arm", source, c1, Arch.ARM64);
             kafka.send(plain);
             ImageStatus built = awaitState(plain.image(), BuildState.BUILT);
             assertThat(built.arch()).isEqualTo("arm64");
@@ -139,9 +140,9 @@ class WorkerProcessIT {
             // 2. SIGTERM while a 20 s build is in flight (BUILDING is published just before it starts):
             // past the 3 s grace period it is abandoned, not committed. (busybox wget crashes under
             // QEMU, so unlike the amd64 tests this one cannot hold the build open on an HTTP call.)
-            String c2 = source.commit(Map.of(TestEvents.DOCKERFILE, "FROM " + base + "\nRUN sleep 20 && echo "
+            String c2 = source.commit(TestEvents.seedFiles("FROM " + base + "\nRUN sleep 20 && echo "
                     + TestEvents.randomHash() + " > /slow\n"));
-            ImageRequired held = TestEvents.imageRequired(registry.host(), "held", source, c2, Arch.ARM64, TestEvents.randomHash());
+            ImageRequired held = TestEvents.imageRequired(registry.host(), "held", source, c2, Arch.ARM64);
             kafka.send(held);
             awaitState(held.image(), BuildState.BUILDING);
             first.process().destroy(); // SIGTERM

@@ -8,33 +8,39 @@ import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.worker.context.BuildContext;
 import io.imagefarm.worker.context.ContextFetcher;
+import io.imagefarm.worker.verify.InputsVerifier;
+import io.imagefarm.worker.verify.VerifiedInputs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * One image-required event, start to finish. Idempotent, because Kafka delivers at least once:
  * <ol>
+ * <li>the image and cache refs must be those of the claimed version hash on the worker's registry
+ * ({@link InputsVerifier#checkRefs}); otherwise FAILED with INPUTS_MISMATCH, no registry is asked;</li>
  * <li>the registry is asked first, and again before every attempt: an image that is there is
  * reported EXISTS and not built;</li>
- * <li>BUILDING is published, the context fetched, and {@link Builder} builds and pushes;</li>
+ * <li>BUILDING is published and the context fetched; {@link InputsVerifier} recomputes the version hash
+ * from the fetched files and checks the image and cache refs (a mismatch is FAILED with
+ * INPUTS_MISMATCH, nothing is built); then {@link Builder} builds and pushes;</li>
  * <li>the pushed digest is checked against the registry, the local image removed, BUILT published.</li>
  * </ol>
  * Transient failures ({@link ClassifiedFailure#retryable()}) are retried with exponential backoff
  * while the retry budget lasts; permanent ones are published as FAILED at once. When
  * {@code abandoned} turns true (shutdown past its grace) nothing more is published and
- * {@link BuildAbandonedException} is thrown, so the event is redelivered.
+ * {@link BuildAbandonedException} is thrown, so the event is redelivered. The job's folder (with its
+ * DOCKER_CONFIG) is removed when the job ends, whatever the outcome.
  */
 public final class BuildJob {
 
@@ -55,6 +61,8 @@ public final class BuildJob {
     private final JobListener listener;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final InputsVerifier verifier;
+    private final Workspaces workspaces;
 
     public BuildJob(JobSettings settings, ImageRegistry registry, ContextFetcher fetcher, Builder builder,
                     LocalImages engine, JobListener listener, Clock clock, Sleeper sleeper) {
@@ -66,6 +74,8 @@ public final class BuildJob {
         this.listener = listener;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.verifier = new InputsVerifier(settings.registry(), settings.arch());
+        this.workspaces = new Workspaces(settings.workDir());
     }
 
     public JobResult run(JobSpec job, StatusSink sink, BooleanSupplier abandoned) {
@@ -75,13 +85,20 @@ public final class BuildJob {
         Duration backoff = settings.initialBackoff();
         boolean buildingPublished = false;
         BuildContext context = null;
+        boolean refsChecked = false;
+        VerifiedInputs verified = null;
         long fetchMillis = 0;
         int attempts = 0;
-        Path workspace = createWorkspace(job);
+        Path workspace = workspaces.create(job.image());
         try {
             while (true) {
                 requireNotAbandoned(job, abandoned);
                 try {
+                    if (!refsChecked) {
+                        // before any registry is asked: the event's refs must be its claimed hash's on ours
+                        verifier.checkRefs(event, job.image(), job.cache());
+                        refsChecked = true;
+                    }
                     Optional<String> existing = registry.digestOf(job.image());
                     if (existing.isPresent()) {
                         requireNotAbandoned(job, abandoned);
@@ -96,15 +113,21 @@ public final class BuildJob {
                     }
                     if (context == null) {
                         Instant fetchStart = clock.instant();
-                        context = fetcher.fetch(event.sourceUrl(), event.commit(), event.context(), event.dockerfile(),
-                                Files.createDirectories(workspace.resolve("source")));
+                        context = fetcher.fetch(event.sourceUrl(), event.repository(), event.commit(), event.context(),
+                                event.dockerfile(), Files.createDirectories(workspace.resolve("source")));
                         fetchMillis = since(fetchStart).toMillis();
-                        LOG.infof("fetched %s at %s: %d files, %d bytes in %d ms", event.sourceUrl(), event.commit(),
+                        LOG.infof("fetched %s at %s: %d files, %d bytes in %d ms", event.sourceUrl(), context.commit(),
                                 context.files(), context.sizeBytes(), fetchMillis);
+                    }
+                    if (verified == null) {
+                        verified = verifier.verify(event, job.image(), job.cache(), context.commit(),
+                                context.hashInputs(), dockerfileBytes(context));
+                        LOG.infof("%s: verified: the files at %s hash to %s (%s)", job.image(), verified.commit(),
+                                verified.versionHash(), verified.inputs().versionString());
                     }
                     attempts++;
                     listener.attempt(job, attempts);
-                    BuildOutcome outcome = build(job, context, workspace, deadline);
+                    BuildOutcome outcome = build(job, context, verified, workspace, deadline);
                     if (outcome instanceof BuildOutcome.Failed failed) {
                         throw failed.toException();
                     }
@@ -112,8 +135,9 @@ public final class BuildJob {
                     verifyPushed(job.image(), pushed.digest());
                     removeLocalImage(job.image());
                     requireNotAbandoned(job, abandoned);
-                    sink.publish(ImageStatus.built(event, pushed.digest(), new ImageStatus.BuildTimings(fetchMillis,
-                                    pushed.buildTime().toMillis(), pushed.pushTime().toMillis()),
+                    sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
+                            new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
+                                    pushed.pushTime().toMillis()),
                             pushed.cachedSteps(), pushed.totalSteps(), clock.instant()));
                     return finished(job, new JobResult(BuildState.BUILT, null, attempts, since(start),
                             pushed.cachedSteps(), pushed.totalSteps()));
@@ -140,11 +164,12 @@ public final class BuildJob {
                 }
             }
         } finally {
-            deleteRecursively(workspace);
+            workspaces.delete(workspace);
         }
     }
 
-    private BuildOutcome build(JobSpec job, BuildContext context, Path workspace, Instant deadline) {
+    private BuildOutcome build(JobSpec job, BuildContext context, VerifiedInputs verified, Path workspace,
+                               Instant deadline) {
         Duration left = Duration.between(clock.instant(), deadline);
         Duration timeout = left.compareTo(settings.buildTimeout()) < 0 ? left : settings.buildTimeout();
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -152,23 +177,35 @@ public final class BuildJob {
         }
         try (DockerConfigDir dockerConfig = DockerConfigDir.create(workspace, settings.credentials())) {
             return builder.build(new BuildRequest(job.image(), job.cache(), job.arch(), context.root(),
-                    context.dockerfile(), labels(job.event()), settings.hostNetwork(), timeout, dockerConfig.path()));
+                    context.dockerfile(), labels(job.event().sourceUrl(), verified), settings.hostNetwork(), timeout,
+                    dockerConfig.path()));
         }
     }
 
-    /** OCI labels: where the image comes from and which version inputs it was built for. */
-    static Map<String, String> labels(ImageRequired event) {
+    /**
+     * OCI labels: where the image comes from and what was verified before it was built: the commit, the
+     * version hash and the inputs recomputed from the files there. (The source URL passed the worker's
+     * URL policy, so it carries no user info.)
+     */
+    static Map<String, String> labels(String sourceUrl, VerifiedInputs verified) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("org.opencontainers.image.source", event.sourceUrl() != null ? event.sourceUrl()
-                : "https://github.com/" + event.repository());
-        labels.put("org.opencontainers.image.revision", event.commit());
-        labels.put("io.imagefarm.version-hash", event.versionHash());
-        if (event.inputs() != null) {
-            labels.put("io.imagefarm.version-string", event.inputs().versionString());
-            event.inputs().asMap().forEach((k, v) -> labels.put("io.imagefarm.input." + k.toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-'), v));
-        }
+        labels.put("org.opencontainers.image.source", sourceUrl);
+        labels.put("org.opencontainers.image.revision", verified.commit());
+        labels.put("io.imagefarm.version-hash", verified.versionHash().value());
+        labels.put("io.imagefarm.version-string", verified.inputs().versionString());
+        verified.inputs().asMap().forEach((k, v) -> labels.put("io.imagefarm.input."
+                + k.toLowerCase(Locale.ROOT).replace('_', '-'), v));
         return labels;
+    }
+
+    /**
+     * The Dockerfile buildx would be given, for the comparison with the hashed one: at most one byte more
+     * than a hash input may have, so a huge file is never read whole (and cannot match).
+     */
+    private static byte[] dockerfileBytes(BuildContext context) throws IOException {
+        try (InputStream in = Files.newInputStream(context.dockerfile())) {
+            return in.readNBytes(ContextFetcher.MAX_HASH_INPUT_BYTES + 1);
+        }
     }
 
     /** The tag must now resolve to what buildx pushed; anything else is a race or a broken registry. */
@@ -237,26 +274,7 @@ public final class BuildJob {
         return Duration.between(start, clock.instant());
     }
 
-    private Path createWorkspace(JobSpec job) {
-        try {
-            Files.createDirectories(settings.workDir());
-            return Files.createTempDirectory(settings.workDir(), "job-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a workspace for " + job.image() + " under " + settings.workDir(), e);
-        }
-    }
-
     static String clip(String tail) {
         return tail.length() <= MAX_TAIL_CHARS ? tail : tail.substring(tail.length() - MAX_TAIL_CHARS);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warnf("could not delete the workspace %s: %s", dir, e.getMessage());
-        }
     }
 }

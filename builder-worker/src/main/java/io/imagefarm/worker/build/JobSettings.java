@@ -9,14 +9,15 @@ import java.util.Map;
 /**
  * How a {@link BuildJob} runs, filled from the worker's configuration.
  *
+ * @param registry       the registry this worker pushes to: events for any other are refused
  * @param buildTimeout   one {@code buildx build} attempt
  * @param retryBudget    all attempts of one event together, backoffs included
  * @param cacheKeepBytes after each build the build cache is pruned to this size; negative: never pruned
  * @param logTailLines   lines of build output carried by a FAILED status
  */
-public record JobSettings(Arch arch, Duration buildTimeout, Duration retryBudget, Duration initialBackoff,
-                          Duration maxBackoff, boolean hostNetwork, Path workDir, long cacheKeepBytes,
-                          int logTailLines, Map<String, RegistryCredentials> credentials) {
+public record JobSettings(Arch arch, String registry, Duration buildTimeout, Duration retryBudget,
+                          Duration initialBackoff, Duration maxBackoff, boolean hostNetwork, Path workDir,
+                          long cacheKeepBytes, int logTailLines, Map<String, RegistryCredentials> credentials) {
 
     public JobSettings {
         credentials = Map.copyOf(credentials);
@@ -24,8 +25,8 @@ public record JobSettings(Arch arch, Duration buildTimeout, Duration retryBudget
 
     @Override
     public String toString() {
-        return "JobSettings[arch=" + arch + ", buildTimeout=" + buildTimeout + ", retryBudget=" + retryBudget
-                + ", hostNetwork=" + hostNetwork + ", workDir=" + workDir + ", registries with credentials="
-                + credentials.keySet() + "]";
+        return "JobSettings[arch=" + arch + ", registry=" + registry + ", buildTimeout=" + buildTimeout
+                + ", retryBudget=" + retryBudget + ", hostNetwork=" + hostNetwork + ", workDir=" + workDir
+                + ", registries with credentials=" + credentials.keySet() + "]";
     }
 }

@@ -1,13 +1,14 @@
 package io.imagefarm.worker.config;
 
+import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.registry.RegistryCredentials;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Registry credentials from configuration: a password (env var) or a password file (mounted secret). */
+/**
+ * Registry credentials from configuration, read through {@link Secrets}: a password file (mounted
+ * secret) wins over an inline password (env var).
+ */
 public final class Credentials {
 
     private Credentials() {
@@ -16,17 +17,13 @@ public final class Credentials {
     public static Map<String, RegistryCredentials> resolve(Map<String, WorkerConfig.RegistryAuth> registries) {
         Map<String, RegistryCredentials> result = new LinkedHashMap<>();
         registries.forEach((host, auth) -> {
-            if (auth.username().isEmpty()) {
+            if (auth.username().isEmpty() || auth.username().get().isBlank()) {
                 return;
             }
-            String password = auth.password().orElseGet(() -> auth.passwordFile().map(file -> {
-                try {
-                    return Files.readString(file).strip();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read the password file of registry " + host + ": " + file, e);
-                }
-            }).orElseThrow(() -> new IllegalStateException(
-                    "registry " + host + " has a username but neither password nor password-file")));
+            String key = "imagefarm.worker.registries.\"" + host + "\".password";
+            String password = Secrets.read(key, auth.password(), auth.passwordFile())
+                    .orElseThrow(() -> new IllegalStateException("registry " + host
+                            + " has a username but neither password nor password-file (or an empty one)"));
             result.put(host, new RegistryCredentials(auth.username().get(), password));
         });
         return result;

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,14 @@ public interface WorkerConfig {
 
     /** The arch this worker builds: selects the topic and the consumer group {@code builder-<arch>}. */
     Arch arch();
+
+    /**
+     * The registry this worker pushes to (host[:port], as the hasher's {@code imagefarm.hasher.registry}).
+     * An event's image must be {@code <registry>/<repository>:builder-<hash>-<arch>} and its cache
+     * {@code <registry>/<repository>:buildcache-<arch>}, or nothing is built.
+     */
+    @WithDefault("ghcr.io")
+    String registry();
 
     /** One {@code buildx build} attempt. */
     @WithDefault("PT30M")
@@ -44,6 +53,8 @@ public interface WorkerConfig {
 
     Context context();
 
+    Git git();
+
     Docker docker();
 
     /** Credentials per registry host, e.g. {@code imagefarm.worker.registries."ghcr.io".username}. */
@@ -65,6 +76,32 @@ public interface WorkerConfig {
         /** URL schemes a sourceUrl may use. */
         @WithDefault("https")
         Set<String> allowedSchemes();
+
+        /**
+         * Patterns a sourceUrl must match (one of them), besides using an allowed scheme.
+         * {@code {repository}} stands for the event's repository (OWNER/NAME), {@code *} for any
+         * characters within one path segment, {@code **} for any characters across segments. Scheme
+         * and host compare case-insensitively, the rest exactly.
+         */
+        @WithDefault("https://github.com/{repository}.git")
+        List<String> allowedUrlPatterns();
+    }
+
+    /** How the worker talks to git remotes (JGit). */
+    interface Git {
+        /** A token for private repositories, sent as HTTP basic auth (user {@code x-access-token}), never in the URL. */
+        Optional<String> token();
+
+        /** A file holding the token (a mounted secret); wins over {@code token}. */
+        Optional<Path> tokenFile();
+
+        /** How long connecting to a git remote may take. */
+        @WithDefault("PT30S")
+        Duration connectTimeout();
+
+        /** How long a git remote may stay silent while it is read from (per read, not the whole fetch). */
+        @WithDefault("PT2M")
+        Duration readTimeout();
     }
 
     interface Docker {
@@ -90,7 +127,7 @@ public interface WorkerConfig {
         /** The password or token itself (from an env var or a secret store). */
         Optional<String> password();
 
-        /** A file holding the password or token (a mounted secret); used when {@code password} is unset. */
+        /** A file holding the password or token (a mounted secret); wins over {@code password}. */
         Optional<Path> passwordFile();
     }
 }

@@ -5,20 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.hash.VersionHasher;
 import io.imagefarm.core.hash.VersionInputs;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.registry.RegistryCredentials;
+import io.imagefarm.testsupport.SampleRepository;
 import io.imagefarm.worker.context.ContextFetcher;
 import io.imagefarm.worker.context.ContextLimits;
+import io.imagefarm.worker.context.GitSettings;
+import io.imagefarm.worker.context.SourcePolicy;
 import io.imagefarm.worker.testing.SourceRepo;
+import io.imagefarm.worker.testing.TestEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,16 +34,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job's decisions, with a fake registry and builder; fetching is real (a file:// repository). */
+/** The job's decisions, with a fake registry and builder; fetching and verifying are real (a file:// repository). */
 class BuildJobTest {
 
-    private static final ImageRef IMAGE = ImageRef.parse("127.0.0.1:5000/acme/widget:builder-0123456789abcdef-amd64");
+    private static final String REGISTRY = "127.0.0.1:5000";
+    private static final String DOCKERFILE = "FROM base\n";
 
     @TempDir
     Path workDir;
 
     private SourceRepo repo;
     private String commit;
+    private VersionInputs inputs;
+    private String hash;
+    private ImageRef image;
     private final List<ImageStatus> published = new ArrayList<>();
     private final List<Duration> sleeps = new ArrayList<>();
     private final FakeRegistry registry = new FakeRegistry();
@@ -50,7 +57,10 @@ class BuildJobTest {
     @BeforeEach
     void repo() {
         repo = SourceRepo.create(true);
-        commit = repo.commit(Map.of(".devcontainer/Dockerfile", "FROM base\n"));
+        commit = repo.commit(SampleRepository.seedFiles(DOCKERFILE));
+        inputs = VersionHasher.inputs(repo.hashInputs(commit));
+        hash = VersionHasher.hash(inputs).value();
+        image = ImageRef.parse(REGISTRY + "/acme/widget:builder-" + hash + "-amd64");
     }
 
     @AfterEach
@@ -59,9 +69,9 @@ class BuildJobTest {
     }
 
     private BuildJob job(Duration budget) {
-        JobSettings settings = new JobSettings(Arch.AMD64, Duration.ofMinutes(1), budget, Duration.ofSeconds(1),
-                Duration.ofSeconds(4), true, workDir, 1000, 40,
-                Map.of("127.0.0.1:5000", new RegistryCredentials("ci", "s3cret")));
+        JobSettings settings = new JobSettings(Arch.AMD64, REGISTRY, Duration.ofMinutes(1), budget,
+                Duration.ofSeconds(1), Duration.ofSeconds(4), true, workDir, 1000, 40,
+                Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")));
         LocalImages engine = new LocalImages() {
             @Override
             public void removeLocalImage(ImageRef image) {
@@ -73,15 +83,15 @@ class BuildJobTest {
                 housekeeping.add("prune " + keepBytes);
             }
         };
-        return new BuildJob(settings, registry, new ContextFetcher(new ContextLimits(1 << 20, Set.of("file"))), builder,
-                engine, JobListener.NONE, Clock.systemUTC(), sleeps::add);
+        ContextFetcher fetcher = new ContextFetcher(new ContextLimits(1 << 20),
+                new SourcePolicy(Set.of("file", "https"), List.of("file:///**", "https://github.com/{repository}.git")),
+                GitSettings.anonymous(Duration.ofSeconds(10)));
+        return new BuildJob(settings, registry, fetcher, builder, engine, JobListener.NONE, Clock.systemUTC(), sleeps::add);
     }
 
+    /** The event the hasher writes for the commit. */
     private JobSpec spec() {
-        return JobSpec.of(new ImageRequired(1, "ev-1", "acme/widget", commit, repo.url(), "0123456789abcdef",
-                new VersionInputs("1.80", "20", "9", "3.12", "0.4", "abcdef0123456789"), IMAGE.toString(),
-                "127.0.0.1:5000/acme/widget:buildcache-amd64", "linux/amd64", ".devcontainer/Dockerfile", ".",
-                Instant.now()), Arch.AMD64);
+        return JobSpec.of(TestEvents.imageRequired(REGISTRY, "widget", repo, commit, Arch.AMD64), Arch.AMD64);
     }
 
     private List<BuildState> states() {
@@ -112,12 +122,93 @@ class BuildJobTest {
         assertThat(built.totalSteps()).isEqualTo(3);
         assertThat(built.timings().buildMillis()).isEqualTo(3000);
         assertThat(result.attempts()).isEqualTo(1);
-        assertThat(housekeeping).containsExactly("rm " + IMAGE, "prune 1000");
+        assertThat(housekeeping).containsExactly("rm " + image, "prune 1000");
         BuildRequest request = builder.requests.get(0);
-        assertThat(request.labels()).containsEntry("org.opencontainers.image.revision", commit)
-                .containsEntry("io.imagefarm.version-hash", "0123456789abcdef")
-                .containsEntry("io.imagefarm.version-string", "1.80|20|9|3.12|0.4|abcdef0123456789");
         assertThat(request.hostNetwork()).isTrue();
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void theLabelsAndTheBuiltStatusRecordTheVerifiedCommitHashAndInputs() {
+        builder.outcomes.add(r -> {
+            registry.digest = "sha256:" + "b".repeat(64);
+            return new BuildOutcome.Pushed(registry.digest, Duration.ZERO, Duration.ZERO, 0, 1);
+        });
+        job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+
+        assertThat(builder.requests.get(0).labels())
+                .containsEntry("org.opencontainers.image.source", repo.url())
+                .containsEntry("org.opencontainers.image.revision", commit)
+                .containsEntry("io.imagefarm.version-hash", hash)
+                .containsEntry("io.imagefarm.version-string", inputs.versionString())
+                .containsEntry("io.imagefarm.input.rust-channel", "1.83.0")
+                .containsEntry("io.imagefarm.input.node-version", "22.11.0")
+                .containsEntry("io.imagefarm.input.dockerfile-hash", inputs.dockerfileHash())
+                .allSatisfy((k, v) -> assertThat(v).doesNotContain("s3cret"));
+        ImageStatus built = published.get(1);
+        assertThat(built.state()).isEqualTo(BuildState.BUILT);
+        assertThat(built.commit()).isEqualTo(commit);
+        assertThat(built.versionHash()).isEqualTo(hash);
+        assertThat(built.inputs()).isEqualTo(inputs);
+    }
+
+    @Test
+    void anEventWhoseHashItsFilesDoNotGiveFailsWithInputsMismatchAndNothingIsBuilt() {
+        String forged = hash.equals("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef";
+        JobSpec spec = JobSpec.of(TestEvents.claiming(forged, REGISTRY, "widget", repo, commit, Arch.AMD64), Arch.AMD64);
+
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+
+        assertThat(result.state()).isEqualTo(BuildState.FAILED);
+        assertThat(result.failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
+        assertThat(result.attempts()).isZero();
+        assertThat(builder.requests).as("nothing built, nothing pushed, no cache exported").isEmpty();
+        assertThat(sleeps).as("permanent: no retry").isEmpty();
+        assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.FAILED);
+        assertThat(published.get(1).failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
+        assertThat(published.get(1).reason()).contains("the event claims " + forged).contains("hash to " + hash);
+        assertThat(housekeeping).isEmpty();
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void anEventForAnotherRegistryFailsWithInputsMismatchBeforeAnyRegistryIsAsked() {
+        JobSpec spec = JobSpec.of(TestEvents.imageRequired("registry.example.com", "widget", repo, commit, Arch.AMD64),
+                Arch.AMD64);
+
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+
+        assertThat(result.failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
+        assertThat(states()).containsExactly(BuildState.FAILED);
+        assertThat(published.get(0).reason()).contains("image: expected " + REGISTRY + "/acme/widget:builder-" + hash);
+        assertThat(registry.asked).as("the event's registry is never contacted").isZero();
+        assertThat(builder.requests).isEmpty();
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aSourceUrlWithAPasswordIsRefusedAndThePasswordAppearsInNoStatus() {
+        JobSpec spec = JobSpec.of(TestEvents.withSourceUrl(spec().event(),
+                "https://user:PLANTED-SECRET@github.com/acme/widget.git"), Arch.AMD64);
+
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+
+        assertThat(result.failure()).isEqualTo(FailureKind.INVALID_CONTEXT);
+        assertThat(published.get(1).reason()).contains("https://***@github.com/acme/widget.git");
+        assertThat(published.toString()).doesNotContain("PLANTED-SECRET");
+        assertThat(builder.requests).isEmpty();
+    }
+
+    @Test
+    void theJobFolderIsRemovedEvenWhenTheJobFailsUnexpectedly() {
+        builder.outcomes.add(r -> {
+            assertThat(r.dockerConfig().resolve("config.json")).exists();
+            throw new IllegalStateException("a bug in the builder");
+        });
+
+        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(workDir).isEmptyDirectory();
     }
 
     @Test
@@ -165,6 +256,7 @@ class BuildJobTest {
         ImageStatus failed = published.get(1);
         assertThat(failed.failure()).isEqualTo(FailureKind.BUILD_ERROR);
         assertThat(failed.logTail()).isEqualTo("step output\nERROR");
+        assertThat(workDir).isEmptyDirectory();
     }
 
     @Test
@@ -199,9 +291,11 @@ class BuildJobTest {
 
     private static final class FakeRegistry implements ImageRegistry {
         volatile String digest;
+        volatile int asked;
 
         @Override
         public Optional<String> digestOf(ImageRef image) {
+            asked++;
             return Optional.ofNullable(digest);
         }
     }

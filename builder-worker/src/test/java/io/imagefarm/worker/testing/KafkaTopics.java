@@ -64,6 +64,12 @@ public final class KafkaTopics implements AutoCloseable {
                 .map(r -> EventCodec.decode(r.value(), ImageStatus.class)).collect(Collectors.toList());
     }
 
+    /** Every record on the status topic so far, whatever its key, as raw text. */
+    public List<String> rawStatusRecords() {
+        return statusRecords.stream().map(r -> (r.key() == null ? "" : r.key()) + " "
+                + (r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))).toList();
+    }
+
     public List<ConsumerRecord<String, byte[]>> deadLetters() {
         return deadLetters;
     }

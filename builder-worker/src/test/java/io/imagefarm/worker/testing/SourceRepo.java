@@ -1,14 +1,20 @@
 package io.imagefarm.worker.testing;
 
+import io.imagefarm.core.hash.HashInputs;
+import io.imagefarm.core.hash.RepositoryFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /** A real git repository on disk, reached by the worker through a file:// URL. */
 public final class SourceRepo implements AutoCloseable {
@@ -23,7 +29,8 @@ public final class SourceRepo implements AutoCloseable {
 
     /**
      * @param allowShaWants whether the repository serves a fetch of any reachable commit by SHA, as
-     *                      GitHub does ({@code uploadpack.allowReachableSHA1InWant})
+     *                      GitHub does ({@code uploadpack.allowReachableSHA1InWant}). JGit's own server, which
+     *                      serves file:// URLs in-process, grants a reachable want either way.
      */
     public static SourceRepo create(boolean allowShaWants) {
         try {
@@ -65,6 +72,25 @@ public final class SourceRepo implements AutoCloseable {
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The version hash inputs at the root of {@code commit}, as git holds them. */
+    public RepositoryFiles hashInputs(String commit) {
+        var repo = git.getRepository();
+        Map<String, byte[]> files = new HashMap<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+            for (String path : HashInputs.ALL) {
+                try (TreeWalk tree = TreeWalk.forPath(repo, path, c.getTree())) {
+                    if (tree != null) {
+                        files.put(path, repo.open(tree.getObjectId(0)).getBytes());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return RepositoryFiles.ofBytes(files);
     }
 
     /** Adds a symlink and commits it. */

@@ -2,12 +2,15 @@ package io.imagefarm.worker.testing;
 
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.hash.VersionHash;
+import io.imagefarm.core.hash.VersionHasher;
 import io.imagefarm.core.hash.VersionInputs;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageCoordinates;
 import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.testsupport.SampleRepository;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,12 +28,38 @@ public final class TestEvents {
         return HexFormat.of().formatHex(b);
     }
 
-    public static ImageRequired imageRequired(String registry, String repoName, SourceRepo source, String commit,
-                                              Arch arch, String hash) {
+    /** The seed's five hash inputs, with {@code dockerfile} as {@code .devcontainer/Dockerfile}. */
+    public static Map<String, String> seedFiles(String dockerfile) {
+        return SampleRepository.seedFiles(dockerfile);
+    }
+
+    /** The event the hasher writes for {@code commit}: version hash and inputs computed from the files there. */
+    public static ImageRequired imageRequired(String registry, String repoName, SourceRepo source, String commit, Arch arch) {
+        VersionInputs inputs = VersionHasher.inputs(source.hashInputs(commit));
+        return event(registry, repoName, source.url(), commit, arch, VersionHasher.hash(inputs).value(), inputs);
+    }
+
+    /**
+     * A forged event, as anyone who can produce to the topic could write it: consistent in itself (image
+     * and cache for {@code claimedHash}), but {@code claimedHash} is not what the files at {@code commit} hash to.
+     */
+    public static ImageRequired claiming(String claimedHash, String registry, String repoName, SourceRepo source,
+                                         String commit, Arch arch) {
+        VersionInputs inputs = VersionHasher.inputs(source.hashInputs(commit));
+        return event(registry, repoName, source.url(), commit, arch, claimedHash, inputs);
+    }
+
+    /** The event with another sourceUrl, the rest unchanged. */
+    public static ImageRequired withSourceUrl(ImageRequired e, String sourceUrl) {
+        return new ImageRequired(e.schemaVersion(), e.eventId(), e.repository(), e.commit(), sourceUrl, e.versionHash(),
+                e.inputs(), e.image(), e.cache(), e.platform(), e.dockerfile(), e.context(), e.requestedAt());
+    }
+
+    private static ImageRequired event(String registry, String repoName, String sourceUrl, String commit, Arch arch,
+                                       String hash, VersionInputs inputs) {
         ImageCoordinates coords = ImageCoordinates.of(registry, SourceRepository.parse("acme/" + repoName), new VersionHash(hash));
         return new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(), "acme/" + repoName, commit,
-                source.url(), hash, new VersionInputs("1.80", "20.11.0", "9.1.0", "3.12", "0.4.0", hash),
-                coords.image(arch).toString(), coords.cache(arch).toString(), arch.platform(), DOCKERFILE, ".",
-                Instant.now());
+                sourceUrl, hash, inputs, coords.image(arch).toString(), coords.cache(arch).toString(), arch.platform(),
+                DOCKERFILE, ".", Instant.now());
     }
 }

@@ -8,7 +8,13 @@ public enum FailureKind {
     CONTEXT_TOO_LARGE(false),
     INVALID_CONTEXT(false),
     TIMEOUT(true),
-    ENGINE_UNAVAILABLE(true);
+    ENGINE_UNAVAILABLE(true),
+    /**
+     * The event does not match what it asks to build: the files at its commit hash to another version
+     * hash, or its image or cache is not that hash's ref for the repository on the worker's registry.
+     * Nothing is built or pushed. Permanent: the same event and commit fail the same way again.
+     */
+    INPUTS_MISMATCH(false);
 
     private final boolean transientFailure;
 

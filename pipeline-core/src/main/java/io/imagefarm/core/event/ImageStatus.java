@@ -3,6 +3,7 @@ package io.imagefarm.core.event;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.imagefarm.core.hash.VersionInputs;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,6 +13,10 @@ import java.util.Objects;
  * hasher (REQUESTED, EXISTS) and the workers (BUILDING, BUILT, FAILED). The index ref
  * ({@code builder-<hash>}, {@link #arch} null) is written only by the hasher: it carries when CI
  * last asked for the hash, which the janitor's retention-by-use reads, and the index digest.
+ *
+ * @param commit on BUILT: the commit the worker fetched and built from
+ * @param inputs on BUILT: the version inputs the worker recomputed from the files at {@link #commit};
+ *               they hash to {@link #versionHash} (the worker refuses to build otherwise)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +25,8 @@ public record ImageStatus(
         String image,
         String repository,
         String versionHash,
+        String commit,
+        VersionInputs inputs,
         String arch,
         BuildState state,
         String digest,
@@ -39,6 +46,15 @@ public record ImageStatus(
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A status that records no verified commit and inputs (every state but BUILT). */
+    public ImageStatus(int schemaVersion, String image, String repository, String versionHash, String arch,
+                       BuildState state, String digest, FailureKind failure, String reason, String logTail,
+                       BuildTimings timings, Integer cachedSteps, Integer totalSteps, String requestEventId,
+                       Instant lastRequestedAt, Instant updatedAt) {
+        this(schemaVersion, image, repository, versionHash, null, null, arch, state, digest, failure, reason, logTail,
+                timings, cachedSteps, totalSteps, requestEventId, lastRequestedAt, updatedAt);
     }
 
     /** Fetch, build and push durations of one build, in milliseconds. */
@@ -64,11 +80,21 @@ public record ImageStatus(
                 null, null, null, null, null, null, requestEventId, null, now);
     }
 
+    /** BUILT, recording the event's own commit and inputs: for an event whose values were verified as they are. */
     public static ImageStatus built(ImageRequired event, String digest, BuildTimings timings, int cachedSteps,
                                     int totalSteps, Instant now) {
-        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
-                archOf(event.platform()), BuildState.BUILT, digest, null, null, null, timings, cachedSteps,
-                totalSteps, event.eventId(), null, now);
+        return built(event, event.commit(), event.inputs(), digest, timings, cachedSteps, totalSteps, now);
+    }
+
+    /**
+     * BUILT, recording what the worker verified before it built: the commit it fetched and the inputs it
+     * recomputed from the files there (which hash to the event's version hash).
+     */
+    public static ImageStatus built(ImageRequired event, String verifiedCommit, VersionInputs verifiedInputs,
+                                    String digest, BuildTimings timings, int cachedSteps, int totalSteps, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(), verifiedCommit,
+                verifiedInputs, archOf(event.platform()), BuildState.BUILT, digest, null, null, null, timings,
+                cachedSteps, totalSteps, event.eventId(), null, now);
     }
 
     public static ImageStatus failed(ImageRequired event, FailureKind failure, String reason, String logTail,

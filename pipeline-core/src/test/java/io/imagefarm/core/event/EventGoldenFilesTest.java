@@ -39,12 +39,46 @@ class EventGoldenFilesTest {
 
     @Test
     void builtStatusEncodesExactlyAsTheGoldenFileAndDecodesBack() throws Exception {
-        ImageStatus built = ImageStatus.built(sampleEvent(), "sha256:" + "1".repeat(64),
+        ImageRequired event = sampleEvent();
+        ImageStatus built = ImageStatus.built(event, event.commit(), event.inputs(), "sha256:" + "1".repeat(64),
                 new ImageStatus.BuildTimings(120, 45000, 3000), 4, 5, Instant.parse("2026-11-28T12:01:00Z"));
         JsonNode golden = golden("image-status-built.v1.json");
 
         assertThat(JSON.readTree(EventCodec.encode(built))).isEqualTo(golden);
         assertThat(EventCodec.decode(JSON.writeValueAsBytes(golden), ImageStatus.class)).isEqualTo(built);
+    }
+
+    @Test
+    void builtStatusRecordsTheVerifiedCommitAndInputs() {
+        ImageStatus built = ImageStatus.built(sampleEvent(), "sha256:" + "1".repeat(64),
+                new ImageStatus.BuildTimings(120, 45000, 3000), 4, 5, Instant.parse("2026-11-28T12:01:00Z"));
+
+        assertThat(built.commit()).isEqualTo(sampleEvent().commit());
+        assertThat(built.inputs()).isEqualTo(sampleEvent().inputs());
+    }
+
+    @Test
+    void inputsMismatchFailureEncodesExactlyAsTheGoldenFileAndDecodesBack() throws Exception {
+        ImageStatus failed = ImageStatus.failed(sampleEvent(), FailureKind.INPUTS_MISMATCH,
+                "version hash: the event claims 5ea78654994769b1, the files at 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"
+                        + " hash to 0123456789abcdef", "", Instant.parse("2026-11-28T12:01:00Z"));
+        JsonNode golden = golden("image-status-failed.v1.json");
+
+        assertThat(JSON.readTree(EventCodec.encode(failed))).isEqualTo(golden);
+        assertThat(EventCodec.decode(JSON.writeValueAsBytes(golden), ImageStatus.class)).isEqualTo(failed);
+        assertThat(FailureKind.INPUTS_MISMATCH.isTransient()).isFalse();
+    }
+
+    @Test
+    void statusesWrittenWithoutCommitAndInputsLeaveThemOutOfTheJson() throws Exception {
+        ImageStatus exists = new ImageStatus(1, "ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", "acme/widget",
+                "5ea78654994769b1", "arm64", BuildState.EXISTS, "sha256:" + "2".repeat(64), null, null, null, null,
+                null, null, null, null, Instant.parse("2026-11-28T12:01:00Z"));
+
+        JsonNode json = JSON.readTree(EventCodec.encode(exists));
+        assertThat(json.has("commit")).isFalse();
+        assertThat(json.has("inputs")).isFalse();
+        assertThat(EventCodec.decode(EventCodec.encode(exists), ImageStatus.class)).isEqualTo(exists);
     }
 
     @Test
