@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * What CI sees of one version hash: each arch's latest status and the index. {@code outcome} is
- * READY when every arch is BUILT or EXISTS, FAILED when one failed, PENDING while any is in flight,
- * UNKNOWN when nothing was ever requested; the wait endpoint adds TIMEOUT.
+ * READY when every arch is BUILT or EXISTS <em>and</em> the multi-arch index {@code builder-<hash>} is
+ * too (CI runs its jobs in the index, so READY before it exists would race into "manifest unknown"),
+ * FAILED when one failed, PENDING while anything is in flight, UNKNOWN when nothing was ever
+ * requested; the wait endpoint adds TIMEOUT.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImagesView(String repository, String versionHash, Outcome outcome, List<ArchView> arches, ArchView index) {
@@ -39,7 +41,7 @@ public record ImagesView(String repository, String versionHash, Outcome outcome,
                 .map(a -> ArchView.of(a.id(), c.image(a).toString(), book.get(c.image(a).toString())))
                 .toList();
         ArchView index = ArchView.of(null, c.index().toString(), book.get(c.index().toString()));
-        return new ImagesView(repository.toString(), hash.value(), outcome(views), views, index);
+        return new ImagesView(repository.toString(), hash.value(), outcome(views, index), views, index);
     }
 
     public boolean settled() {
@@ -50,12 +52,12 @@ public record ImagesView(String repository, String versionHash, Outcome outcome,
         return new ImagesView(repository, versionHash, Outcome.TIMEOUT, arches, index);
     }
 
-    private static Outcome outcome(List<ArchView> views) {
+    private static Outcome outcome(List<ArchView> views, ArchView index) {
         if (views.stream().anyMatch(v -> v.state() == BuildState.FAILED)) {
             return Outcome.FAILED;
         }
         if (views.stream().allMatch(v -> v.state() != null && v.state().available())) {
-            return Outcome.READY;
+            return index.state() != null && index.state().available() ? Outcome.READY : Outcome.PENDING;
         }
         if (views.stream().allMatch(v -> v.state() == null)) {
             return Outcome.UNKNOWN;

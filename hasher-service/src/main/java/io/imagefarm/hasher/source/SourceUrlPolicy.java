@@ -61,7 +61,9 @@ public final class SourceUrlPolicy {
         return sourceUrl;
     }
 
-    static boolean matches(String pattern, String url) {
+    /** Scheme and host compare case-insensitively, the path exactly (as the workers compare them). */
+    static boolean matches(String patternText, String url) {
+        String pattern = lowerSchemeAndHost(patternText);
         StringBuilder regex = new StringBuilder();
         int i = 0;
         while (i < pattern.length()) {
@@ -80,7 +82,17 @@ public final class SourceUrlPolicy {
                 i = next;
             }
         }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE).matcher(url).matches();
+        return Pattern.compile(regex.toString()).matcher(lowerSchemeAndHost(url)).matches();
+    }
+
+    private static String lowerSchemeAndHost(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return url;
+        }
+        int end = url.indexOf('/', start + 3);
+        end = end < 0 ? url.length() : end;
+        return url.substring(0, end).toLowerCase(java.util.Locale.ROOT) + url.substring(end);
     }
 
     private static URI parse(String url) {

@@ -1,0 +1,52 @@
+package io.imagefarm.hasher.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imagefarm.core.image.SourceRepository;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SourceUrlPolicyTest {
+
+    static final SourceRepository WIDGET = SourceRepository.parse("acme/widget");
+    final SourceUrlPolicy policy = new SourceUrlPolicy("https://github.com/{repository}.git",
+            List.of("https://github.com/{repository}.git", "file:///srv/mirrors/**"));
+
+    @Test
+    void noSourceUrlMeansTheTemplate() {
+        assertThat(policy.fromApiCaller(WIDGET, null)).isEqualTo("https://github.com/acme/widget.git");
+        assertThat(policy.fromWebhook(WIDGET, null)).isEqualTo("https://github.com/acme/widget.git");
+    }
+
+    @Test
+    void anApiCallerMayNameOnlyAnAllowedRemoteOfItsRepository() {
+        assertThat(policy.fromApiCaller(WIDGET, "HTTPS://GitHub.com/acme/widget.git")).isEqualTo("HTTPS://GitHub.com/acme/widget.git");
+        assertThat(policy.fromApiCaller(WIDGET, "file:///srv/mirrors/acme/widget")).isEqualTo("file:///srv/mirrors/acme/widget");
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://github.com/evil/widget.git"))
+                .isInstanceOf(InvalidSourceUrlException.class).hasMessageContaining("not allowed for acme/widget");
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://github.com/ACME/widget.git"))
+                .as("the path compares exactly, as the workers compare it").isInstanceOf(InvalidSourceUrlException.class);
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://evil.example/acme/widget.git"))
+                .isInstanceOf(InvalidSourceUrlException.class);
+    }
+
+    @Test
+    void anApiCallersUrlWithCredentialsIsRefusedWithoutEchoingThem() {
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://user:SECRET@github.com/acme/widget.git"))
+                .isInstanceOf(InvalidSourceUrlException.class).hasMessageContaining("credentials").hasMessageNotContaining("SECRET");
+    }
+
+    @Test
+    void aSignedWebhooksCloneUrlIsTrustedButLosesItsCredentials() {
+        assertThat(policy.fromWebhook(WIDGET, "https://x-access-token:SECRET@github.com/acme/widget.git"))
+                .isEqualTo("https://github.com/acme/widget.git");
+        assertThat(policy.fromWebhook(WIDGET, "file:///tmp/sample")).isEqualTo("file:///tmp/sample");
+    }
+
+    @Test
+    void somethingThatIsNotAUrlIsRefused() {
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "not a url")).isInstanceOf(InvalidSourceUrlException.class);
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "github.com/acme/widget.git")).hasMessageContaining("no scheme");
+    }
+}
