@@ -11,20 +11,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code POST /api/v1/janitor/runs} runs now and returns the report with the full plan
  * ({@code {"dryRun": true|false, "force": false, "repositories": ["id", ...]}}; dry run by default);
- * 409 if a run is in progress or another replica holds the lease. {@code GET .../runs/latest} returns
- * the last report of this replica, 404 before the first.
+ * 400 with an {@link ApiError} naming the field for a body that is not exactly that (see {@link RunBody})
+ * or an unknown repository id; 409 if a run is in progress or another replica holds the lease.
+ * {@code GET .../runs/latest} returns the last report of this replica, 404 before the first.
  */
 @Path("/api/v1/janitor")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
-
-    /** The request body; every field optional. */
-    public record RunBody(Boolean dryRun, Boolean force, Set<String> repositories) {
-    }
 
     @Inject
     JanitorService janitor;
@@ -34,16 +32,18 @@ public class RunsResource {
 
     @POST
     @Path("/runs")
-    public Response run(RunBody body) {
-        RunBody b = body != null ? body : new RunBody(null, null, null);
+    public Response run(byte[] body) {
+        RunBody b = RunBody.parse(body);
         RunRequest request = new RunRequest(JanitorReport.Trigger.API,
                 b.dryRun() != null ? b.dryRun() : config.manualDryRunDefault(), Boolean.TRUE.equals(b.force()), b.repositories());
         if (!request.repositories().isEmpty()) {
-            Set<String> known = new java.util.HashSet<>();
+            Set<String> known = new TreeSet<>();
             janitor.targets().forEach(t -> known.add(t.id()));
-            if (!known.containsAll(request.repositories())) {
-                return Response.status(400).entity(Map.of("error", "unknown repositories " + request.repositories()
-                        + "; configured: " + known)).build();
+            Set<String> unknown = new TreeSet<>(request.repositories());
+            unknown.removeAll(known);
+            if (!unknown.isEmpty()) {
+                throw new BadRequestBodyException("unknown-repository", "repositories",
+                        "unknown repositories " + unknown + "; configured: " + known);
             }
         }
         try {

@@ -3,13 +3,16 @@ package io.imagefarm.janitor.it;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.janitor.backend.GhcrStub;
 import io.imagefarm.janitor.job.JanitorService;
 import io.imagefarm.janitor.report.JanitorReport;
+import io.imagefarm.janitor.report.RepositoryReport;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.RegistryResource;
 import io.imagefarm.testsupport.RegistrySeeder;
@@ -17,6 +20,7 @@ import io.imagefarm.testsupport.SharedParts;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,6 +101,72 @@ class RunsApiIT {
                 .contains("imagefarm_janitor_kept_total").contains("reason=\"newest_hash\"")
                 .contains("imagefarm_janitor_deleted_total").contains("imagefarm_janitor_failed_total")
                 .contains("imagefarm_janitor_bytes_reclaimable").contains("imagefarm_janitor_run_duration_seconds");
+    }
+
+    static ValidatableResponse postRun(String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/v1/janitor/runs").then();
+    }
+
+    /** 400 with the hasher's error shape: {"error": code, "message": ..., "field": ...}. */
+    static ValidatableResponse refused(String body, String code, String field) {
+        return postRun(body).statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo(code)).body("field", equalTo(field));
+    }
+
+    @Test
+    void malformedJsonIsA400NamingTheLineAndColumn() {
+        postRun("{\"dryRun\": true,\n \"force\": fals}").statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("malformed-json"))
+                .body("field", equalTo("force"))
+                .body("message", startsWith("malformed JSON at line 2, column 11 in \"force\": Unrecognized token 'fals'"));
+        postRun("{\"dryRun\": true,}").statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("malformed-json"))
+                .body("message", startsWith("malformed JSON at line 1, column 17: "));
+    }
+
+    @Test
+    void dryRunYesIsA400NamingTheField() {
+        refused("{\"dryRun\":\"yes\"}", "invalid-field", "dryRun")
+                .body("message", equalTo("\"dryRun\" must be true or false (a JSON boolean), not the string \"yes\""));
+    }
+
+    @Test
+    void dryRunAsTheStringTrueIsA400NotCoercedToARun() {
+        refused("{\"dryRun\":\"true\"}", "invalid-field", "dryRun")
+                .body("message", containsString("not the string \"true\""));
+        refused("{\"dryRun\":\"false\",\"force\":true}", "invalid-field", "dryRun");
+    }
+
+    @Test
+    void dryRunAsTheNumberOneIsA400NotCoercedToARun() {
+        refused("{\"dryRun\":1}", "invalid-field", "dryRun")
+                .body("message", containsString("not the number 1"));
+        refused("{\"force\":0}", "invalid-field", "force");
+    }
+
+    @Test
+    void repositoriesAsAStringIsA400NamingTheField() {
+        refused("{\"repositories\":\"x\"}", "invalid-field", "repositories")
+                .body("message", equalTo("\"repositories\" must be an array of repository ids (JSON strings), not the string \"x\""));
+        refused("{\"repositories\":[\"api-widget\",7]}", "invalid-field", "repositories[1]");
+    }
+
+    @Test
+    void unknownFieldsAndRepositoriesAre400sNamingThem() {
+        refused("{\"dry_run\":false}", "unknown-field", "dry_run")
+                .body("message", startsWith("unknown field \"dry_run\"; the body takes dryRun"));
+        refused("{\"repositories\":[\"nope\"]}", "unknown-repository", "repositories")
+                .body("message", startsWith("unknown repositories [nope]; configured: ["));
+    }
+
+    @Test
+    void aStrictlyValidRequestStillRuns() {
+        await("janitor lease").atMost(Duration.ofSeconds(30)).until(janitor::leaseHeld);
+        JanitorReport report = postRun("{\"dryRun\": true, \"force\": false, \"repositories\": [\"api-widget\"]}")
+                .statusCode(200).extract().as(JanitorReport.class);
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.trigger()).isEqualTo(JanitorReport.Trigger.API);
+        assertThat(report.repositories()).extracting(RepositoryReport::id).containsExactly("api-widget");
     }
 
     @Test

@@ -1,6 +1,11 @@
 package io.imagefarm.core.hash;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -12,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What {@code jq -r '.a.b | ltrimstr("^")' file} prints, for the seed's package.json lookups.
@@ -21,7 +27,13 @@ import java.util.Map;
  */
 final class JqText {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Bounded by {@link ParseLimits}: Jackson refuses deeper nesting and longer input while it reads. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH)
+                            .maxDocumentLength(ParseLimits.MAX_FILE_BYTES)
+                            .build())
+                    .build())
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
@@ -31,8 +43,15 @@ final class JqText {
 
     /** The lines jq would print, joined by '\n', without the trailing newline(s) bash's $(...) drops. */
     static String pathWithoutLeadingCaret(String file, byte[] json, String... path) {
+        ParseLimits.checkSize(file, json);
         List<String> outputs = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = MAPPER.readerFor(JsonNode.class).readValues(json)) {
+        JsonParser parser;
+        try {
+            parser = MAPPER.createParser(json);
+        } catch (IOException e) {
+            throw new InvalidRepositoryFilesException(file, "cannot read JSON: " + e.getMessage());
+        }
+        try (parser; MappingIterator<JsonNode> values = MAPPER.readerFor(JsonNode.class).readValues(parser)) {
             while (values.hasNextValue()) {
                 JsonNode node = values.nextValue();
                 String where = ".";
@@ -50,12 +69,28 @@ final class JqText {
                 outputs.add(ltrimCaretRaw(node));
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidRepositoryFilesException(file, "invalid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw invalidJson(file, e, parser);
         } catch (IOException e) {
             throw new InvalidRepositoryFilesException(file, "cannot read JSON: " + e.getMessage());
         }
         return BashText.commandSubstitution(String.join("\n", outputs));
+    }
+
+    /**
+     * Where Jackson's exception carries no location (its {@link StreamConstraintsException}s do not),
+     * the start of the token the parser stopped at stands in (for too deep a nesting: the bracket one
+     * level too deep); where neither is known the message goes without it.
+     */
+    private static InvalidRepositoryFilesException invalidJson(String file, JsonProcessingException e, JsonParser parser) {
+        JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentTokenLocation();
+        long line = location != null ? location.getLineNr() : 0;
+        long column = location != null ? location.getColumnNr() : 0;
+        if (e instanceof StreamConstraintsException && parser.getParsingContext() != null
+                && parser.getParsingContext().getNestingDepth() > ParseLimits.MAX_NESTING_DEPTH) {
+            return ParseLimits.tooDeep(file, "JSON", "arrays and objects", line, column);
+        }
+        return new InvalidRepositoryFilesException(file, ParseLimits.located("invalid JSON", line, column) + ": "
+                + Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName()));
     }
 
     private static String ltrimCaretRaw(JsonNode node) {

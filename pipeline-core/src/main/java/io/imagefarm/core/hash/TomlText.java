@@ -1,9 +1,9 @@
 package io.imagefarm.core.hash;
 
 import java.math.BigDecimal;
-import org.tomlj.Toml;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
 /**
@@ -17,15 +17,30 @@ final class TomlText {
     private TomlText() {
     }
 
+    /**
+     * The parsed file, within {@link ParseLimits}: a file over the size limit is refused before it is
+     * decoded, and one nested too deep before tomlj can recurse on it (see {@link BoundedToml}).
+     */
     static TomlParseResult parse(String file, byte[] bytes) {
+        ParseLimits.checkSize(file, bytes);
         String text = Utf8.decode(file, bytes);
-        TomlParseResult result = Toml.parse(text);
+        TomlParseResult result;
+        try {
+            result = BoundedToml.parse(file, text);
+        } catch (TomlParseError e) {
+            // tomlj 1.1.1 throws some errors (an invalid escape such as "\[") instead of listing them
+            throw invalidToml(file, e);
+        }
         if (result.hasErrors()) {
-            TomlParseError first = result.errors().get(0);
-            throw new InvalidRepositoryFilesException(file, "invalid TOML at line " + first.position().line()
-                    + ", column " + first.position().column() + ": " + first.getMessage());
+            throw invalidToml(file, result.errors().get(0));
         }
         return result;
+    }
+
+    private static InvalidRepositoryFilesException invalidToml(String file, TomlParseError error) {
+        TomlPosition position = error.position();
+        return new InvalidRepositoryFilesException(file, ParseLimits.located("invalid TOML",
+                position != null ? position.line() : 0, position != null ? position.column() : 0) + ": " + error.getMessage());
     }
 
     static String path(String file, TomlParseResult toml, String... path) {
