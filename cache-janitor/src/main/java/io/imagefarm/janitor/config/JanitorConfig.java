@@ -107,6 +107,9 @@ public interface JanitorConfig {
         /** A token with read:packages and delete:packages; also the ghcr.io registry password if no credentials are set. */
         Optional<String> token();
 
+        /** A file holding that token (a mounted secret); wins over {@code token}. */
+        Optional<java.nio.file.Path> tokenFile();
+
         @WithDefault("100")
         int perPage();
 
@@ -122,7 +125,11 @@ public interface JanitorConfig {
     interface Credentials {
         String username();
 
-        String password();
+        /** The password or token; prefer {@code password-file}. */
+        Optional<String> password();
+
+        /** A file holding it (a mounted secret); wins over {@code password}. */
+        Optional<java.nio.file.Path> passwordFile();
     }
 
     interface Lease {

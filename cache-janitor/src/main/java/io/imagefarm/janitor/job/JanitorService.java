@@ -1,5 +1,6 @@
 package io.imagefarm.janitor.job;
 
+import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.janitor.backend.GhcrPackagesApi;
 import io.imagefarm.janitor.backend.GhcrPackagesBackend;
 import io.imagefarm.janitor.backend.JanitorBackend;
@@ -153,14 +154,19 @@ public class JanitorService {
 
     public GhcrPackagesBackend.Settings ghcrSettings() {
         JanitorConfig.Github g = config.github();
-        return new GhcrPackagesBackend.Settings(g.apiUrl(), g.token().orElse(null), g.perPage(), g.deletesPerMinute(),
+        return new GhcrPackagesBackend.Settings(g.apiUrl(), githubToken().orElse(null), g.perPage(), g.deletesPerMinute(),
                 g.maxRateLimitWait());
+    }
+
+    private Optional<String> githubToken() {
+        return Secrets.read("imagefarm.janitor.github.token", config.github().token(), config.github().tokenFile());
     }
 
     private RegistryClientSettings registrySettings() {
         Map<String, RegistryCredentials> credentials = new HashMap<>();
-        config.credentials().forEach((host, c) -> credentials.put(host, new RegistryCredentials(c.username(), c.password())));
-        config.github().token().ifPresent(t -> credentials.putIfAbsent("ghcr.io", new RegistryCredentials("imagefarm-janitor", t)));
+        config.credentials().forEach((host, c) -> credentials.put(host, new RegistryCredentials(c.username(),
+                Secrets.require("imagefarm.janitor.credentials.\"" + host + "\".password", c.password(), c.passwordFile()))));
+        githubToken().ifPresent(t -> credentials.putIfAbsent("ghcr.io", new RegistryCredentials("imagefarm-janitor", t)));
         return RegistryClientSettings.defaults()
                 .withCredentials(credentials)
                 .withTagsPageSize(config.tagsPageSize())

@@ -1,6 +1,9 @@
 package io.imagefarm.janitor.job;
 
+import io.imagefarm.core.auth.Role;
 import io.imagefarm.janitor.config.JanitorConfig;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import io.imagefarm.janitor.report.JanitorReport;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -19,6 +22,7 @@ import java.util.TreeSet;
  * 400 with an {@link ApiError} naming the field for a body that is not exactly that (see {@link RunBody})
  * or an unknown repository id; 409 if a run is in progress or another replica holds the lease.
  * {@code GET .../runs/latest} returns the last report of this replica, 404 before the first.
+ * Runs delete, so they need an API token with the role {@code admin}; reads need any credential.
  */
 @Path("/api/v1/janitor")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,6 +36,7 @@ public class RunsResource {
 
     @POST
     @Path("/runs")
+    @RolesAllowed(Role.Names.ADMIN)
     public Response run(byte[] body) {
         RunBody b = RunBody.parse(body);
         RunRequest request = new RunRequest(JanitorReport.Trigger.API,
@@ -55,6 +60,7 @@ public class RunsResource {
 
     @GET
     @Path("/runs/latest")
+    @Authenticated
     public Response latest() {
         return janitor.latest().map(r -> Response.ok(r).build())
                 .orElseGet(() -> Response.status(404).entity(Map.of("error", "no run yet")).build());
@@ -62,6 +68,7 @@ public class RunsResource {
 
     @GET
     @Path("/lease")
+    @Authenticated
     public Map<String, Object> lease() {
         return Map.of("held", janitor.leaseHeld(), "state", janitor.leaseState());
     }

@@ -48,6 +48,38 @@ class RunsApiIT {
     @Inject
     JanitorService janitor;
 
+    /** API tokens of the test profile; application.properties holds only their SHA-256 digests. */
+    static final String ADMIN_TOKEN = "it-admin-token";
+    static final String CI_TOKEN = "it-ci-token-acme";
+
+    static io.restassured.specification.RequestSpecification asAdmin() {
+        return given().auth().oauth2(ADMIN_TOKEN);
+    }
+
+    @Test
+    void aForcedRunWithoutAdminIsRefusedAndDeletesNothing() {
+        RegistrySeeder seeder = new RegistrySeeder(SharedParts.registry());
+        String repo = "api/widget";
+        Instant now = Instant.now();
+        for (int n = 1; n <= 4; n++) {
+            OciJanitorIT.pushHash(seeder, repo, n, now.minus(Duration.ofDays(5L * n)));
+        }
+        String forced = "{\"dryRun\":false,\"force\":true}";
+
+        given().contentType(ContentType.JSON).body(forced).post("/api/v1/janitor/runs").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer")).body("error", equalTo("unauthorized"));
+        given().auth().oauth2("a-token-nobody-configured").contentType(ContentType.JSON).body(forced).post("/api/v1/janitor/runs")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().auth().oauth2(CI_TOKEN).contentType(ContentType.JSON).body(forced).post("/api/v1/janitor/runs")
+                .then().statusCode(403).body("error", equalTo("forbidden"));
+
+        for (int n = 1; n <= 4; n++) {
+            assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(n))).as("hash %d kept", n).isEqualTo(200);
+        }
+        given().get("/api/v1/janitor/runs/latest").then().statusCode(401);
+        given().auth().oauth2(CI_TOKEN).get("/api/v1/janitor/runs/latest").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(404)));
+    }
+
     static String tag(int n) {
         return "builder-" + String.format("%016x", 0xa91000L + n);
     }
@@ -67,9 +99,9 @@ class RunsApiIT {
         Seeding.requested(SharedParts.registry().host() + "/" + repo, Map.of());
 
         await("janitor lease").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/janitor/lease").then().statusCode(200).body("held", equalTo(true)));
+                asAdmin().get("/api/v1/janitor/lease").then().statusCode(200).body("held", equalTo(true)));
 
-        JanitorReport dry = given().contentType(ContentType.JSON).body("{}").post("/api/v1/janitor/runs")
+        JanitorReport dry = asAdmin().contentType(ContentType.JSON).body("{}").post("/api/v1/janitor/runs")
                 .then().statusCode(200).extract().as(JanitorReport.class);
         assertThat(dry.dryRun()).isTrue();
         assertThat(dry.outcome()).as(dry.error() + " " + dry.repositories().stream().map(r -> r.id() + ": " + r.error()).toList()).isEqualTo(JanitorReport.Outcome.DRY_RUN);
@@ -78,7 +110,7 @@ class RunsApiIT {
         assertThat(dry.repository("ghcr-widget").plannedDeletions()).isEqualTo(1);
         assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(4))).isEqualTo(200);
 
-        JanitorReport applied = given().contentType(ContentType.JSON).body("{\"dryRun\":false,\"repositories\":[\"api-widget\"]}")
+        JanitorReport applied = asAdmin().contentType(ContentType.JSON).body("{\"dryRun\":false,\"repositories\":[\"api-widget\"]}")
                 .post("/api/v1/janitor/runs").then().statusCode(200).extract().as(JanitorReport.class);
         assertThat(applied.outcome()).isEqualTo(JanitorReport.Outcome.APPLIED);
         assertThat(applied.repositories()).hasSize(1);
@@ -86,8 +118,8 @@ class RunsApiIT {
         assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(4))).isEqualTo(404);
         assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + OciJanitorIT.tag(2))).isEqualTo(200);
 
-        given().get("/api/v1/janitor/runs/latest").then().statusCode(200).body("runId", equalTo(applied.runId()));
-        given().contentType(ContentType.JSON).body("{\"repositories\":[\"nope\"]}").post("/api/v1/janitor/runs").then().statusCode(400);
+        asAdmin().get("/api/v1/janitor/runs/latest").then().statusCode(200).body("runId", equalTo(applied.runId()));
+        asAdmin().contentType(ContentType.JSON).body("{\"repositories\":[\"nope\"]}").post("/api/v1/janitor/runs").then().statusCode(400);
 
         List<JanitorReport> events = readReports();
         assertThat(events).extracting(JanitorReport::runId).contains(dry.runId(), applied.runId());
@@ -104,7 +136,7 @@ class RunsApiIT {
     }
 
     static ValidatableResponse postRun(String body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/janitor/runs").then();
+        return asAdmin().contentType(ContentType.JSON).body(body).post("/api/v1/janitor/runs").then();
     }
 
     /** 400 with the hasher's error shape: {"error": code, "message": ..., "field": ...}. */

@@ -1,6 +1,10 @@
 package io.imagefarm.hasher.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.imagefarm.core.hash.ParseLimits;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,7 +13,10 @@ import java.io.IOException;
 /** Parses request bodies ourselves, so malformed JSON gets a message with line and column. */
 final class JsonBodies {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    // Bounded like the hash inputs: a body nested deeper than this is refused (400), never a stack overflow.
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH).build())
+                    .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
@@ -27,8 +34,9 @@ final class JsonBodies {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new BadRequestBodyException("malformed-json", "malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            throw new BadRequestBodyException("malformed-json", "malformed JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new BadRequestBodyException("malformed-json", "unreadable body: " + e.getMessage());
         }

@@ -93,6 +93,22 @@ class ResolveApiIT {
     }
 
     @Test
+    void deeplyNestedInputsAndBodiesAreRefusedWithA4xxAndAJsonBodyNeverA500() {
+        Map<String, String> toml = SampleRepository.seedFiles(uniqueDockerfile());
+        toml.put("rust-toolchain.toml", "a = " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+        hash("acme/hostile", toml).then().statusCode(422).contentType(ContentType.JSON)
+                .body("error", equalTo("invalid-repository-files")).body("file", equalTo("rust-toolchain.toml"));
+
+        Map<String, String> json = SampleRepository.seedFiles(uniqueDockerfile());
+        json.put("package.json", "{\"engines\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}");
+        hash("acme/hostile", json).then().statusCode(422).contentType(ContentType.JSON)
+                .body("error", equalTo("invalid-repository-files")).body("file", equalTo("package.json"));
+
+        String deepBody = "{\"repository\":\"acme/hostile\",\"files\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        post("/api/v1/hash", deepBody).then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed-json"));
+    }
+
+    @Test
     void hashEndpointComputesRefsWithoutRegistryOrKafka() {
         Map<String, String> files = SampleRepository.seedFiles("FROM quay.io/pypa/manylinux_2_28_x86_64\nRUN echo hi\n");
         files.put("rust-toolchain.toml", "[toolchain]\nchannel = \"1.83.0\"\n");
