@@ -122,10 +122,10 @@ resolve_body() { # repository commit source-url
   jq -n --arg repo "$1" --arg commit "$2" --arg url "$3" --argjson files "$(files_json)" \
     '{repository:$repo, commit:$commit, sourceUrl:$url, files:$files}'
 }
-api() { # method path body [bearer-token] -> prints "HTTP-STATUS BODY"
+api() { # method url body [bearer-token] -> prints "HTTP-STATUS BODY"
   local auth=()
   [[ -n ${4:-} ]] && auth=(-H "Authorization: Bearer $4")
-  curl -sS -o "$demo/last-answer.json" -w '%{http_code}' -X "$1" "$HASHER_URL$2" -H 'Content-Type: application/json' \
+  curl -sS -o "$demo/last-answer.json" -w '%{http_code}' -X "$1" "$2" -H 'Content-Type: application/json' \
     "${auth[@]}" --data "$3"
   printf ' %s' "$(cat "$demo/last-answer.json")"
 }
@@ -137,16 +137,17 @@ mint() { curl -fsS "$OIDC_ISSUER_URL/mint?repository=$1&sha=$2"; } # a GitHub Ac
 
 step "4. Who may ask: GitHub Actions OIDC tokens and API tokens"
 oidc=$(mint demo/sample "$commit1")
-expect 401 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")")" "resolve without a credential"
-expect 403 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")" "$(mint demo/other "$commit1")")" \
+expect 401 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")")" "resolve without a credential"
+expect 403 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")" "$(mint demo/other "$commit1")")" \
   "resolve demo/sample with demo/other's token"
-expect 400 "$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "https://evil.example/demo/sample.git")" "$oidc")" \
+expect 400 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "https://evil.example/demo/sample.git")" "$oidc")" \
   "resolve with a foreign sourceUrl"
-expect 200 "$(api POST /api/v1/hash "$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')" "$(cat "$CI_TOKEN_FILE")")" \
+expect 200 "$(api POST "$HASHER_URL/api/v1/hash" "$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')" "$(cat "$CI_TOKEN_FILE")")" \
   "hash with the static ci API token"
-expect 401 "$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$JANITOR_URL/api/v1/janitor/runs" -H 'Content-Type: application/json' \
-  --data '{"dryRun":false,"force":true}') -" "janitor run without a credential"
-answer=$(api POST /api/v1/resolve "$(resolve_body demo/sample "$commit1" "file://$sample")" "$oidc")
+expect 401 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}')" "forced janitor run without a credential"
+expect 403 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}' "$(cat "$CI_TOKEN_FILE")")" \
+  "forced janitor run with the ci token (runs need admin)"
+answer=$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")" "$oidc")
 expect 200 "$answer" "resolve with the job's OIDC token (repository demo/sample, sha $commit1)"
 answer1=${answer#* }
 hash1=$(jq -r .versionHash <<<"$answer1")
