@@ -4,10 +4,13 @@ import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.core.auth.Action;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
+import io.imagefarm.hasher.resolve.ImageResolver;
 import io.imagefarm.hasher.resolve.ImagesView;
 import io.imagefarm.hasher.resolve.StatusBook;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +35,11 @@ public class ImagesResource {
     private final HasherConfig config;
     private final List<Arch> arches;
     private final Access access;
+    private final ImageResolver resolver;
 
-    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches, Access access) {
+    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches, Access access, ImageResolver resolver) {
         this.access = access;
+        this.resolver = resolver;
         this.book = book;
         this.config = config;
         this.arches = arches;
@@ -45,6 +51,20 @@ public class ImagesResource {
         ImagesView view = view(versionHash, repository);
         access.requireRead(view.repository());
         return view;
+    }
+
+    /** What a retry forgot: the arches whose remembered failure is gone, so the next resolve builds them again. */
+    public record RetryView(String repository, String versionHash, List<String> forgotten) {
+    }
+
+    @POST
+    @Path("/retry")
+    @Operation(summary = "Forget the remembered failures of a version hash (admin); the next resolve requests the builds again")
+    public RetryView retry(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
+        ImagesView view = view(versionHash, repository);
+        SourceRepository repo = SourceRepository.parse(view.repository());
+        access.require(Action.RETRY, repo, Optional.empty());
+        return new RetryView(view.repository(), view.versionHash(), resolver.forgetFailures(repo, new VersionHash(view.versionHash())));
     }
 
     @GET

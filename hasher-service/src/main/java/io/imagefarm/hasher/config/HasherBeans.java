@@ -89,7 +89,7 @@ public class HasherBeans {
     @Singleton
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
                            Publisher publisher, ImageLocks locks) {
-        return new ImageResolver(new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl()),
+        return new ImageResolver(new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(), config.failureTtl()),
                 registry, book, publisher, locks, Clock.systemUTC());
     }
 

@@ -23,6 +23,13 @@ public interface HasherConfig {
     @WithDefault("PT30M")
     Duration inFlightTtl();
 
+    /**
+     * A permanent failure (build error, inputs mismatch, ...) younger than this is answered FAILED to
+     * every resolve of its hash, and nothing is published; an admin's retry forgets it sooner.
+     */
+    @WithDefault("PT1H")
+    Duration failureTtl();
+
     /** Owners ({@code acme}), repositories ({@code acme/widget}) or owner globs ({@code acme/*}) the farm builds for. Empty: none. */
     Optional<List<String>> allowList();
 

@@ -51,6 +51,9 @@ public class KafkaPublisher implements Publisher {
                     for (ImageStatus status : publication.statuses()) {
                         emitter.send(record(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
                     }
+                    for (String key : publication.forget()) {
+                        emitter.send(record(Topics.IMAGE_STATUS, key, null)); // a tombstone: compaction forgets the key
+                    }
                     return Uni.createFrom().voidItem();
                 }).await().atMost(COMMIT_TIMEOUT);
             } catch (RuntimeException e) {

@@ -37,8 +37,13 @@ public final class ImageResolver {
      * @param registry    where builder images live, e.g. ghcr.io
      * @param arches      the arches every image is built for
      * @param inFlightTtl how long a REQUESTED/BUILDING status suppresses new requests
+     * @param failureTtl  how long a permanent failure is answered as is, publishing nothing
      */
-    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl) {
+    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl) {
+
+        public Settings(String registry, List<Arch> arches, Duration inFlightTtl) {
+            this(registry, arches, inFlightTtl, Duration.ofHours(1));
+        }
     }
 
     private final Settings settings;
@@ -100,6 +105,13 @@ public final class ImageResolver {
         ImageRef image = c.image(arch);
         ImageRef cache = c.cache(arch);
         Optional<ImageStatus> known = book.get(image.toString());
+        if (known.isPresent() && rememberedFailure(known.get(), now)) {
+            // The same inputs fail the same way: answer the failure instead of running the broken build again,
+            // until the hash changes, an admin retries it, or failure-ttl passes.
+            ImageStatus failed = known.get();
+            return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.FAILED, null, false, false,
+                    failed.failure(), failed.reason(), failed.logTail());
+        }
         if (known.isPresent() && known.get().state().inFlight()
                 && Duration.between(known.get().updatedAt(), now).compareTo(settings.inFlightTtl()) < 0) {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), known.get().state(), null, false, true);
@@ -120,6 +132,29 @@ public final class ImageResolver {
         events.add(event);
         statuses.add(ImageStatus.requested(event));
         return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
+    }
+
+    private boolean rememberedFailure(ImageStatus status, Instant now) {
+        return status.state() == BuildState.FAILED && status.failure() != null && !status.failure().isTransient()
+                && Duration.between(status.updatedAt(), now).compareTo(settings.failureTtl()) < 0;
+    }
+
+    /**
+     * Forgets the remembered failures of a version hash (an admin's retry): the FAILED statuses of its
+     * arches are removed from the compacted status topic, so the next resolve requests the builds again.
+     *
+     * @return the arches whose failure was forgotten
+     */
+    public List<String> forgetFailures(io.imagefarm.core.image.SourceRepository repository, VersionHash hash) {
+        ImageCoordinates c = ImageCoordinates.of(settings.registry(), repository, hash);
+        List<String> keys = settings.arches().stream().map(a -> c.image(a).toString()).toList();
+        try (ImageLocks.Held held = locks.lock(keys)) {
+            List<String> failed = keys.stream()
+                    .filter(k -> book.get(k).map(s -> s.state() == BuildState.FAILED).orElse(false)).toList();
+            publisher.publish(new Publication(List.of(), List.of(), failed));
+            failed.forEach(book::remove);
+            return settings.arches().stream().filter(a -> failed.contains(c.image(a).toString())).map(Arch::id).toList();
+        }
     }
 
     /** The index ref's record: keeps what is known about the index, stamps the last request. */

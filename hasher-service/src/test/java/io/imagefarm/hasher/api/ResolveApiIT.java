@@ -227,6 +227,38 @@ class ResolveApiIT {
     }
 
     @Test
+    void aPermanentFailureIsAnsweredToEveryResolvePublishingNothingUntilAnAdminRetries() {
+        Map<String, String> files = SampleRepository.seedFiles(uniqueDockerfile());
+        String commit = commit();
+        Response first = post("/api/v1/resolve", body("acme/broken", commit, files));
+        String hash = first.path("versionHash");
+        List<ImageRequired> events = await().atMost(Duration.ofSeconds(20)).until(
+                () -> eventsFor(hash).stream().map(r -> EventCodec.decode(r.value(), ImageRequired.class)).toList(), l -> l.size() == 2);
+        ImageRequired amd = events.stream().filter(e -> e.platform().endsWith("amd64")).findFirst().orElseThrow();
+        publishStatus(ImageStatus.failed(amd, FailureKind.BUILD_ERROR, "RUN false: exit code 1", "#5 ERROR: process \"false\"", Instant.now()));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().queryParam("repository", "acme/broken")
+                .get("/api/v1/images/" + hash).then().body("outcome", equalTo("FAILED")));
+
+        for (int i = 0; i < 2; i++) {
+            post("/api/v1/resolve", body("acme/broken", commit, files)).then().statusCode(200)
+                    .body("arches.find { it.arch == 'amd64' }.state", equalTo("FAILED"))
+                    .body("arches.find { it.arch == 'amd64' }.published", equalTo(false))
+                    .body("arches.find { it.arch == 'amd64' }.reason", equalTo("RUN false: exit code 1"))
+                    .body("arches.find { it.arch == 'amd64' }.logTail", containsString("ERROR"));
+        }
+        assertThat(eventsFor(hash)).as("the broken build is not requested again").hasSize(2);
+
+        given().auth().oauth2(io.imagefarm.hasher.HasherFixtures.CI_TOKEN).post("/api/v1/images/" + hash + "/retry?repository=acme/broken")
+                .then().statusCode(403).body("error", equalTo("forbidden"));
+        asAdmin().post("/api/v1/images/" + hash + "/retry?repository=acme/broken").then().statusCode(200)
+                .body("forgotten", org.hamcrest.Matchers.contains("amd64"));
+
+        post("/api/v1/resolve", body("acme/broken", commit, files)).then().statusCode(200)
+                .body("arches.find { it.arch == 'amd64' }.published", equalTo(true));
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsFor(hash).size() == 3);
+    }
+
+    @Test
     void waitReturnsFailedWithTheReasonWhenOneArchFails() {
         Map<String, String> files = SampleRepository.seedFiles(uniqueDockerfile());
         Response resolved = post("/api/v1/resolve", body("acme/failing", commit(), files));
