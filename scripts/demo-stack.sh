@@ -121,6 +121,7 @@ YAML
         -Dimagefarm.hasher.registry="$registry" -Dimagefarm.hasher.allow-list=demo \
         -Dimagefarm.hasher.topics.partitions=2 \
         -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret" \
+        -Dimagefarm.hasher.instance-id=demo-hasher \
         -Dquarkus.oidc.auth-server-url="http://127.0.0.1:$OIDC_PORT" \
         -Dimagefarm.hasher.api.anonymous-read=true \
         -Dimagefarm.hasher.source.allowed-url-patterns="https://github.com/{repository}.git,file://$dir/sources/**" \

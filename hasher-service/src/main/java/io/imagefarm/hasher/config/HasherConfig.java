@@ -11,6 +11,9 @@ import java.util.Optional;
 @ConfigMapping(prefix = "imagefarm.hasher")
 public interface HasherConfig {
 
+    /** This replica's stable name: its Kafka transactional.id is derived from it. Unique per replica. */
+    String instanceId();
+
     /** Registry that holds the builder images. */
     @WithDefault("ghcr.io")
     String registry();
