@@ -47,12 +47,20 @@ public final class Janitor {
     private final Function<RepositoryTarget.BackendKind, JanitorBackend> backends;
     private final UsageSource usage;
     private final Clock clock;
+    private final DeletionNotices notices;
 
     /** @param backends called once per kind per run: a backend's rate budget lasts one run */
     public Janitor(Function<RepositoryTarget.BackendKind, JanitorBackend> backends, UsageSource usage, Clock clock) {
+        this(backends, usage, clock, DeletionNotices.NONE);
+    }
+
+    /** @param notices told of every deletion, so the status topic says DELETED for what is gone */
+    public Janitor(Function<RepositoryTarget.BackendKind, JanitorBackend> backends, UsageSource usage, Clock clock,
+                   DeletionNotices notices) {
         this.backends = backends;
         this.usage = usage;
         this.clock = clock;
+        this.notices = notices;
     }
 
     public JanitorReport run(RunRequest request, List<RepositoryTarget> targets, BooleanSupplier leaseHeld) {
@@ -129,7 +137,13 @@ public final class Janitor {
             }
             try {
                 JanitorBackend.DeleteResult result = backend.delete(target, d);
-                outcomes.add(outcome(d, result == JanitorBackend.DeleteResult.DELETED ? Status.DELETED : Status.ALREADY_GONE, null));
+                Status done = result == JanitorBackend.DeleteResult.DELETED ? Status.DELETED : Status.ALREADY_GONE;
+                String noticeError = notify(target, d);
+                outcomes.add(outcome(d, done, noticeError));
+                if (noticeError != null) {
+                    outcome = Outcome.PARTIAL;
+                    error = noticeError;
+                }
             } catch (DeletionUnsupportedException e) {
                 error = e.getMessage();
                 skipRest(deletions, i, Status.NOT_ATTEMPTED, e.getMessage(), outcomes);
@@ -152,6 +166,17 @@ public final class Janitor {
             }
         }
         return report(target, plan, outcome, outcomes, backend, error);
+    }
+
+    /** @return null, or why the status topic was not told (the tag is gone either way; the report says so) */
+    private String notify(RepositoryTarget target, Deletion d) {
+        try {
+            notices.deleted(DeletionNotices.statusesOf(target, d, clock.instant()));
+            return null;
+        } catch (RuntimeException e) {
+            LOG.errorf("janitor %s: %s was deleted but its DELETED status was not published: %s", target.image(), d.label(), e.getMessage());
+            return "deleted, but the DELETED status was not published: " + e.getMessage();
+        }
     }
 
     private static void skipRest(List<Deletion> deletions, int from, Status status, String why, List<DeletionOutcome> into) {

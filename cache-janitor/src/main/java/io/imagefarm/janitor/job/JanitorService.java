@@ -68,7 +68,8 @@ public class JanitorService {
             lease.start();
         }
         gate = new RunGate(() -> lease == null || lease.held());
-        janitor = new Janitor(this::backend, new StatusTopicReader(kafkaConfig, config.usageReadTimeout()), Clock.systemUTC());
+        janitor = new Janitor(this::backend, new StatusTopicReader(kafkaConfig, config.usageReadTimeout()), Clock.systemUTC(),
+                publisher::publishStatuses);
         LOG.infof("cache-janitor: %d repositories %s, schedule '%s', lease %s", targets.size(),
                 targets.stream().map(RepositoryTarget::image).toList(), config.schedule().cron(),
                 config.lease().enabled() ? "on topic " + config.lease().topic() : "disabled");

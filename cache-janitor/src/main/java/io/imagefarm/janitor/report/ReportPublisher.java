@@ -1,11 +1,13 @@
 package io.imagefarm.janitor.report;
 
 import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -18,8 +20,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes each run's report to {@code imagefarm.janitor-reports}, keyed by run id, and waits for the
- * broker's ack ({@code acks=all}, idempotent): a run is reported when the call returns.
+ * Publishes each run's report to {@code imagefarm.janitor-reports}, keyed by run id, and the DELETED
+ * status of every builder tag it deleted to {@code imagefarm.image-status}; waits for the broker's ack
+ * ({@code acks=all}, idempotent): a run is reported when the call returns.
  */
 @ApplicationScoped
 public class ReportPublisher {
@@ -58,6 +61,25 @@ public class ReportPublisher {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("janitor report " + report.runId() + " not published to " + Topics.JANITOR_REPORTS
                     + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    /** DELETED statuses on the compacted status topic, keyed by image ref; returns once the broker acknowledged them. */
+    public void publishStatuses(List<ImageStatus> statuses) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (ImageStatus status : statuses) {
+            sent.add(producer().send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encode(status))));
+        }
+        for (java.util.concurrent.Future<?> f : sent) {
+            try {
+                f.get(35, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing DELETED statuses", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("DELETED statuses not published to " + Topics.IMAGE_STATUS + ": "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            }
         }
     }
 

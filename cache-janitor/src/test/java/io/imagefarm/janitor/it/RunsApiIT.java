@@ -121,6 +121,18 @@ class RunsApiIT {
         asAdmin().get("/api/v1/janitor/runs/latest").then().statusCode(200).body("runId", equalTo(applied.runId()));
         asAdmin().contentType(ContentType.JSON).body("{\"repositories\":[\"nope\"]}").post("/api/v1/janitor/runs").then().statusCode(400);
 
+        // Every deleted builder tag is DELETED on the status topic, keyed by its image ref as the hasher keys it.
+        List<String> deletedTags = applied.repository("api-widget").deletions().stream()
+                .flatMap(d -> d.tags().stream()).filter(t -> t.startsWith("builder-")).toList();
+        assertThat(deletedTags).hasSize(6);
+        Map<String, io.imagefarm.core.event.ImageStatus> statuses = readStatuses(deletedTags.size());
+        for (String tag : deletedTags) {
+            String key = SharedParts.registry().host() + "/" + repo + ":" + tag;
+            assertThat(statuses).as(key).containsKey(key);
+            assertThat(statuses.get(key).state()).isEqualTo(io.imagefarm.core.event.BuildState.DELETED);
+            assertThat(statuses.get(key).versionHash()).isEqualTo(tag.substring("builder-".length(), "builder-".length() + 16));
+        }
+
         List<JanitorReport> events = readReports();
         assertThat(events).extracting(JanitorReport::runId).contains(dry.runId(), applied.runId());
         JanitorReport event = events.stream().filter(e -> e.runId().equals(applied.runId())).findFirst().orElseThrow();
@@ -209,6 +221,29 @@ class RunsApiIT {
             assertThat(r.trigger()).isEqualTo(JanitorReport.Trigger.SCHEDULED);
             assertThat(r.dryRun()).isFalse();
         });
+    }
+
+    /** The latest DELETED status per key on the status topic, once at least {@code expected} are there. */
+    static Map<String, io.imagefarm.core.event.ImageStatus> readStatuses(int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedParts.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "runs-api-it-status-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        Map<String, io.imagefarm.core.event.ImageStatus> deleted = new java.util.HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.IMAGE_STATUS));
+            await("DELETED statuses").atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null && r.value().contains("\"DELETED\"")) {
+                        deleted.put(r.key(), EventCodec.decode(r.value(), io.imagefarm.core.event.ImageStatus.class));
+                    }
+                }
+                return deleted.size() >= expected;
+            });
+        }
+        return deleted;
     }
 
     static List<JanitorReport> readReports() {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * READY when every arch is BUILT or EXISTS <em>and</em> the multi-arch index {@code builder-<hash>} is
  * too (CI runs its jobs in the index, so READY before it exists would race into "manifest unknown"),
  * FAILED when one failed, PENDING while anything is in flight, UNKNOWN when nothing was ever
- * requested; the wait endpoint adds TIMEOUT.
+ * requested or the janitor deleted it since (DELETED); the wait endpoint adds TIMEOUT.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImagesView(String repository, String versionHash, Outcome outcome, List<ArchView> arches, ArchView index) {
@@ -59,8 +59,8 @@ public record ImagesView(String repository, String versionHash, Outcome outcome,
         if (views.stream().allMatch(v -> v.state() != null && v.state().available())) {
             return index.state() != null && index.state().available() ? Outcome.READY : Outcome.PENDING;
         }
-        if (views.stream().allMatch(v -> v.state() == null)) {
-            return Outcome.UNKNOWN;
+        if (views.stream().allMatch(v -> v.state() == null || v.state() == BuildState.DELETED)) {
+            return Outcome.UNKNOWN; // never requested, or pruned since: a resolve requests it again
         }
         return Outcome.PENDING;
     }

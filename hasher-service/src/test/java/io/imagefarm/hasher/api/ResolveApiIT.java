@@ -226,6 +226,53 @@ class ResolveApiIT {
                 .containsExactlyInAnyOrder("amd64=" + digests.get("amd64"), "arm64=" + digests.get("arm64"));
     }
 
+    /** What the workers would do for these events: push each arch, then report BUILT. */
+    static void buildAll(RegistrySeeder seeder, List<ImageRequired> events, String hash) {
+        for (ImageRequired event : events) {
+            ImageRef image = ImageRef.parse(event.image());
+            String arch = event.platform().substring("linux/".length());
+            Pushed pushed = seeder.pushImage(image.repository(), image.tag(), arch, Instant.now(), hash + UUID.randomUUID());
+            publishStatus(ImageStatus.built(event, pushed.digest(), new ImageStatus.BuildTimings(1, 2, 3), 1, 2, Instant.now()));
+        }
+    }
+
+    @Test
+    void afterTheJanitorDeletesAHashTheNextResolveRebuildsItAndTheIndexIsPushedAgain() {
+        Map<String, String> files = SampleRepository.seedFiles(uniqueDockerfile());
+        Response first = post("/api/v1/resolve", body("acme/pruned", commit(), files));
+        String hash = first.path("versionHash");
+        ImageRef index = ImageRef.parse(first.path("imageBase"));
+        RegistrySeeder seeder = new RegistrySeeder(SharedParts.registry());
+        buildAll(seeder, await().atMost(Duration.ofSeconds(20)).until(
+                () -> eventsFor(hash).stream().map(r -> EventCodec.decode(r.value(), ImageRequired.class)).toList(), l -> l.size() == 2), hash);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().queryParam("repository", "acme/pruned")
+                .get("/api/v1/images/" + hash).then().body("outcome", equalTo("READY")));
+
+        // The janitor prunes the hash: manifests deleted by digest, DELETED on the status topic for each tag.
+        List<String> refs = new ArrayList<>(List.of(index.toString()));
+        first.jsonPath().getList("arches.image", String.class).forEach(refs::add);
+        for (String ref : refs) {
+            ImageRef r = ImageRef.parse(ref);
+            String digest = seeder.head("/v2/" + r.repository() + "/manifests/" + r.tag()).headers().firstValue("Docker-Content-Digest").orElseThrow();
+            assertThat(seeder.delete("/v2/" + r.repository() + "/manifests/" + digest).statusCode()).isEqualTo(202);
+            String arch = ref.equals(index.toString()) ? null : ref.substring(ref.lastIndexOf('-') + 1);
+            publishStatus(ImageStatus.deleted(ref, "acme/pruned", hash, arch, digest, Instant.now()));
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().queryParam("repository", "acme/pruned")
+                .get("/api/v1/images/" + hash).then().body("outcome", equalTo("UNKNOWN"))
+                .body("index.state", equalTo("DELETED")));
+
+        post("/api/v1/resolve", body("acme/pruned", commit(), files)).then().statusCode(200)
+                .body("arches.published", org.hamcrest.Matchers.everyItem(equalTo(true)));
+        List<ImageRequired> again = await().atMost(Duration.ofSeconds(20)).until(
+                () -> eventsFor(hash).stream().map(r -> EventCodec.decode(r.value(), ImageRequired.class)).toList(), l -> l.size() == 4);
+        buildAll(seeder, again.subList(2, 4), hash);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().queryParam("repository", "acme/pruned")
+                .get("/api/v1/images/" + hash).then().body("outcome", equalTo("READY")).body("index.state", equalTo("BUILT")));
+        assertThat(seeder.headStatus("/v2/" + index.repository() + "/manifests/" + index.tag())).as("index pushed again").isEqualTo(200);
+    }
+
     @Test
     void aPermanentFailureIsAnsweredToEveryResolvePublishingNothingUntilAnAdminRetries() {
         Map<String, String> files = SampleRepository.seedFiles(uniqueDockerfile());

@@ -11,7 +11,12 @@ public enum BuildState {
     /** Failed for good; the status carries the reason. */
     FAILED,
     /** Was already in the registry; nothing was built. */
-    EXISTS;
+    EXISTS,
+    /**
+     * The cache-janitor deleted the tag: the registry no longer has it, whatever an earlier status said.
+     * A later resolve requests it again (and the hasher pushes the index again).
+     */
+    DELETED;
 
     /** BUILT or EXISTS: a CI job can use the image. */
     public boolean available() {

@@ -104,6 +104,16 @@ public record ImageStatus(
                 event.eventId(), null, now);
     }
 
+    /**
+     * The janitor deleted this tag (an arch image {@code builder-<hash>-<arch>}, or the index
+     * {@code builder-<hash>} with {@code arch} null).
+     */
+    public static ImageStatus deleted(String image, String repository, String versionHash, String arch, String digest,
+                                      Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, image, repository, versionHash, arch, BuildState.DELETED, digest, null,
+                null, null, null, null, null, null, null, now);
+    }
+
     /** The hash-level record, keyed by the index ref: last use and, once assembled, the index digest. */
     public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
                                     String digest, Instant lastRequestedAt, Instant now) {
