@@ -77,7 +77,7 @@ public class WorkerBeans {
         JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(),
                 config.retryBudget(), config.initialBackoff(), config.maxBackoff(), config.networkHost(),
                 config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
-                Credentials.resolve(config.registries()));
+                config.heartbeatInterval(), Credentials.resolve(config.registries()));
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         return new BuildJob(settings, new RegistryClientImageRegistry(registry), fetcher, builder, engine, metrics,
                 Clock.systemUTC(), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -63,6 +65,11 @@ public final class BuildJob {
     private final Sleeper sleeper;
     private final InputsVerifier verifier;
     private final Workspaces workspaces;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "build-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
 
     public BuildJob(JobSettings settings, ImageRegistry registry, ContextFetcher fetcher, Builder builder,
                     LocalImages engine, JobListener listener, Clock clock, Sleeper sleeper) {
@@ -90,6 +97,7 @@ public final class BuildJob {
         long fetchMillis = 0;
         int attempts = 0;
         Path workspace = workspaces.create(job.image());
+        Heartbeat heartbeat = null;
         try {
             while (true) {
                 requireNotAbandoned(job, abandoned);
@@ -103,6 +111,7 @@ public final class BuildJob {
                     if (existing.isPresent()) {
                         requireNotAbandoned(job, abandoned);
                         LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
+                        heartbeat = stop(heartbeat);
                         sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),
                                 job.arch().id(), existing.get(), event.eventId(), clock.instant()));
                         return finished(job, new JobResult(BuildState.EXISTS, null, attempts, since(start), 0, 0));
@@ -110,6 +119,8 @@ public final class BuildJob {
                     if (!buildingPublished) {
                         sink.publish(ImageStatus.building(event, clock.instant()));
                         buildingPublished = true;
+                        heartbeat = Heartbeat.start(heartbeats, settings.heartbeat(),
+                                () -> sink.publish(ImageStatus.building(event, clock.instant())));
                     }
                     if (context == null) {
                         Instant fetchStart = clock.instant();
@@ -135,6 +146,7 @@ public final class BuildJob {
                     verifyPushed(job.image(), pushed.digest());
                     removeLocalImage(job.image());
                     requireNotAbandoned(job, abandoned);
+                    heartbeat = stop(heartbeat);
                     sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
                             new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
                                     pushed.pushTime().toMillis()),
@@ -159,13 +171,22 @@ public final class BuildJob {
                     LOG.errorf("%s FAILED (%s, %s): %s", job.image(), f.kind(),
                             f.retryable() ? "retry budget of " + settings.retryBudget() + " used up" : "permanent",
                             f.getMessage());
+                    heartbeat = stop(heartbeat);
                     sink.publish(ImageStatus.failed(event, f.kind(), f.getMessage(), clip(f.logTail()), clock.instant()));
                     return finished(job, new JobResult(BuildState.FAILED, f.kind(), attempts, since(start), 0, 0));
                 }
             }
         } finally {
+            stop(heartbeat);
             workspaces.delete(workspace);
         }
+    }
+
+    private static Heartbeat stop(Heartbeat heartbeat) {
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        return null;
     }
 
     private BuildOutcome build(JobSpec job, BuildContext context, VerifiedInputs verified, Path workspace,

@@ -14,10 +14,12 @@ import java.util.Map;
  * @param retryBudget    all attempts of one event together, backoffs included
  * @param cacheKeepBytes after each build the build cache is pruned to this size; negative: never pruned
  * @param logTailLines   lines of build output carried by a FAILED status
+ * @param heartbeat      BUILDING is published again this often while a build runs
  */
 public record JobSettings(Arch arch, String registry, Duration buildTimeout, Duration retryBudget,
                           Duration initialBackoff, Duration maxBackoff, boolean hostNetwork, Path workDir,
-                          long cacheKeepBytes, int logTailLines, Map<String, RegistryCredentials> credentials) {
+                          long cacheKeepBytes, int logTailLines, Duration heartbeat,
+                          Map<String, RegistryCredentials> credentials) {
 
     public JobSettings {
         credentials = Map.copyOf(credentials);

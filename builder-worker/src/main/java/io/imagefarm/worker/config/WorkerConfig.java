@@ -51,6 +51,13 @@ public interface WorkerConfig {
     @WithDefault("${java.io.tmpdir}/imagefarm-worker")
     Path workDir();
 
+    /**
+     * While a build runs, BUILDING is published again this often; the hasher treats a build as
+     * abandoned after three missed beats (its imagefarm.hasher.heartbeat-interval must match).
+     */
+    @WithDefault("PT30S")
+    Duration heartbeatInterval();
+
     Context context();
 
     Git git();

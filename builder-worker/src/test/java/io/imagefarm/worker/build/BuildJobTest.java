@@ -1,6 +1,7 @@
 package io.imagefarm.worker.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.event.BuildState;
@@ -48,7 +49,8 @@ class BuildJobTest {
     private VersionInputs inputs;
     private String hash;
     private ImageRef image;
-    private final List<ImageStatus> published = new ArrayList<>();
+    private final List<ImageStatus> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Duration heartbeat = Duration.ofMinutes(10);
     private final List<Duration> sleeps = new ArrayList<>();
     private final FakeRegistry registry = new FakeRegistry();
     private final ScriptedBuilder builder = new ScriptedBuilder();
@@ -70,7 +72,7 @@ class BuildJobTest {
 
     private BuildJob job(Duration budget) {
         JobSettings settings = new JobSettings(Arch.AMD64, REGISTRY, Duration.ofMinutes(1), budget,
-                Duration.ofSeconds(1), Duration.ofSeconds(4), true, workDir, 1000, 40,
+                Duration.ofSeconds(1), Duration.ofSeconds(4), true, workDir, 1000, 40, heartbeat,
                 Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")));
         LocalImages engine = new LocalImages() {
             @Override
@@ -96,6 +98,25 @@ class BuildJobTest {
 
     private List<BuildState> states() {
         return published.stream().map(ImageStatus::state).toList();
+    }
+
+    @Test
+    void aLongBuildPublishesBuildingHeartbeatsAndNoneAfterItsFinalStatus() {
+        heartbeat = Duration.ofMillis(50);
+        builder.outcomes.add(r -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> states().stream().filter(s -> s == BuildState.BUILDING).count() >= 4);
+            registry.digest = "sha256:" + "b".repeat(64);
+            return new BuildOutcome.Pushed(registry.digest, Duration.ofSeconds(1), Duration.ZERO, 0, 1);
+        });
+
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        int statusesAtTheEnd = published.size();
+
+        assertThat(result.state()).isEqualTo(BuildState.BUILT);
+        assertThat(states().stream().filter(s -> s == BuildState.BUILDING).count()).isGreaterThanOrEqualTo(4);
+        assertThat(states().get(states().size() - 1)).isEqualTo(BuildState.BUILT);
+        // for four more beat intervals, nothing follows the final status
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> published.size() == statusesAtTheEnd);
     }
 
     @Test

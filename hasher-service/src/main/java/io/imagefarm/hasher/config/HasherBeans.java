@@ -89,7 +89,17 @@ public class HasherBeans {
     @Singleton
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
                            Publisher publisher, ImageLocks locks) {
-        return new ImageResolver(new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(), config.failureTtl()),
+        ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
+                config.failureTtl(), config.heartbeatInterval());
+        if (config.heartbeatInterval().isZero() || config.heartbeatInterval().isNegative()) {
+            throw new IllegalStateException("imagefarm.hasher.heartbeat-interval must be positive, not " + config.heartbeatInterval());
+        }
+        if (config.inFlightTtl().compareTo(settings.buildingAlive()) < 0) {
+            throw new IllegalStateException("imagefarm.hasher.in-flight-ttl (" + config.inFlightTtl() + ") must be at least "
+                    + ImageResolver.Settings.MISSED_BEATS + " x imagefarm.hasher.heartbeat-interval (" + config.heartbeatInterval()
+                    + "): a queued request must outlive the beats a started build is allowed to miss");
+        }
+        return new ImageResolver(settings,
                 registry, book, publisher, locks, Clock.systemUTC());
     }
 

@@ -22,9 +22,16 @@ public interface HasherConfig {
     @WithDefault("amd64,arm64")
     List<String> arches();
 
-    /** A REQUESTED/BUILDING image younger than this makes new requests publish nothing. */
+    /** A REQUESTED image (queued: no worker has it yet) younger than this makes new requests publish nothing. */
     @WithDefault("PT30M")
     Duration inFlightTtl();
+
+    /**
+     * Workers publish BUILDING this often while they build (imagefarm.worker.heartbeat-interval); a
+     * BUILDING image without a beat for three intervals is abandoned, and a later resolve requests it again.
+     */
+    @WithDefault("PT30S")
+    Duration heartbeatInterval();
 
     /**
      * A permanent failure (build error, inputs mismatch, ...) younger than this is answered FAILED to

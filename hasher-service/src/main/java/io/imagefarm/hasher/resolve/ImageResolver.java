@@ -36,13 +36,22 @@ public final class ImageResolver {
     /**
      * @param registry    where builder images live, e.g. ghcr.io
      * @param arches      the arches every image is built for
-     * @param inFlightTtl how long a REQUESTED/BUILDING status suppresses new requests
+     * @param inFlightTtl how long a REQUESTED status (queued, no worker on it yet) suppresses new requests
      * @param failureTtl  how long a permanent failure is answered as is, publishing nothing
+     * @param heartbeat   workers publish BUILDING this often while they build; three missed beats
+     *                    and the build counts as abandoned (a later resolve requests it again)
      */
-    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl) {
+    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl, Duration heartbeat) {
+
+        public static final int MISSED_BEATS = 3;
 
         public Settings(String registry, List<Arch> arches, Duration inFlightTtl) {
-            this(registry, arches, inFlightTtl, Duration.ofHours(1));
+            this(registry, arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30));
+        }
+
+        /** How long a BUILDING status stays alive without a new beat. */
+        public Duration buildingAlive() {
+            return heartbeat.multipliedBy(MISSED_BEATS);
         }
     }
 
@@ -112,8 +121,7 @@ public final class ImageResolver {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.FAILED, null, false, false,
                     failed.failure(), failed.reason(), failed.logTail());
         }
-        if (known.isPresent() && known.get().state().inFlight()
-                && Duration.between(known.get().updatedAt(), now).compareTo(settings.inFlightTtl()) < 0) {
+        if (known.isPresent() && alive(image.toString(), known.get(), now)) {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), known.get().state(), null, false, true);
         }
         Optional<ManifestHead> head = registry.head(image);
@@ -136,7 +144,21 @@ public final class ImageResolver {
 
     private boolean rememberedFailure(ImageStatus status, Instant now) {
         return status.state() == BuildState.FAILED && status.failure() != null && !status.failure().isTransient()
-                && Duration.between(status.updatedAt(), now).compareTo(settings.failureTtl()) < 0;
+                && age(status, now).compareTo(settings.failureTtl()) < 0;
+    }
+
+    /** Someone is on it: queued within the in-flight TTL, or building with a heartbeat within three beats. */
+    private boolean alive(String key, ImageStatus status, Instant now) {
+        return switch (status.state()) {
+            case REQUESTED -> age(status, now).compareTo(settings.inFlightTtl()) < 0;
+            case BUILDING -> age(status, now).compareTo(settings.buildingAlive()) < 0;
+            default -> false;
+        };
+    }
+
+    /** Measured on this replica's clock from when it took the status in, not from another host's updatedAt. */
+    private Duration age(ImageStatus status, Instant now) {
+        return Duration.between(book.receivedAt(status.image()).orElse(status.updatedAt()), now);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.imagefarm.hasher.resolve;
 
 import io.imagefarm.core.event.ImageStatus;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,29 +19,50 @@ public final class StatusBook {
 
     private final Map<String, ImageStatus> latest = new ConcurrentHashMap<>();
     private final ChangeWaiters waiters;
+    private final Map<String, Instant> received = new ConcurrentHashMap<>();
+    private final Clock clock;
     private final List<Consumer<ImageStatus>> listeners = new CopyOnWriteArrayList<>();
 
     public StatusBook(ChangeWaiters waiters) {
+        this(waiters, Clock.systemUTC());
+    }
+
+    /** @param clock this replica's clock: ages (in-flight, heartbeats, failures) are measured on it alone */
+    public StatusBook(ChangeWaiters waiters, Clock clock) {
         this.waiters = waiters;
+        this.clock = clock;
+    }
+
+    /**
+     * When this replica took in the entry's current status. Ages are measured from here, on one clock,
+     * never against the {@code updatedAt} another host's clock wrote.
+     */
+    public Optional<Instant> receivedAt(String imageRef) {
+        return Optional.ofNullable(received.get(imageRef));
     }
 
     public Optional<ImageStatus> get(String imageRef) {
         return Optional.ofNullable(latest.get(imageRef));
     }
 
-    /** Applies a status unless an entry at least as new is already there (replays and write-through race). */
+    /**
+     * The status becomes the entry's current one. Statuses arrive in topic order (Kafka keeps the order
+     * per key), and that order is the truth: {@code updatedAt} comes from whichever host wrote it and is
+     * never compared, so a worker whose clock runs behind cannot lose its BUILT. This replica's own
+     * publishes are written through first and read back in order later; a record of another writer that
+     * was published before them but is read after them shows for that moment only.
+     */
     public void apply(ImageStatus status) {
-        ImageStatus merged = latest.merge(status.image(), status,
-                (old, neu) -> neu.updatedAt().isBefore(old.updatedAt()) ? old : neu);
-        if (merged == status) {
-            signal(status.versionHash());
-            listeners.forEach(l -> l.accept(status));
-        }
+        latest.put(status.image(), status);
+        received.put(status.image(), clock.instant());
+        signal(status.versionHash());
+        listeners.forEach(l -> l.accept(status));
     }
 
     /** A tombstone on the compacted topic. */
     public void remove(String imageRef) {
         ImageStatus removed = latest.remove(imageRef);
+        received.remove(imageRef);
         if (removed != null) {
             signal(removed.versionHash());
         }

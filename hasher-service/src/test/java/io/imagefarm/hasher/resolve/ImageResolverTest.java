@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.hash.InvalidRepositoryFilesException;
 import io.imagefarm.core.hash.RepositoryFiles;
 import io.imagefarm.core.image.Arch;
@@ -34,12 +35,9 @@ class ImageResolverTest {
 
     final Map<String, ManifestHead> registryContent = new HashMap<>();
     final List<Publication> published = new ArrayList<>();
-    final StatusBook book = new StatusBook(new ChangeWaiters(10));
     Instant now = Instant.parse("2026-11-28T12:00:00Z");
-
-    ImageResolver resolver(Duration ttl) {
-        RegistryLookup lookup = image -> Optional.ofNullable(registryContent.get(image.toString()));
-        Clock clock = new Clock() {
+    /** This replica's clock: the resolver and the book both read it. */
+    final Clock clock = new Clock() {
             @Override
             public ZoneOffset getZone() {
                 return ZoneOffset.UTC;
@@ -55,6 +53,10 @@ class ImageResolverTest {
                 return now;
             }
         };
+    final StatusBook book = new StatusBook(new ChangeWaiters(10), clock);
+
+    ImageResolver resolver(Duration ttl) {
+        RegistryLookup lookup = image -> Optional.ofNullable(registryContent.get(image.toString()));
         return new ImageResolver(new ImageResolver.Settings("ghcr.io", List.of(Arch.AMD64, Arch.ARM64), ttl),
                 lookup, book, published::add, new ImageLocks(8), clock);
     }
@@ -77,6 +79,44 @@ class ImageResolverTest {
             assertThat(p.statuses().get(2).isIndex()).isTrue();
             assertThat(p.statuses().get(2).lastRequestedAt()).isEqualTo(now);
         });
+    }
+
+    static ImageStatus building(String image, Instant workerClock) {
+        return new ImageStatus(ImageStatus.SCHEMA_VERSION, image, "acme/widget", "5ea78654994769b1", "amd64",
+                BuildState.BUILDING, null, null, null, null, null, null, null, "e1", null, workerClock);
+    }
+
+    @Test
+    void aBuildWithHeartbeatsIsLeftAloneAndOneThatMissedThreeIsRequestedAgain() {
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        book.apply(building(amd, now));                          // a worker took it
+        now = now.plus(Duration.ofSeconds(80));                   // under three 30 s beats since
+        assertThat(resolver.resolve(request()).arches().get(0).deduplicated()).isTrue();
+
+        now = now.plus(Duration.ofSeconds(11));                   // 91 s: three beats missed
+        ArchResolution again = resolver.resolve(request()).arches().get(0);
+        assertThat(again.published()).isTrue();
+        assertThat(published.get(2).events()).extracting(e -> e.image()).contains(amd);
+    }
+
+    @Test
+    void agesAreMeasuredOnThisReplicasClockNotOnTheWorkersSkewedOne() {
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        // The worker's clock is 10 minutes behind: its BUILDING looks ancient by its updatedAt, but arrived just now.
+        book.apply(building(amd, now.minus(Duration.ofMinutes(10))));
+        now = now.plus(Duration.ofSeconds(5));
+
+        assertThat(book.get(amd)).map(ImageStatus::state).as("topic order wins, not updatedAt").contains(BuildState.BUILDING);
+        assertThat(resolver.resolve(request()).arches().get(0).deduplicated()).isTrue();
+
+        ImageStatus built = new ImageStatus(ImageStatus.SCHEMA_VERSION, amd, "acme/widget", "5ea78654994769b1", "amd64",
+                BuildState.BUILT, "sha256:" + "c".repeat(64), null, null, null, null, 1, 1, "e1", null, now.minus(Duration.ofMinutes(10)));
+        book.apply(built);
+        assertThat(book.get(amd)).map(ImageStatus::state).as("a late clock does not lose the BUILT").contains(BuildState.BUILT);
     }
 
     @Test
