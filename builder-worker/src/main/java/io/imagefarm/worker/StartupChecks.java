@@ -4,6 +4,7 @@ import io.imagefarm.core.event.Topics;
 import io.imagefarm.worker.build.BuildHostException;
 import io.imagefarm.worker.build.BuildxBuilder;
 import io.imagefarm.worker.build.DockerEngine;
+import io.imagefarm.worker.build.OrphanBuilds;
 import io.imagefarm.worker.build.Workspaces;
 import io.imagefarm.worker.config.WorkerConfig;
 import io.imagefarm.worker.context.GitSettings;
@@ -50,6 +51,10 @@ public class StartupChecks {
 
     /** Before the Kafka connector starts (SmallRye starts it at priority LIBRARY_BEFORE). */
     void removeLeftoverJobFolders(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        List<Long> killed = OrphanBuilds.killLeftovers(workspaces.workDir());
+        if (!killed.isEmpty()) {
+            LOG.warnf("killed %d build process(es) a previous run of this worker left running: pids %s", killed.size(), killed);
+        }
         List<Path> removed = workspaces.removeLeftovers();
         if (!removed.isEmpty()) {
             LOG.infof("removed %d job folder(s) a previous run left in %s: %s", removed.size(), workspaces.workDir(),

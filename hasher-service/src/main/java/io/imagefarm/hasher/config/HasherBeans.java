@@ -51,7 +51,10 @@ public class HasherBeans {
         ChangeWaiters waiters = new ChangeWaiters(config.await().maxWaiters());
         Gauge.builder("imagefarm.hasher.await.waiters", waiters, ChangeWaiters::active)
                 .description("requests waiting on /wait now; bounded by imagefarm.hasher.await.max-waiters").register(metrics);
-        return new StatusBook(waiters);
+        StatusBook book = new StatusBook(waiters);
+        Gauge.builder("imagefarm.hasher.status.refused", book, StatusBook::refusedTransitions)
+                .description("statuses refused as steps the status state machine does not allow").register(metrics);
+        return book;
     }
 
     @Produces

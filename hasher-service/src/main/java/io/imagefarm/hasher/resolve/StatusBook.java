@@ -1,6 +1,9 @@
 package io.imagefarm.hasher.resolve;
 
 import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.event.StatusTransitions;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -17,10 +20,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class StatusBook {
 
+    private static final Logger LOG = Logger.getLogger(StatusBook.class);
+
     private final Map<String, ImageStatus> latest = new ConcurrentHashMap<>();
     private final ChangeWaiters waiters;
     private final Map<String, Instant> received = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final AtomicLong refused = new AtomicLong();
     private final List<Consumer<ImageStatus>> listeners = new CopyOnWriteArrayList<>();
 
     public StatusBook(ChangeWaiters waiters) {
@@ -41,6 +47,11 @@ public final class StatusBook {
         return Optional.ofNullable(received.get(imageRef));
     }
 
+    /** Statuses refused as steps the state machine does not allow (metric imagefarm.hasher.status.refused). */
+    public long refusedTransitions() {
+        return refused.get();
+    }
+
     public Optional<ImageStatus> get(String imageRef) {
         return Optional.ofNullable(latest.get(imageRef));
     }
@@ -53,6 +64,13 @@ public final class StatusBook {
      * was published before them but is read after them shows for that moment only.
      */
     public void apply(ImageStatus status) {
+        ImageStatus previous = latest.get(status.image());
+        if (!StatusTransitions.allowed(previous, status)) {
+            refused.incrementAndGet();
+            LOG.warnf("status %s %s after %s refused: not a step of the status state machine (docs/status-state-machine.md)",
+                    status.image(), status.state(), previous.state());
+            return;
+        }
         latest.put(status.image(), status);
         received.put(status.image(), clock.instant());
         signal(status.versionHash());
