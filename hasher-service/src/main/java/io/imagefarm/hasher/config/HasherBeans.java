@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
 /** Wires the plain-Java domain to config and adapters. */
@@ -41,6 +42,12 @@ public class HasherBeans {
 
     private final ExecutorService assemblerPool = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "index-assembler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ScheduledExecutorService assemblyRetries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "index-assembly-retry");
         t.setDaemon(true);
         return t;
     });
@@ -111,7 +118,8 @@ public class HasherBeans {
     IndexAssembler indexAssembler(List<Arch> arches, RegistryAdapter registry, StatusBook book, Publisher publisher,
                                   ImageLocks locks) {
         IndexAssembler assembler = new IndexAssembler(arches, registry, registry, book, publisher, locks, assemblerPool,
-                Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried on the next status change): %s", e.getMessage()));
+                Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried with backoff if transient): %s", e.getMessage()),
+                assemblyRetries, IndexAssembler.Retry.DEFAULT);
         book.onChange(assembler::onStatus);
         return assembler;
     }
@@ -147,6 +155,7 @@ public class HasherBeans {
 
     @PreDestroy
     void stop() {
+        assemblyRetries.shutdownNow();
         assemblerPool.shutdownNow();
     }
 }

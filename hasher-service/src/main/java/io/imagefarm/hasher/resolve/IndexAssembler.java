@@ -8,7 +8,9 @@ import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.RegistryException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -39,9 +43,29 @@ public final class IndexAssembler {
     private final Clock clock;
     private final Consumer<Throwable> onError;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService retries;
+    private final Retry retry;
+
+    /**
+     * After a transient failure (the registry or Kafka briefly away) assembly is tried again by itself,
+     * with backoff from {@code initial} doubling to {@code max}, for {@code budget} in all: the index must
+     * not wait for the next request to come.
+     */
+    public record Retry(Duration initial, Duration max, Duration budget) {
+        public static final Retry DEFAULT = new Retry(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofMinutes(10));
+    }
 
     public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
                           Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError) {
+        this(arches, registry, writer, book, publisher, locks, executor, clock, onError, null, Retry.DEFAULT);
+    }
+
+    /** @param retries runs the retries of a transient failure; null: no retries, the next status change tries again */
+    public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
+                          Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError,
+                          ScheduledExecutorService retries, Retry retry) {
+        this.retries = retries;
+        this.retry = retry;
         this.arches = List.copyOf(arches);
         this.registry = registry;
         this.writer = writer;
@@ -76,15 +100,27 @@ public final class IndexAssembler {
         if (!inProgress.add(index.toString())) {
             return;
         }
-        executor.execute(() -> {
-            try {
-                assemble(index, repository, versionHash);
-            } catch (RuntimeException e) {
-                onError.accept(e);
-            } finally {
+        executor.execute(() -> attempt(index, repository, versionHash, retry.initial(), clock.instant().plus(retry.budget())));
+    }
+
+    private void attempt(ImageRef index, String repository, String versionHash, Duration backoff, Instant giveUpAt) {
+        try {
+            assemble(index, repository, versionHash);
+            inProgress.remove(index.toString());
+        } catch (RuntimeException e) {
+            onError.accept(e);
+            if (retries != null && isTransient(e) && clock.instant().plus(backoff).isBefore(giveUpAt)) {
+                Duration next = backoff.multipliedBy(2).compareTo(retry.max()) > 0 ? retry.max() : backoff.multipliedBy(2);
+                retries.schedule(() -> executor.execute(() -> attempt(index, repository, versionHash, next, giveUpAt)),
+                        backoff.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
                 inProgress.remove(index.toString());
             }
-        });
+        }
+    }
+
+    private static boolean isTransient(RuntimeException e) {
+        return (e instanceof RegistryException r && r.isTransient()) || e instanceof PublishFailedException;
     }
 
     private void assemble(ImageRef index, String repository, String versionHash) {
