@@ -77,9 +77,28 @@ public final class IndexAssembler {
         this.onError = onError;
     }
 
+    private volatile boolean replaying;
+
+    /**
+     * While the status topic is replayed at start-up, statuses trigger no assembly: most of their
+     * indexes were assembled long ago, and the index records come later in the replay. {@link #replayed()}
+     * ends it and assembles what the history really left incomplete.
+     */
+    public void holdDuringReplay() {
+        replaying = true;
+    }
+
+    /** The replay reached the end offsets seen at start-up: check every hash the book knows, once. */
+    public void replayed() {
+        replaying = false;
+        book.snapshot().stream()
+                .filter(s -> !s.isIndex() && s.state().available() && s.versionHash() != null)
+                .forEach(this::onStatus);
+    }
+
     /** Status listener: a per-arch image became available; maybe its hash is complete now. */
     public void onStatus(ImageStatus status) {
-        if (status.isIndex() || !status.state().available() || status.versionHash() == null) {
+        if (replaying || status.isIndex() || !status.state().available() || status.versionHash() == null) {
             return;
         }
         ImageRef image = ImageRef.parse(status.image());

@@ -52,6 +52,11 @@ public final class StatusBook {
         return refused.get();
     }
 
+    /** Every current status (a copy). */
+    public List<ImageStatus> snapshot() {
+        return List.copyOf(latest.values());
+    }
+
     public Optional<ImageStatus> get(String imageRef) {
         return Optional.ofNullable(latest.get(imageRef));
     }

@@ -184,7 +184,8 @@ class AuthenticationContractIT {
 
     @Test
     void healthAndMetricsStayOpenAndTheWebhookKeepsItsOwnSignatureCheck() {
-        given().get("/q/health/ready").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200));
         given().get("/q/metrics").then().statusCode(200);
         given().header("X-GitHub-Event", "push").body("{}").post("/webhooks/github").then().statusCode(401)
                 .body("error", equalTo("invalid-signature"));

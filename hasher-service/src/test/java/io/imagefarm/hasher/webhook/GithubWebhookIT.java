@@ -210,8 +210,9 @@ class GithubWebhookIT {
         deliver("ping", body, SIGNER.sign(body), UUID.randomUUID().toString()).statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("imagefarm_hasher_webhooks_total{outcome=\"ping\""));
-        given().get("/q/health/ready").then().statusCode(200)
-                .body(containsString("registry")).body(containsString("Reactive Messaging")).body(containsString("hasher-out"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("registry")).body(containsString("Reactive Messaging")).body(containsString("hasher-out"))
+                .body(containsString("status-book")));
         given().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/resolve")).body(containsString("/webhooks/github"));
     }
