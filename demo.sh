@@ -205,6 +205,15 @@ for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do go
 for tag in "builder-$hash2" "builder-$hash2-amd64" "builder-$hash2-arm64" buildcache-amd64 buildcache-arm64; do ! gone "$tag" || fail "$tag must be kept"; done
 ok "first hash's tags gone; current hash and per-arch caches intact"
 
+step "9. The first commit again, after the prune: rebuilt, and its index pushed again"
+echo "   the janitor published DELETED for every tag it removed, so the hasher no longer says BUILT"
+again=$(push_webhook "$commit1")
+jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
+[[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 2 ]] || fail "the pruned hash must be requested again"
+status_again=$(wait_ready "$hash1")
+! gone "builder-$hash1" || fail "builder-$hash1 should be back in the registry"
+ok "both arches rebuilt and builder-$hash1 is back: $(jq -r .index.digest <<<"$status_again")"
+
 if ((keep)); then
   step "Stack left running (--keep)"
   cat <<URLS

@@ -149,4 +149,18 @@ class PipelineEndToEndIT {
             assertThat(registry.headStatus("/v2/demo/sample/manifests/" + tag)).as(tag).isEqualTo(200);
         }
     }
+
+    @Test
+    @Order(7)
+    void aPrunedHashIsRebuiltOnTheNextPushAndItsIndexPushedAgain() throws Exception {
+        RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
+        assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1)).as("pruned by the janitor").isEqualTo(404);
+
+        JsonNode again = webhook(commit1);
+        assertThat(again.path("arches")).extracting(a -> a.path("published").asBoolean()).as(again.toString()).containsOnly(true);
+
+        JsonNode status = awaitReadyWithIndex(hash1);
+        assertThat(status.path("index").path("state").asText()).isEqualTo("BUILT");
+        assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1)).as("index pushed again").isEqualTo(200);
+    }
 }
