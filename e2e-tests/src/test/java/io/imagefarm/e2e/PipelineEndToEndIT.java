@@ -163,4 +163,16 @@ class PipelineEndToEndIT {
         assertThat(status.path("index").path("state").asText()).isEqualTo("BUILT");
         assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1)).as("index pushed again").isEqualTo(200);
     }
+
+    @Test
+    @Order(8)
+    void theEmbeddedBrokerKeepsItsDataAcrossARestartOfItAndOfTheHasher() throws Exception {
+        for (String part : List.of("kafka", "hasher")) {
+            Processes.run(Duration.ofMinutes(3), ROOT, Map.of(), List.of("scripts/demo-stack.sh", "restart", STACK.toString(), part)).orThrow();
+        }
+        // A new hasher JVM knows only what the broker kept: hash2's statuses, from before both restarts.
+        JsonNode status = stack.getJson(stack.get("HASHER_URL") + "/api/v1/images/" + hash2 + "?repository=demo/sample");
+        assertThat(status.path("outcome").asText()).as(status.toString()).isEqualTo("READY");
+        assertThat(status.path("index").path("state").asText()).isEqualTo("BUILT");
+    }
 }
