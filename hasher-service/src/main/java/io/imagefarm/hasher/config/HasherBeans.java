@@ -28,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,8 +47,8 @@ public class HasherBeans {
         return t;
     });
 
-    private final ScheduledExecutorService assemblyRetries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "index-assembly-retry");
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hasher-housekeeping");
         t.setDaemon(true);
         return t;
     });
@@ -61,6 +62,19 @@ public class HasherBeans {
         StatusBook book = new StatusBook(waiters);
         Gauge.builder("imagefarm.hasher.status.refused", book, StatusBook::refusedTransitions)
                 .description("statuses refused as steps the status state machine does not allow").register(metrics);
+        Gauge.builder("imagefarm.hasher.book.size", book, StatusBook::size)
+                .description("statuses held in memory; bounded by imagefarm.hasher.book-window").register(metrics);
+        Duration window = config.bookWindow();
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int forgotten = book.forgetHashesNotRequestedWithin(window);
+                if (forgotten > 0) {
+                    LOG.infof("status book: forgot %d statuses of hashes not requested within %s", forgotten, window);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "status book housekeeping failed; tried again in 10 minutes");
+            }
+        }, 1, 10, java.util.concurrent.TimeUnit.MINUTES);
         return book;
     }
 
@@ -119,7 +133,7 @@ public class HasherBeans {
                                   ImageLocks locks) {
         IndexAssembler assembler = new IndexAssembler(arches, registry, registry, book, publisher, locks, assemblerPool,
                 Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried with backoff if transient): %s", e.getMessage()),
-                assemblyRetries, IndexAssembler.Retry.DEFAULT);
+                housekeeping, IndexAssembler.Retry.DEFAULT);
         book.onChange(assembler::onStatus);
         return assembler;
     }
@@ -155,7 +169,7 @@ public class HasherBeans {
 
     @PreDestroy
     void stop() {
-        assemblyRetries.shutdownNow();
+        housekeeping.shutdownNow();
         assemblerPool.shutdownNow();
     }
 }

@@ -11,6 +11,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "imagefarm.hasher")
 public interface HasherConfig {
 
+    /**
+     * The status book keeps the hashes requested within this window (and any in flight); older ones
+     * are forgotten in memory, and a resolve asks the registry about them again.
+     */
+    @WithDefault("P7D")
+    Duration bookWindow();
+
     /** This replica's stable name: its Kafka transactional.id is derived from it. Unique per replica. */
     String instanceId();
 

@@ -5,7 +5,10 @@ import io.imagefarm.core.event.StatusTransitions;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,6 +109,36 @@ public final class StatusBook {
 
     public int size() {
         return latest.size();
+    }
+
+    /**
+     * Keeps the book bounded: forgets (in memory only; the topic keeps them) every status of the hashes
+     * last requested longer than {@code window} ago, unless one of their images is in flight. A resolve
+     * of a forgotten hash asks the registry, as for any hash the book does not know.
+     *
+     * @return how many statuses were forgotten
+     */
+    public int forgetHashesNotRequestedWithin(Duration window) {
+        Instant cutoff = clock.instant().minus(window);
+        Map<String, List<ImageStatus>> byHash = latest.values().stream()
+                .filter(st -> st.versionHash() != null)
+                .collect(Collectors.groupingBy(ImageStatus::versionHash));
+        int forgotten = 0;
+        for (List<ImageStatus> statuses : byHash.values()) {
+            boolean inFlight = statuses.stream().anyMatch(st -> st.state().inFlight());
+            Instant lastTouched = statuses.stream()
+                    .map(st -> st.lastRequestedAt() != null ? st.lastRequestedAt() : received.getOrDefault(st.image(), Instant.MIN))
+                    .max(Comparator.naturalOrder()).orElse(Instant.MIN);
+            if (!inFlight && lastTouched.isBefore(cutoff)) {
+                for (ImageStatus st : statuses) {
+                    if (latest.remove(st.image(), st)) {
+                        received.remove(st.image());
+                        forgotten++;
+                    }
+                }
+            }
+        }
+        return forgotten;
     }
 
     private void signal(String versionHash) {

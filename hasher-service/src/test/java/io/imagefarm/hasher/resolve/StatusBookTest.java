@@ -36,4 +36,43 @@ class StatusBookTest {
         assertThat(book.get(AMD)).map(ImageStatus::state).contains(BuildState.BUILT);
         assertThat(book.refusedTransitions()).isEqualTo(1);
     }
+
+    @Test
+    void hashesNotRequestedWithinTheWindowAreForgottenUnlessInFlight() {
+        Instant[] now = {Instant.parse("2026-11-01T00:00:00Z")};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        StatusBook bounded = new StatusBook(new ChangeWaiters(4), clock);
+        String old = "0123456789abcdef";
+        String recent = "fedcba9876543210";
+        String building = "00000000ffffffff";
+        bounded.apply(ImageStatus.index("r/a/b:builder-" + old, "a/b", old, BuildState.BUILT, "sha256:1", now[0], now[0]));
+        bounded.apply(new ImageStatus(ImageStatus.SCHEMA_VERSION, "r/a/b:builder-" + old + "-amd64", "a/b", old, "amd64",
+                BuildState.BUILT, "sha256:2", null, null, null, null, 1, 1, "e", null, now[0]));
+        bounded.apply(new ImageStatus(ImageStatus.SCHEMA_VERSION, "r/a/b:builder-" + building + "-amd64", "a/b", building, "amd64",
+                BuildState.BUILDING, null, null, null, null, null, null, null, "e", null, now[0]));
+        now[0] = now[0].plus(java.time.Duration.ofDays(8));
+        bounded.apply(ImageStatus.index("r/a/b:builder-" + recent, "a/b", recent, BuildState.REQUESTED, null, now[0], now[0]));
+
+        assertThat(bounded.forgetHashesNotRequestedWithin(java.time.Duration.ofDays(7))).isEqualTo(2);
+
+        assertThat(bounded.knows(old)).isFalse();
+        assertThat(bounded.knows(recent)).isTrue();
+        assertThat(bounded.knows(building)).as("in flight: kept for the dedup").isTrue();
+        assertThat(bounded.size()).isEqualTo(2);
+    }
 }
