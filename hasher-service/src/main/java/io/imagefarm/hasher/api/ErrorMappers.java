@@ -84,10 +84,7 @@ public class ErrorMappers {
     /** No credential, or one that failed verification: 401 with the Bearer challenge; the reason is logged, not echoed. */
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return unauthorizedResponse(e.getMessage());
-    }
-
-    static Response unauthorizedResponse(String message) {
+        String message = e.getMessage();
         return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE).header("WWW-Authenticate", "Bearer")
                 .entity(ApiError.of("unauthorized", message == null || message.isBlank()
                         ? "a valid credential is required: Authorization: Bearer <GitHub Actions OIDC token or API token>" : message))

@@ -45,10 +45,6 @@ public final class ImageResolver {
 
         public static final int MISSED_BEATS = 3;
 
-        public Settings(String registry, List<Arch> arches, Duration inFlightTtl) {
-            this(registry, arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30));
-        }
-
         /** How long a BUILDING status stays alive without a new beat. */
         public Duration buildingAlive() {
             return heartbeat.multipliedBy(MISSED_BEATS);

@@ -55,12 +55,7 @@ public final class IndexAssembler {
         public static final Retry DEFAULT = new Retry(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofMinutes(10));
     }
 
-    public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
-                          Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError) {
-        this(arches, registry, writer, book, publisher, locks, executor, clock, onError, null, Retry.DEFAULT);
-    }
-
-    /** @param retries runs the retries of a transient failure; null: no retries, the next status change tries again */
+    /** @param retries runs the retries of a transient failure */
     public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
                           Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError,
                           ScheduledExecutorService retries, Retry retry) {
@@ -128,7 +123,7 @@ public final class IndexAssembler {
             inProgress.remove(index.toString());
         } catch (RuntimeException e) {
             onError.accept(e);
-            if (retries != null && isTransient(e) && clock.instant().plus(backoff).isBefore(giveUpAt)) {
+            if (isTransient(e) && clock.instant().plus(backoff).isBefore(giveUpAt)) {
                 Duration next = backoff.multipliedBy(2).compareTo(retry.max()) > 0 ? retry.max() : backoff.multipliedBy(2);
                 retries.schedule(() -> executor.execute(() -> attempt(index, repository, versionHash, next, giveUpAt)),
                         backoff.toMillis(), TimeUnit.MILLISECONDS);

@@ -55,9 +55,14 @@ class ImageResolverTest {
         };
     final StatusBook book = new StatusBook(new ChangeWaiters(10), clock);
 
+    /** failure-ttl 1 h and 30 s heartbeats, the defaults */
+    static ImageResolver.Settings settings(List<Arch> arches, Duration inFlightTtl) {
+        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30));
+    }
+
     ImageResolver resolver(Duration ttl) {
         RegistryLookup lookup = image -> Optional.ofNullable(registryContent.get(image.toString()));
-        return new ImageResolver(new ImageResolver.Settings("ghcr.io", List.of(Arch.AMD64, Arch.ARM64), ttl),
+        return new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), ttl),
                 lookup, book, published::add, new ImageLocks(8), clock);
     }
 
@@ -170,7 +175,7 @@ class ImageResolverTest {
 
     @Test
     void failedPublicationLeavesTheBookUntouchedSoARetryPublishesAgain() {
-        ImageResolver failing = new ImageResolver(new ImageResolver.Settings("ghcr.io", List.of(Arch.AMD64), Duration.ofMinutes(30)),
+        ImageResolver failing = new ImageResolver(settings(List.of(Arch.AMD64), Duration.ofMinutes(30)),
                 image -> Optional.empty(), book, p -> {
                     throw new PublishFailedException("broker down", null);
                 }, new ImageLocks(8), Clock.systemUTC());
