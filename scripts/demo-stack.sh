@@ -6,10 +6,18 @@
 #
 #   start DIR           starts every part that is not running; writes DIR/stack.env
 #   stop DIR            stops every part (data and ports are kept)
-#   restart DIR PART    stops and starts one part with the same data and ports, e.g. to rehearse a
+#   restart DIR PART [JAVA_OPTION...]
+#                       stops and starts one part with the same data and ports, e.g. to rehearse a
 #                       fault; PART is one of: registry kafka oidc-issuer hasher worker-amd64
-#                       worker-arm64 janitor
+#                       worker-arm64 janitor. JVM options given here (-Dname=value) are kept in
+#                       DIR/opts/PART for every later start of that part, until a restart without any
 #   status DIR          one line per part: running or stopped
+#
+# The supervisor (started with the stack, log DIR/logs/supervisor.log) does for the services what
+# compose's restart policy and health check do in a deployment: a hasher, worker or janitor whose
+# process is gone, or whose liveness (/q/health/live) is not UP for SUPERVISE_FAILURES checks in a
+# row (3, every SUPERVISE_INTERVAL=2 s, each waiting at most 2 s, so a hung JVM counts too), is
+# killed and started again with the same options. A part stopped through this script is left alone.
 #
 # Like a small real deployment, the stack keeps its state in DIR: the broker's log (DIR/kafka/data),
 # the registry's storage (DIR/registry/data), the webhook secret, and the ports (DIR/ports.env,
@@ -22,14 +30,15 @@
 # Used by ./demo.sh and by the end-to-end test; expects the project built (./mvnw package).
 set -euo pipefail
 
-usage() { echo "usage: demo-stack.sh start|stop|status DIR | restart DIR PART" >&2; exit 2; }
+usage() { echo "usage: demo-stack.sh start|stop|status DIR | restart DIR PART [JAVA_OPTION...]" >&2; exit 2; }
 cmd=${1:-}
 dir=${2:-}
 [[ -n $cmd && -n $dir ]] || usage
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mkdir -p "$dir/logs" "$dir/pids"
+mkdir -p "$dir/logs" "$dir/pids" "$dir/opts"
 dir="$(cd "$dir" && pwd)"
 PARTS=(registry kafka oidc-issuer hasher worker-amd64 worker-arm64 janitor)
+SUPERVISED=(hasher worker-amd64 worker-arm64 janitor)
 java=${JAVA:-java}
 
 # shellcheck source=lib/stack-common.sh
@@ -51,25 +60,88 @@ running() { local pid; pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null; }
 
 launch() { # part log command...
   local part=$1 log=$2; shift 2
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # 9>&-: a part must not inherit the lock of with_part_lock, or it would hold it for its lifetime
+  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
   echo "$!" >"$dir/pids/$part"
 }
 
-stop_part() {
+stop_part() { # part [kill]: TERM (30 s grace) then KILL; with "kill", KILL at once (a hung process)
   local part=$1 pid i
   pid=$(pid_of "$part") || return 0
-  kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 120; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  kill -KILL "-$pid" 2>/dev/null || true
+  # The pid file goes first: the supervisor takes a part without one for stopped on purpose.
   rm -f "$dir/pids/$part"
+  if [[ ${2:-} != kill ]]; then
+    kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    kill -CONT "-$pid" 2>/dev/null || true
+    for ((i = 0; i < 120; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+  kill -KILL "-$pid" 2>/dev/null || true
+  for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+}
+
+# One start or stop of a part at a time, whoever asks (this script, another run of it, the supervisor).
+with_part_lock() { # part command...
+  local part=$1; shift
+  (flock 9; "$@") 9>"$dir/pids/$part.lock"
 }
 
 java_service() { # part jar port system-properties...
-  local part=$1 jar=$2 port=$3; shift 3
+  local part=$1 jar=$2 port=$3 extra=(); shift 3
   [[ -f $root/$jar/target/quarkus-app/quarkus-run.jar ]] || {
     echo "demo-stack: $jar is not built; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+  [[ -s $dir/opts/$part ]] && mapfile -t extra <"$dir/opts/$part"
   launch "$part" "$dir/logs/$part.log" "$java" -Xmx384m "-Dkafka.bootstrap.servers=127.0.0.1:$KAFKA_PORT" \
-    -Dquarkus.http.port="$port" "$@" -jar "$root/$jar/target/quarkus-app/quarkus-run.jar"
+    -Dquarkus.http.port="$port" "$@" "${extra[@]}" -jar "$root/$jar/target/quarkus-app/quarkus-run.jar"
+}
+
+liveness_url() {
+  case $1 in
+    hasher) echo "http://127.0.0.1:$HASHER_PORT/q/health/live" ;;
+    worker-amd64) echo "http://127.0.0.1:$WORKER_AMD64_PORT/q/health/live" ;;
+    worker-arm64) echo "http://127.0.0.1:$WORKER_ARM64_PORT/q/health/live" ;;
+    janitor) echo "http://127.0.0.1:$JANITOR_PORT/q/health/live" ;;
+  esac
+}
+
+# Restarts a supervised part, unless it was stopped or restarted meanwhile (then its pid changed).
+supervisor_restart() { # part pid reason
+  local part=$1 pid=$2 reason=$3
+  [[ $(pid_of "$part" 2>/dev/null) == "$pid" ]] || return 0
+  echo "$(date -u +%FT%TZ) supervisor: restarting $part (pid $pid): $reason"
+  stop_part "$part" kill
+  start_part "$part"
+  echo "$(date -u +%FT%TZ) supervisor: restarted $part (pid $(pid_of "$part"))"
+}
+
+supervise() {
+  local interval=${SUPERVISE_INTERVAL:-2} limit=${SUPERVISE_FAILURES:-3} grace=${SUPERVISE_START_GRACE:-120}
+  local part pid code started
+  declare -A failures=() up=()
+  trap 'exit 0' TERM INT
+  echo "$(date -u +%FT%TZ) supervisor: watching ${SUPERVISED[*]} every ${interval}s (restart after $limit failed checks)"
+  while true; do
+    for part in "${SUPERVISED[@]}"; do
+      pid=$(pid_of "$part" 2>/dev/null) || { failures[$part]=0; continue; }
+      if ! kill -0 "$pid" 2>/dev/null; then
+        with_part_lock "$part" supervisor_restart "$part" "$pid" "the process is gone"
+        failures[$part]=0; continue
+      fi
+      code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$(liveness_url "$part")" 2>/dev/null) || true
+      if [[ $code == 200 ]]; then
+        failures[$part]=0; up[$part]=$pid; continue
+      fi
+      # A JVM still starting does not answer yet: count only once it was up, or past the start grace.
+      started=$(stat -c %Y "$dir/pids/$part" 2>/dev/null || echo 0)
+      if [[ ${up[$part]:-} != "$pid" ]] && (($(date +%s) - started < grace)); then continue; fi
+      failures[$part]=$((${failures[$part]:-0} + 1))
+      if ((failures[$part] >= limit)); then
+        with_part_lock "$part" supervisor_restart "$part" "$pid" \
+          "liveness not UP ${failures[$part]} times in a row (last answer: ${code:-none})"
+        failures[$part]=0
+      fi
+    done
+    sleep "$interval"
+  done
 }
 
 start_part() {
@@ -205,6 +277,7 @@ start_stack() {
   push_base_image "127.0.0.1:$REGISTRY_PORT" "$dir"
   for part in hasher worker-amd64 worker-arm64 janitor; do start_part "$part"; done
   for part in hasher worker-amd64 worker-arm64 janitor; do await_part "$part"; done
+  running supervisor || launch supervisor "$dir/logs/supervisor.log" "$root/scripts/demo-stack.sh" supervise "$dir"
   write_env
   echo "hasher-service  http://127.0.0.1:$HASHER_PORT"
   echo "worker amd64    http://127.0.0.1:$WORKER_AMD64_PORT"
@@ -214,6 +287,7 @@ start_stack() {
 
 stop_stack() {
   local i
+  stop_part supervisor
   for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[i]}"; done
 }
 
@@ -224,11 +298,18 @@ case $cmd in
     part=${3:-}; [[ -n $part ]] || usage
     [[ " ${PARTS[*]} " == *" $part "* ]] || { echo "demo-stack: unknown part '$part' (one of: ${PARTS[*]})" >&2; exit 2; }
     ensure_ports
-    stop_part "$part"; start_part "$part"; await_part "$part"
+    if (($# > 3)); then printf '%s\n' "${@:4}" >"$dir/opts/$part"; else rm -f "$dir/opts/$part"; fi
+    with_part_lock "$part" stop_part "$part"
+    with_part_lock "$part" start_part "$part"
+    await_part "$part"
     echo "restarted $part"
     ;;
+  supervise)
+    ensure_ports
+    supervise
+    ;;
   status)
-    for part in "${PARTS[@]}"; do
+    for part in "${PARTS[@]}" supervisor; do
       if running "$part"; then echo "$part running (pid $(pid_of "$part"))"; else echo "$part stopped"; fi
     done
     ;;

@@ -3,9 +3,13 @@
 # stacks do the same way.
 
 free_port() { # [taken]: a loopback port nobody listens on and not in the space-separated list taken
-  local p taken=${1:- }
+  local p taken=${1:- } low=32768
+  # Below the kernel's ephemeral range: a port from it may be taken as the source port of any outgoing
+  # connection between choosing it and binding it (a broker failed to start that way).
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 21000)) || low=32768
   while :; do
-    p=$(shuf -i 20000-60999 -n 1)
+    p=$(shuf -i "20000-$((low - 1))" -n 1)
     [[ $taken == *" $p "* ]] && continue
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
