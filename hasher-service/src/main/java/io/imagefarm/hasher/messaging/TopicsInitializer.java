@@ -43,6 +43,7 @@ public class TopicsInitializer {
         for (String arch : config.arches()) {
             Arch a = Arch.parse(arch);
             wanted.add(new NewTopic(Topics.imageRequired(a), config.topics().partitions(), config.topics().replicationFactor()));
+            wanted.add(new NewTopic(Topics.imageRequiredRetry(a), config.topics().partitions(), config.topics().replicationFactor()));
             wanted.add(new NewTopic(Topics.imageRequiredDeadLetter(a), 1, config.topics().replicationFactor()));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

@@ -21,6 +21,14 @@ public final class Topics {
         return IMAGE_REQUIRED_PREFIX + arch.id();
     }
 
+    /**
+     * Where a worker of this arch puts an event whose build failed transiently, to be retried once its
+     * backoff has passed, so the work queue moves on meanwhile (no head-of-line blocking).
+     */
+    public static String imageRequiredRetry(Arch arch) {
+        return imageRequired(arch) + ".retry";
+    }
+
     /** Where a worker of this arch parks events it cannot decode or process. */
     public static String imageRequiredDeadLetter(Arch arch) {
         return imageRequired(arch) + ".dlq";
