@@ -4,8 +4,8 @@
 # registry (CNCF distribution) with the multi-arch busybox base image, the hasher-service, one amd64
 # and one arm64 builder-worker (arm64 under QEMU) and the cache-janitor. Logs in DIR/logs.
 #
-#   start DIR           starts every part that is not running; writes DIR/stack.env
-#   stop DIR            stops every part (data and ports are kept)
+#   start DIR [PART]    starts every part that is not running (or just PART); writes DIR/stack.env
+#   stop DIR [PART]     stops every part, or just PART (data and ports are kept)
 #   restart DIR PART [JAVA_OPTION...]
 #                       stops and starts one part with the same data and ports, e.g. to rehearse a
 #                       fault; PART is one of: registry kafka oidc-issuer hasher worker-amd64
@@ -30,7 +30,7 @@
 # Used by ./demo.sh and by the end-to-end test; expects the project built (./mvnw package).
 set -euo pipefail
 
-usage() { echo "usage: demo-stack.sh start|stop|status DIR | restart DIR PART [JAVA_OPTION...]" >&2; exit 2; }
+usage() { echo "usage: demo-stack.sh start|stop DIR [PART] | status DIR | restart DIR PART [JAVA_OPTION...]" >&2; exit 2; }
 cmd=${1:-}
 dir=${2:-}
 [[ -n $cmd && -n $dir ]] || usage
@@ -159,7 +159,7 @@ start_part() {
       mkdir -p "$dir/registry"
       cat >"$dir/registry/config.yml" <<YAML
 version: 0.1
-log: {level: warn, accesslog: {disabled: true}}
+log: {level: warn, accesslog: {disabled: false}}
 storage: {filesystem: {rootdirectory: $dir/registry/data}, delete: {enabled: true}}
 http: {addr: $registry}
 YAML
@@ -180,6 +180,7 @@ YAML
         KAFKA_CONTROLLER_QUORUM_VOTERS="1@127.0.0.1:$KAFKA_CONTROLLER_PORT" \
         KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1 \
         KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 \
+        KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS=1000 \
         "$root/kafka-broker/src/main/sh/kafka-run.sh"
       ;;
     oidc-issuer)
@@ -291,12 +292,25 @@ stop_stack() {
   for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[i]}"; done
 }
 
+known_part() {
+  [[ " ${PARTS[*]} " == *" $1 "* ]] || { echo "demo-stack: unknown part '$1' (one of: ${PARTS[*]})" >&2; exit 2; }
+}
+
 case $cmd in
-  start) start_stack ;;
-  stop) stop_stack ;;
+  start)
+    if [[ -n ${3:-} ]]; then
+      known_part "$3"; ensure_ports
+      with_part_lock "$3" start_part "$3"; await_part "$3"; echo "started $3"
+    else
+      start_stack
+    fi
+    ;;
+  stop)
+    if [[ -n ${3:-} ]]; then known_part "$3"; with_part_lock "$3" stop_part "$3"; echo "stopped $3"; else stop_stack; fi
+    ;;
   restart)
     part=${3:-}; [[ -n $part ]] || usage
-    [[ " ${PARTS[*]} " == *" $part "* ]] || { echo "demo-stack: unknown part '$part' (one of: ${PARTS[*]})" >&2; exit 2; }
+    known_part "$part"
     ensure_ports
     if (($# > 3)); then printf '%s\n' "${@:4}" >"$dir/opts/$part"; else rm -f "$dir/opts/$part"; fi
     with_part_lock "$part" stop_part "$part"
