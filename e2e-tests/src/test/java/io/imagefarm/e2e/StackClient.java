@@ -82,6 +82,35 @@ final class StackClient {
         return JSON.readTree(r.body());
     }
 
+    /**
+     * {@code POST /api/v1/resolve} as CI (the stack's static ci token, demo/*): the caller sends the
+     * hashed files, the workers fetch {@code sourceUrl} at {@code commit}. Returns the status and body.
+     */
+    HttpResponse<String> resolve(String repository, String commit, String sourceUrl, Map<String, String> files) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("repository", repository, "commit", commit, "sourceUrl", sourceUrl,
+                "files", files));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(get("HASHER_URL") + "/api/v1/resolve"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Files.readString(Path.of(get("CI_TOKEN_FILE"))).strip())
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET that answers the status code only (no assertion): for health probes. */
+    int statusOf(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The hasher's view of a hash. */
+    JsonNode images(String hash, String repository) throws Exception {
+        return getJson(get("HASHER_URL") + "/api/v1/images/" + hash + "?repository=" + repository);
+    }
+
     /** The stack's admin API token (made by the stack script; services know only its digest). */
     String adminToken() throws IOException {
         return Files.readString(Path.of(get("ADMIN_TOKEN_FILE"))).strip();
