@@ -25,14 +25,17 @@ import org.jboss.logging.Logger;
 /**
  * Refuses to start a worker that could not do its job: no engine, no buildx, an arch the builder
  * cannot build, an engine without the containerd image store (no registry cache export), or Kafka
- * settings that would let a long build look like a dead consumer. Before anything consumes, it removes
- * the job folders a previous life of the worker left behind: they may hold registry credentials.
+ * settings that would send its work, retries or poison to another arch's topics, or let a long build
+ * look like a dead consumer. Before anything consumes, it removes the job folders a previous life of
+ * the worker left behind: they may hold registry credentials.
  */
 @ApplicationScoped
 public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
     private static final String IN = "mp.messaging.incoming." + Channels.IMAGE_REQUIRED + ".";
+    private static final String RETRY_IN = "mp.messaging.incoming." + Channels.IMAGE_REQUIRED_RETRY + ".";
+    private static final String RETRY_OUT = "mp.messaging.outgoing." + Channels.IMAGE_REQUIRED_RETRY_OUT + ".";
 
     @Inject
     WorkerConfig config;
@@ -81,28 +84,53 @@ public class StartupChecks {
         LOG.infof("buildx: %s", buildx.buildxVersion());
         buildx.requirePlatform(config.arch());
         LOG.infof("sources: %s; git: %s", sources, git);
-        LOG.infof("builder-worker for %s ready: topic %s, group %s, pushing to %s", config.arch().platform(),
-                Topics.imageRequired(config.arch()), groupId(), config.registry());
+        LOG.infof("builder-worker for %s ready: topic %s, group %s, retries on %s (group %s-retry), instance %s, "
+                + "pushing to %s", config.arch().platform(), Topics.imageRequired(config.arch()), groupId(),
+                Topics.imageRequiredRetry(config.arch()), groupId(), config.instanceId(), config.registry());
     }
 
-    /** The channel must consume this arch's topic with this arch's group, and outlast the longest job. */
+    /**
+     * Both incoming channels must consume this arch's topics with this arch's groups and static member
+     * ids, park poison in this arch's dead-letter topic, and outlast the longest job; the retry records
+     * must go to this arch's retry topic.
+     */
     void checkChannel() {
-        expect("topic", Topics.imageRequired(config.arch()));
-        expect("group.id", groupId());
-        expect("dead-letter-queue.topic", Topics.imageRequiredDeadLetter(config.arch()));
-        expect("commit-strategy", "throttled");
-        expect("failure-strategy", "dead-letter-queue");
-        long maxAgeMs = mpConfig.getValue(IN + "throttled.unprocessed-record-max-age.ms", Long.class);
-        Duration maxAge = Duration.ofMillis(maxAgeMs);
-        // A record polled while another builds waits up to one job before its own starts.
-        Duration needed = config.retryBudget().multipliedBy(2);
-        if (maxAgeMs <= 0 || maxAge.compareTo(needed) <= 0) {
-            throw new IllegalStateException("throttled.unprocessed-record-max-age.ms is " + maxAge + ": it must exceed "
-                    + "twice the retry budget (" + needed + "), or a long build marks the worker unhealthy");
+        expect(IN, "topic", Topics.imageRequired(config.arch()));
+        expect(IN, "group.id", groupId());
+        expect(IN, "group.instance.id", config.instanceId() + "-" + config.arch().id());
+        expect(RETRY_IN, "topic", Topics.imageRequiredRetry(config.arch()));
+        expect(RETRY_IN, "group.id", groupId() + "-retry");
+        expect(RETRY_IN, "group.instance.id", config.instanceId() + "-" + config.arch().id() + "-retry");
+        expect(RETRY_OUT, "topic", Topics.imageRequiredRetry(config.arch()));
+        expect(RETRY_OUT, "acks", "all");
+        expect(RETRY_OUT, "enable.idempotence", "true");
+        for (String in : List.of(IN, RETRY_IN)) {
+            expect(in, "dead-letter-queue.topic", Topics.imageRequiredDeadLetter(config.arch()));
+            expect(in, "commit-strategy", "throttled");
+            expect(in, "failure-strategy", "dead-letter-queue");
         }
         if (config.buildTimeout().compareTo(config.retryBudget()) > 0) {
             throw new IllegalStateException("imagefarm.worker.build-timeout (" + config.buildTimeout()
                     + ") must not exceed imagefarm.worker.retry-budget (" + config.retryBudget() + ")");
+        }
+        if (config.initialBackoff().compareTo(config.maxBackoff()) > 0) {
+            throw new IllegalStateException("imagefarm.worker.initial-backoff (" + config.initialBackoff()
+                    + ") must not exceed imagefarm.worker.max-backoff (" + config.maxBackoff() + ")");
+        }
+        // The clock starts at poll time, and one record may wait behind the one in progress: a job (one
+        // attempt, its build cut to what is left of the retry budget) on the work queue; on the retry
+        // topic, a backoff and then a job.
+        requireMaxAge(IN, config.retryBudget().multipliedBy(2), "twice the retry budget");
+        requireMaxAge(RETRY_IN, config.maxBackoff().plus(config.retryBudget()).multipliedBy(2),
+                "twice (max-backoff + retry budget)");
+    }
+
+    private void requireMaxAge(String channel, Duration needed, String what) {
+        long maxAgeMs = mpConfig.getValue(channel + "throttled.unprocessed-record-max-age.ms", Long.class);
+        Duration maxAge = Duration.ofMillis(maxAgeMs);
+        if (maxAgeMs <= 0 || maxAge.compareTo(needed) <= 0) {
+            throw new IllegalStateException(channel + "throttled.unprocessed-record-max-age.ms is " + maxAge
+                    + ": it must exceed " + what + " (" + needed + "), or a long job marks the worker unhealthy");
         }
     }
 
@@ -110,10 +138,10 @@ public class StartupChecks {
         return "builder-" + config.arch().id();
     }
 
-    private void expect(String key, String value) {
-        String actual = mpConfig.getOptionalValue(IN + key, String.class).orElse(null);
+    private void expect(String channel, String key, String value) {
+        String actual = mpConfig.getOptionalValue(channel + key, String.class).orElse(null);
         if (!value.equals(actual)) {
-            throw new IllegalStateException(IN + key + " is '" + actual + "'; a " + config.arch().id()
+            throw new IllegalStateException(channel + key + " is '" + actual + "'; a " + config.arch().id()
                     + " worker needs '" + value + "'");
         }
     }

@@ -8,6 +8,7 @@ import io.imagefarm.worker.build.BuildxBuilder;
 import io.imagefarm.worker.build.DockerEngine;
 import io.imagefarm.worker.build.JobSettings;
 import io.imagefarm.worker.build.RegistryClientImageRegistry;
+import io.imagefarm.worker.build.RetryPolicy;
 import io.imagefarm.worker.build.Workspaces;
 import io.imagefarm.worker.config.Credentials;
 import io.imagefarm.worker.config.WorkerConfig;
@@ -15,6 +16,10 @@ import io.imagefarm.worker.context.ContextFetcher;
 import io.imagefarm.worker.context.ContextLimits;
 import io.imagefarm.worker.context.GitSettings;
 import io.imagefarm.worker.context.SourcePolicy;
+import io.imagefarm.worker.messaging.JobRunner;
+import io.imagefarm.worker.messaging.KafkaRetryQueue;
+import io.imagefarm.worker.messaging.KafkaStatusPublisher;
+import io.imagefarm.worker.messaging.ShutdownGate;
 import io.imagefarm.worker.messaging.WorkerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -23,7 +28,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Wires the plain domain classes from configuration. */
 @ApplicationScoped
@@ -72,14 +76,29 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
-    BuildJob buildJob(WorkerConfig config, RegistryClient registry, BuildxBuilder builder, DockerEngine engine,
-                      WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
-        JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(),
-                config.retryBudget(), config.initialBackoff(), config.maxBackoff(), config.networkHost(),
-                config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
+    RetryPolicy retryPolicy(WorkerConfig config) {
+        return new RetryPolicy(config.initialBackoff(), config.maxBackoff(), config.retryBudget(), config.maxAttempts(),
+                config.maxUnexpectedFailures());
+    }
+
+    @Produces
+    @Singleton
+    BuildJob buildJob(WorkerConfig config, RetryPolicy retry, RegistryClient registry, BuildxBuilder builder,
+                      DockerEngine engine, WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
+        JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(), retry,
+                config.networkHost(), config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
                 config.heartbeatInterval(), Credentials.resolve(config.registries()));
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         return new BuildJob(settings, new RegistryClientImageRegistry(registry), fetcher, builder, engine, metrics,
-                Clock.systemUTC(), d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
+                Clock.systemUTC());
+    }
+
+    /** Both consumers' decisions: the job with the status publisher and the shutdown gate, and the retry topic. */
+    @Produces
+    @Singleton
+    JobRunner jobRunner(BuildJob job, RetryPolicy retry, KafkaStatusPublisher statuses, KafkaRetryQueue retries,
+                        ShutdownGate gate, WorkerMetrics metrics) {
+        return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate::abandoned), statuses, retries,
+                retry, metrics, Clock.systemUTC());
     }
 }

@@ -23,6 +23,7 @@ import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.SharedParts;
 import io.imagefarm.worker.build.DockerEngine;
 import io.imagefarm.worker.messaging.RebalanceTracker;
+import io.imagefarm.worker.messaging.RetryHeaders;
 import io.imagefarm.worker.testing.KafkaTopics;
 import io.imagefarm.worker.testing.LeftoverJobFolderResource;
 import io.imagefarm.worker.testing.RegistryRelay;
@@ -81,7 +82,7 @@ class BuildWorkerIT {
     static void parts() {
         registry = SharedParts.registry();
         base = BaseImages.pushBusyboxBase(registry);
-        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Topics.imageRequiredDeadLetter(Arch.AMD64));
+        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Arch.AMD64);
     }
 
     @AfterAll
@@ -276,8 +277,19 @@ class BuildWorkerIT {
             assertThat(wentDown).as("the RUN step reached the gate and the registry went down").isTrue();
             relay.up();
             ImageStatus built = awaitState(event.image(), BuildState.BUILT);
-            assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state)
-                    .containsExactly(BuildState.BUILDING, BuildState.BUILT);
+            // attempt 1 failed the push: REQUESTED (the retry is queued), then the retry topic's attempts,
+            // each REQUESTED again if the registry was still away, the last one BUILDING and BUILT
+            List<ImageStatus> statuses = kafka.statuses(event.image());
+            assertThat(statuses).extracting(ImageStatus::state).startsWith(BuildState.BUILDING, BuildState.REQUESTED)
+                    .endsWith(BuildState.BUILDING, BuildState.BUILT).doesNotContain(BuildState.FAILED);
+            assertThat(statuses).filteredOn(s -> s.state() == BuildState.REQUESTED).allSatisfy(s -> {
+                assertThat(s.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+                assertThat(s.reason()).startsWith("retry ").contains(" after REGISTRY_UNAVAILABLE: ").contains("; not before ");
+            });
+            await("the retry record").atMost(Duration.ofSeconds(30)).until(() -> !kafka.retryRecords(event.image()).isEmpty());
+            var retry = KafkaTopics.headers(kafka.retryRecords(event.image()).get(0));
+            assertThat(retry).containsEntry(RetryHeaders.ATTEMPT, "2")
+                    .containsEntry(RetryHeaders.LAST_FAILURE, "REGISTRY_UNAVAILABLE");
             assertThat(manifest(registry, ImageRef.parse(event.image())).path("_digest").asText()).isEqualTo(built.digest());
         } finally {
             gate.stop(0);

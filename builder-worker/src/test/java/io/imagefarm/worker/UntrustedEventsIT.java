@@ -74,7 +74,7 @@ class UntrustedEventsIT {
     static void parts() {
         registry = SharedParts.registry();
         base = BaseImages.pushBusyboxBase(registry);
-        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Topics.imageRequiredDeadLetter(Arch.AMD64));
+        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Arch.AMD64);
     }
 
     @AfterAll

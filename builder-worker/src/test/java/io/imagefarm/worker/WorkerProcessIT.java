@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +76,7 @@ class WorkerProcessIT {
         }
         registry = SharedParts.registry();
         base = BaseImages.pushBusyboxBase(registry);
-        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Topics.imageRequiredDeadLetter(Arch.ARM64));
+        kafka = new KafkaTopics(SharedParts.kafka().bootstrapServers(), Arch.ARM64);
     }
 
     @AfterAll
@@ -84,7 +86,15 @@ class WorkerProcessIT {
         }
     }
 
+    /**
+     * A worker process with its own static member id: never the in-JVM worker's nor another test run's
+     * (two live members with one id fence each other). A restarted worker passes its predecessor's id.
+     */
     private static Worker start(String arch, Duration grace) throws IOException {
+        return start(arch, grace, "it-process-" + UUID.randomUUID());
+    }
+
+    private static Worker start(String arch, Duration grace, String instanceId) throws IOException {
         Path log = Files.createTempFile("imagefarm-worker-" + arch + "-", ".log");
         Path work = Files.createTempDirectory("imagefarm-worker-work-");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -98,17 +108,21 @@ class WorkerProcessIT {
                 "-Dimagefarm.worker.shutdown-grace=" + grace,
                 "-Dimagefarm.worker.work-dir=" + work,
                 "-Dimagefarm.worker.min-free-disk-bytes=104857600",
+                "-Dimagefarm.worker.instance-id=" + instanceId,
                 "-Dquarkus.http.port=0",
                 "-jar", JAR.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Worker(p, log);
     }
 
-    private static Worker startReady(String arch, Duration grace) throws IOException {
-        Worker w = start(arch, grace);
+    /** Started, and its work queue's partitions assigned (the retry topic's come on their own). */
+    private static Worker startReady(String arch, Duration grace, String instanceId) throws IOException {
+        Worker w = start(arch, grace, instanceId);
+        Pattern workQueueAssigned = Pattern.compile("partitions assigned: \\[.*"
+                + Pattern.quote(Topics.imageRequired(Arch.parse(arch))) + "-\\d");
         await("worker ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .failFast("worker exited: " + w.log(), () -> !w.process().isAlive())
-                .until(() -> w.output().contains("partitions assigned"));
+                .until(() -> workQueueAssigned.matcher(w.output()).find());
         return w;
     }
 
@@ -120,7 +134,9 @@ class WorkerProcessIT {
 
     @Test
     void arm64WorkerBuildsAndPushesASingleArm64ManifestAndSigtermMidBuildLeadsToRedelivery() throws Exception {
-        Worker first = startReady("arm64", Duration.ofSeconds(3));
+        // static membership: the second worker is the first one restarted, under the same member id
+        String instanceId = "it-arm64-" + UUID.randomUUID();
+        Worker first = startReady("arm64", Duration.ofSeconds(3), instanceId);
         Worker second = null;
         try (SourceRepo source = SourceRepo.create(true)) {
             // 1. an arm64 event is built under QEMU and pushed as a single arm64 manifest
@@ -150,8 +166,9 @@ class WorkerProcessIT {
             assertThat(first.output()).contains("abandoning the build in flight");
             assertThat(kafka.statuses(held.image())).extracting(ImageStatus::state).containsExactly(BuildState.BUILDING);
 
-            // 3. the next worker of the group gets the event again and builds it
-            second = startReady("arm64", Duration.ofMinutes(1));
+            // 3. the worker restarted (same static member id) gets its partitions back and the event again,
+            // and builds it
+            second = startReady("arm64", Duration.ofMinutes(1), instanceId);
             awaitState(held.image(), BuildState.BUILT);
             assertThat(kafka.statuses(held.image())).extracting(ImageStatus::state)
                     .containsExactly(BuildState.BUILDING, BuildState.BUILDING, BuildState.BUILT);

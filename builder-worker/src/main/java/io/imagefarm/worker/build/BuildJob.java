@@ -27,33 +27,34 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * One image-required event, start to finish. Idempotent, because Kafka delivers at least once:
+ * One attempt at an image-required event, start to finish. Idempotent, because Kafka delivers at least
+ * once and a retried event comes back:
  * <ol>
  * <li>the image and cache refs must be those of the claimed version hash on the worker's registry
  * ({@link InputsVerifier#checkRefs}); otherwise FAILED with INPUTS_MISMATCH, no registry is asked;</li>
- * <li>the registry is asked first, and again before every attempt: an image that is there is
- * reported EXISTS and not built;</li>
+ * <li>the registry is asked first, in every attempt: an image that is there is reported EXISTS and not
+ * built;</li>
  * <li>BUILDING is published and the context fetched; {@link InputsVerifier} recomputes the version hash
  * from the fetched files and checks the image and cache refs (a mismatch is FAILED with
  * INPUTS_MISMATCH, nothing is built); then {@link Builder} builds and pushes;</li>
  * <li>the pushed digest is checked against the registry, the local image removed, BUILT published.</li>
  * </ol>
- * Transient failures ({@link ClassifiedFailure#retryable()}) are retried with exponential backoff
- * while the retry budget lasts; permanent ones are published as FAILED at once. When
- * {@code abandoned} turns true (shutdown past its grace) nothing more is published and
+ * The job never waits between attempts: that would hold the arch's work queue (every other
+ * repository's build) for the whole retry budget. A transient failure ({@link ClassifiedFailure#retryable()})
+ * that {@link RetryPolicy} gives another attempt is published as REQUESTED (with the failure, and when
+ * the next attempt is due) and returned as {@link JobResult#retryLater()}: the consumer writes the event
+ * to the arch's retry topic, whose consumer runs the next attempt once its backoff has passed. Permanent
+ * failures, and transient ones once the attempts or the budget are used up, are published as FAILED.
+ * When {@code abandoned} turns true (shutdown past its grace) nothing more is published and
  * {@link BuildAbandonedException} is thrown, so the event is redelivered. The job's folder (with its
  * DOCKER_CONFIG) is removed when the job ends, whatever the outcome.
+ *
+ * <p>Thread-safe: the work queue's and the retry topic's consumers may each run one job at once.
  */
 public final class BuildJob {
 
     private static final Logger LOG = Logger.getLogger(BuildJob.class);
     private static final int MAX_TAIL_CHARS = 8192;
-
-    /** Waits between attempts; tests replace it. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
 
     private final JobSettings settings;
     private final ImageRegistry registry;
@@ -62,7 +63,6 @@ public final class BuildJob {
     private final LocalImages engine;
     private final JobListener listener;
     private final Clock clock;
-    private final Sleeper sleeper;
     private final InputsVerifier verifier;
     private final Workspaces workspaces;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,7 +72,7 @@ public final class BuildJob {
     });
 
     public BuildJob(JobSettings settings, ImageRegistry registry, ContextFetcher fetcher, Builder builder,
-                    LocalImages engine, JobListener listener, Clock clock, Sleeper sleeper) {
+                    LocalImages engine, JobListener listener, Clock clock) {
         this.settings = settings;
         this.registry = registry;
         this.fetcher = fetcher;
@@ -80,101 +80,86 @@ public final class BuildJob {
         this.engine = engine;
         this.listener = listener;
         this.clock = clock;
-        this.sleeper = sleeper;
         this.verifier = new InputsVerifier(settings.registry(), settings.arch());
         this.workspaces = new Workspaces(settings.workDir());
     }
 
-    public JobResult run(JobSpec job, StatusSink sink, BooleanSupplier abandoned) {
+    /**
+     * @param attempt which attempt this is; the retry budget counts from its {@code firstAttemptAt}
+     * @return BUILT, EXISTS or FAILED (published), or a retry for later (REQUESTED published)
+     * @throws BuildAbandonedException the worker is shutting down; nothing more was published
+     */
+    public JobResult run(JobSpec job, Attempt attempt, StatusSink sink, BooleanSupplier abandoned) {
         ImageRequired event = job.event();
         Instant start = clock.instant();
-        Instant deadline = start.plus(settings.retryBudget());
-        Duration backoff = settings.initialBackoff();
-        boolean buildingPublished = false;
-        BuildContext context = null;
-        boolean refsChecked = false;
-        VerifiedInputs verified = null;
-        long fetchMillis = 0;
-        int attempts = 0;
+        Instant deadline = settings.retry().deadline(attempt);
+        int builds = 0;
         Path workspace = workspaces.create(job.image());
         Heartbeat heartbeat = null;
         try {
-            while (true) {
-                requireNotAbandoned(job, abandoned);
-                try {
-                    if (!refsChecked) {
-                        // before any registry is asked: the event's refs must be its claimed hash's on ours
-                        verifier.checkRefs(event, job.image(), job.cache());
-                        refsChecked = true;
-                    }
-                    Optional<String> existing = registry.digestOf(job.image());
-                    if (existing.isPresent()) {
-                        requireNotAbandoned(job, abandoned);
-                        LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
-                        heartbeat = stop(heartbeat);
-                        sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),
-                                job.arch().id(), existing.get(), event.eventId(), clock.instant()));
-                        return finished(job, new JobResult(BuildState.EXISTS, null, attempts, since(start), 0, 0));
-                    }
-                    if (!buildingPublished) {
-                        sink.publish(ImageStatus.building(event, clock.instant()));
-                        buildingPublished = true;
-                        heartbeat = Heartbeat.start(heartbeats, settings.heartbeat(),
-                                () -> sink.publish(ImageStatus.building(event, clock.instant())));
-                    }
-                    if (context == null) {
-                        Instant fetchStart = clock.instant();
-                        context = fetcher.fetch(event.sourceUrl(), event.repository(), event.commit(), event.context(),
-                                event.dockerfile(), Files.createDirectories(workspace.resolve("source")));
-                        fetchMillis = since(fetchStart).toMillis();
-                        LOG.infof("fetched %s at %s: %d files, %d bytes in %d ms", event.sourceUrl(), context.commit(),
-                                context.files(), context.sizeBytes(), fetchMillis);
-                    }
-                    if (verified == null) {
-                        verified = verifier.verify(event, job.image(), job.cache(), context.commit(),
-                                context.hashInputs(), dockerfileBytes(context));
-                        LOG.infof("%s: verified: the files at %s hash to %s (%s)", job.image(), verified.commit(),
-                                verified.versionHash(), verified.inputs().versionString());
-                    }
-                    attempts++;
-                    listener.attempt(job, attempts);
-                    BuildOutcome outcome = build(job, context, verified, workspace, deadline);
-                    if (outcome instanceof BuildOutcome.Failed failed) {
-                        throw failed.toException();
-                    }
-                    BuildOutcome.Pushed pushed = (BuildOutcome.Pushed) outcome;
-                    verifyPushed(job.image(), pushed.digest());
-                    removeLocalImage(job.image());
+            requireNotAbandoned(job, abandoned);
+            try {
+                // before any registry is asked: the event's refs must be its claimed hash's on ours
+                verifier.checkRefs(event, job.image(), job.cache());
+                Optional<String> existing = registry.digestOf(job.image());
+                if (existing.isPresent()) {
                     requireNotAbandoned(job, abandoned);
-                    heartbeat = stop(heartbeat);
-                    sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
-                            new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
-                                    pushed.pushTime().toMillis()),
-                            pushed.cachedSteps(), pushed.totalSteps(), clock.instant()));
-                    return finished(job, new JobResult(BuildState.BUILT, null, attempts, since(start),
-                            pushed.cachedSteps(), pushed.totalSteps()));
-                } catch (ClassifiedFailure | RegistryException | IOException failure) {
-                    ClassifiedFailure f = classify(job, failure);
-                    requireNotAbandoned(job, abandoned);
-                    Instant now = clock.instant();
-                    if (f.retryable() && now.plus(backoff).isBefore(deadline)) {
-                        LOG.warnf("%s: %s (%s, transient); attempt %d, retrying in %s", job.image(), f.getMessage(),
-                                f.kind(), attempts, backoff);
-                        listener.retry(job, f.kind(), backoff);
-                        pause(job, backoff);
-                        backoff = backoff.multipliedBy(2);
-                        if (backoff.compareTo(settings.maxBackoff()) > 0) {
-                            backoff = settings.maxBackoff();
-                        }
-                        continue;
-                    }
-                    LOG.errorf("%s FAILED (%s, %s): %s", job.image(), f.kind(),
-                            f.retryable() ? "retry budget of " + settings.retryBudget() + " used up" : "permanent",
-                            f.getMessage());
-                    heartbeat = stop(heartbeat);
-                    sink.publish(ImageStatus.failed(event, f.kind(), f.getMessage(), clip(f.logTail()), clock.instant()));
-                    return finished(job, new JobResult(BuildState.FAILED, f.kind(), attempts, since(start), 0, 0));
+                    LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
+                    sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),
+                            job.arch().id(), existing.get(), event.eventId(), clock.instant()));
+                    return finished(job, new JobResult(BuildState.EXISTS, null, 0, since(start), 0, 0));
                 }
+                sink.publish(ImageStatus.building(event, clock.instant()));
+                heartbeat = Heartbeat.start(heartbeats, settings.heartbeat(),
+                        () -> sink.publish(ImageStatus.building(event, clock.instant())));
+                Instant fetchStart = clock.instant();
+                BuildContext context = fetcher.fetch(event.sourceUrl(), event.repository(), event.commit(),
+                        event.context(), event.dockerfile(), Files.createDirectories(workspace.resolve("source")));
+                long fetchMillis = since(fetchStart).toMillis();
+                LOG.infof("fetched %s at %s: %d files, %d bytes in %d ms", event.sourceUrl(), context.commit(),
+                        context.files(), context.sizeBytes(), fetchMillis);
+                VerifiedInputs verified = verifier.verify(event, job.image(), job.cache(), context.commit(),
+                        context.hashInputs(), dockerfileBytes(context));
+                LOG.infof("%s: verified: the files at %s hash to %s (%s)", job.image(), verified.commit(),
+                        verified.versionHash(), verified.inputs().versionString());
+                builds++;
+                listener.attempt(job, attempt.number());
+                BuildOutcome outcome = build(job, context, verified, workspace, deadline);
+                if (outcome instanceof BuildOutcome.Failed failed) {
+                    throw failed.toException();
+                }
+                BuildOutcome.Pushed pushed = (BuildOutcome.Pushed) outcome;
+                verifyPushed(job.image(), pushed.digest());
+                removeLocalImage(job.image());
+                requireNotAbandoned(job, abandoned);
+                heartbeat = stop(heartbeat);
+                sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
+                        new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
+                                pushed.pushTime().toMillis()),
+                        pushed.cachedSteps(), pushed.totalSteps(), clock.instant()));
+                return finished(job, new JobResult(BuildState.BUILT, null, builds, since(start),
+                        pushed.cachedSteps(), pushed.totalSteps()));
+            } catch (ClassifiedFailure | RegistryException | IOException failure) {
+                ClassifiedFailure f = classify(job, failure);
+                requireNotAbandoned(job, abandoned);
+                heartbeat = stop(heartbeat);
+                Instant now = clock.instant();
+                Optional<Instant> next = f.retryable() ? settings.retry().nextAttemptAt(attempt, now) : Optional.empty();
+                if (next.isPresent()) {
+                    Duration backoff = settings.retry().backoff(attempt.number());
+                    LOG.warnf("%s: %s (%s, transient); attempt %d failed, attempt %d is queued for %s", job.image(),
+                            f.getMessage(), f.kind(), attempt.number(), attempt.number() + 1, next.get());
+                    listener.retry(job, f.kind(), backoff);
+                    sink.publish(ImageStatus.retryQueued(event, attempt.number() + 1, f.kind(), f.getMessage(),
+                            next.get(), now));
+                    housekeeping(builds);
+                    return JobResult.retryLater(f.kind(), builds, since(start), backoff, next.get());
+                }
+                LOG.errorf("%s FAILED (%s, %s): %s", job.image(), f.kind(),
+                        f.retryable() ? "transient, " + settings.retry().exhausted(attempt) : "permanent",
+                        f.getMessage());
+                sink.publish(ImageStatus.failed(event, f.kind(), f.getMessage(), clip(f.logTail()), clock.instant()));
+                return finished(job, new JobResult(BuildState.FAILED, f.kind(), builds, since(start), 0, 0));
             }
         } finally {
             stop(heartbeat);
@@ -252,14 +237,18 @@ public final class BuildJob {
 
     private JobResult finished(JobSpec job, JobResult result) {
         listener.finished(job, result);
-        if (settings.cacheKeepBytes() >= 0 && result.attempts() > 0) {
+        housekeeping(result.attempts());
+        return result;
+    }
+
+    private void housekeeping(int builds) {
+        if (settings.cacheKeepBytes() >= 0 && builds > 0) {
             try {
                 engine.pruneBuildCache(settings.cacheKeepBytes());
             } catch (RuntimeException e) {
                 LOG.warnf("build cache housekeeping failed (the build itself is done): %s", e.getMessage());
             }
         }
-        return result;
     }
 
     private static ClassifiedFailure classify(JobSpec job, Exception failure) {
@@ -274,15 +263,6 @@ public final class BuildJob {
         }
         return new ClassifiedFailure(FailureKind.ENGINE_UNAVAILABLE, true,
                 "local I/O failed while building " + job.image() + ": " + failure.getMessage(), "", failure);
-    }
-
-    private void pause(JobSpec job, Duration backoff) {
-        try {
-            sleeper.sleep(backoff);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildAbandonedException("retry of " + job.image() + " abandoned: the worker is shutting down");
-        }
     }
 
     private static void requireNotAbandoned(JobSpec job, BooleanSupplier abandoned) {

@@ -29,15 +29,43 @@ public interface WorkerConfig {
     @WithDefault("PT30M")
     Duration buildTimeout();
 
-    /** All attempts of one event, backoffs included. The connector's max-age must exceed it. */
+    /**
+     * All attempts of one event, backoffs included, counted from the first attempt: a transient failure
+     * gets another attempt (through the retry topic) only if its backoff ends within the budget.
+     */
     @WithDefault("PT45M")
     Duration retryBudget();
 
+    /** The backoff after the first failed attempt; it doubles with each attempt, up to {@link #maxBackoff}. */
     @WithDefault("PT5S")
     Duration initialBackoff();
 
+    /**
+     * The longest backoff. A retried image is REQUESTED meanwhile, so the hasher's in-flight-ttl
+     * (30 min) must exceed it, or the hasher requests the image again while its retry waits.
+     */
     @WithDefault("PT1M")
     Duration maxBackoff();
+
+    /** Attempts of one event at most (the first included); then a transient failure is FAILED. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /**
+     * Attempts of one event that may fail unexpectedly (nothing classified the failure: a bug) before
+     * the event is FAILED with INTERNAL_ERROR and parked in the dead-letter topic.
+     */
+    @WithDefault("3")
+    int maxUnexpectedFailures();
+
+    /**
+     * This worker's stable name for Kafka's static group membership ({@code group.instance.id} of both
+     * consumers is {@code <instance-id>-<arch>} and {@code <instance-id>-<arch>-retry}): restarted with the
+     * same name, the worker gets its partitions back at once, without a rebalance. Must differ between
+     * the live workers of an arch (two members with one id fence each other). Defaults to
+     * {@code $HOSTNAME}, else a random id per start (no fast restart, but never a clash).
+     */
+    String instanceId();
 
     /** On SIGTERM, how long the build in flight may still take before it is abandoned (and redelivered). */
     @WithDefault("PT2M")

@@ -6,8 +6,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * DOWN once the worker hit something it cannot handle by itself (the status topic refused a result,
- * an unexpected error): its event is left unacknowledged, and a restart gets it delivered again.
+ * DOWN once the worker cannot hand an outcome to Kafka: the status topic refused a status, or the retry
+ * topic refused a retry record. The event is then left unacknowledged, and only a restart (or a
+ * rebalance) gets it delivered again. One event's unexpected failure does not make the worker DOWN: it
+ * is retried through the retry topic and, if it keeps failing, parked in the dead-letter topic
+ * ({@code messaging.JobRunner}).
  */
 @Liveness
 @ApplicationScoped

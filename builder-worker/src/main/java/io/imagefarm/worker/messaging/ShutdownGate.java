@@ -6,14 +6,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Graceful shutdown. On SIGTERM no new build starts; the one in flight may finish (and be committed
- * when the connector closes) for up to {@code imagefarm.worker.shutdown-grace}. Past that it is
- * abandoned: its thread is interrupted, buildx is stopped, nothing is published or acknowledged, so
- * Kafka delivers the event again to the next worker of the group.
+ * Graceful shutdown. On SIGTERM no new build starts; the ones in flight (one per incoming channel at
+ * most) may finish (and be committed when the connector closes) for up to
+ * {@code imagefarm.worker.shutdown-grace}. Past that they are abandoned: their threads are interrupted,
+ * buildx is stopped, nothing is published or acknowledged, so Kafka delivers the events again to the
+ * next worker of the group. A retry waiting for its backoff ({@link #pause}) stops waiting at once and
+ * leaves its event for redelivery.
  *
  * <p>Runs on {@link ShutdownEvent}, before the Kafka connector terminates (which happens when the
  * application context is destroyed).
@@ -28,7 +32,7 @@ public class ShutdownGate {
 
     private final Object lock = new Object();
     private boolean closing;
-    private Thread building;
+    private final Set<Thread> building = new HashSet<>();
     private volatile boolean abandoned;
 
     /** False once shutdown began: the caller must leave its event unacknowledged. */
@@ -37,41 +41,68 @@ public class ShutdownGate {
             if (closing) {
                 return false;
             }
-            building = Thread.currentThread();
+            building.add(Thread.currentThread());
             return true;
         }
     }
 
     public void exit() {
         synchronized (lock) {
-            building = null;
+            building.remove(Thread.currentThread());
             lock.notifyAll();
         }
     }
 
-    /** True once the build in flight was given up. */
+    /** True once the builds in flight were given up. */
     public boolean abandoned() {
         return abandoned;
+    }
+
+    /**
+     * Waits for {@code duration}, unless shutdown begins first.
+     *
+     * @return true when the time has passed; false when the worker is shutting down (or the thread was
+     *         interrupted): the caller leaves its event for redelivery
+     */
+    public boolean pause(Duration duration) {
+        long deadline = System.nanoTime() + Math.max(0, duration.toNanos());
+        synchronized (lock) {
+            while (!closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                try {
+                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
         Duration grace = config.shutdownGrace();
         synchronized (lock) {
             closing = true;
-            if (building == null) {
+            lock.notifyAll(); // retries waiting for their backoff give up now
+            if (building.isEmpty()) {
                 return;
             }
-            LOG.infof("shutting down: letting the build in flight finish, for up to %s", grace);
+            LOG.infof("shutting down: letting %d build(s) in flight finish, for up to %s", building.size(), grace);
             if (!awaitIdle(grace.toMillis())) {
                 abandoned = true;
-                LOG.warnf("shutdown grace of %s is over: abandoning the build in flight; its event stays uncommitted "
-                        + "and will be delivered again", grace);
-                building.interrupt();
+                LOG.warnf("shutdown grace of %s is over: abandoning %s in flight; %s uncommitted and will be "
+                        + "delivered again", grace, building.size() == 1 ? "the build" : "the " + building.size() + " builds",
+                        building.size() == 1 ? "its event stays" : "their events stay");
+                building.forEach(Thread::interrupt);
                 if (!awaitIdle(TimeUnit.SECONDS.toMillis(20))) {
-                    LOG.warn("the abandoned build did not stop within 20 s");
+                    LOG.warn("an abandoned build did not stop within 20 s");
                 }
             } else {
-                LOG.info("the build in flight finished; shutting down");
+                LOG.info("the builds in flight finished; shutting down");
             }
         }
     }
@@ -79,7 +110,7 @@ public class ShutdownGate {
     private boolean awaitIdle(long millis) {
         long deadline = System.currentTimeMillis() + millis;
         try {
-            while (building != null) {
+            while (!building.isEmpty()) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     return false;
@@ -89,7 +120,7 @@ public class ShutdownGate {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return building == null;
+            return building.isEmpty();
         }
     }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker's Prometheus metrics: builds by outcome and arch, build duration histogram, cached and
- * total Dockerfile steps (and their ratio), attempts and retries, queue lag, dead-lettered events.
+ * total Dockerfile steps (and their ratio), buildx runs ({@code build.attempts}), retries scheduled
+ * through the retry topic by failure kind ({@code build.retries}), retry records consumed, unexpected
+ * failures, queue lag, dead-lettered events.
  */
 @ApplicationScoped
 public class WorkerMetrics implements JobListener {
@@ -47,6 +49,16 @@ public class WorkerMetrics implements JobListener {
     public void retry(JobSpec job, FailureKind kind, Duration backoff) {
         Counter.builder("imagefarm.worker.build.retries").tag("arch", arch).tag("kind", kind.name())
                 .register(registry).increment();
+    }
+
+    @Override
+    public void unexpectedFailure(JobSpec job, RuntimeException failure) {
+        counter("imagefarm.worker.unexpected.failures").increment();
+    }
+
+    /** A record of the retry topic was taken (before its backoff is waited out). */
+    public void retryConsumed() {
+        counter("imagefarm.worker.retries.consumed").increment();
     }
 
     @Override

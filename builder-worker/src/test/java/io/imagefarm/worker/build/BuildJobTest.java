@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,7 +52,7 @@ class BuildJobTest {
     private ImageRef image;
     private final List<ImageStatus> published = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Duration heartbeat = Duration.ofMinutes(10);
-    private final List<Duration> sleeps = new ArrayList<>();
+    private final List<String> retries = new ArrayList<>();
     private final FakeRegistry registry = new FakeRegistry();
     private final ScriptedBuilder builder = new ScriptedBuilder();
     private final List<String> housekeeping = new ArrayList<>();
@@ -71,9 +72,14 @@ class BuildJobTest {
     }
 
     private BuildJob job(Duration budget) {
-        JobSettings settings = new JobSettings(Arch.AMD64, REGISTRY, Duration.ofMinutes(1), budget,
-                Duration.ofSeconds(1), Duration.ofSeconds(4), true, workDir, 1000, 40, heartbeat,
-                Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")));
+        return job(budget, 8);
+    }
+
+    /** Backoffs of 1 s doubling to at most 4 s, within {@code budget}, for at most {@code maxAttempts} attempts. */
+    private BuildJob job(Duration budget, int maxAttempts) {
+        JobSettings settings = new JobSettings(Arch.AMD64, REGISTRY, Duration.ofMinutes(1),
+                new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(4), budget, maxAttempts, 3), true, workDir,
+                1000, 40, heartbeat, Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")));
         LocalImages engine = new LocalImages() {
             @Override
             public void removeLocalImage(ImageRef image) {
@@ -88,7 +94,18 @@ class BuildJobTest {
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(1 << 20),
                 new SourcePolicy(Set.of("file", "https"), List.of("file:///**", "https://github.com/{repository}.git")),
                 GitSettings.anonymous(Duration.ofSeconds(10)));
-        return new BuildJob(settings, registry, fetcher, builder, engine, JobListener.NONE, Clock.systemUTC(), sleeps::add);
+        JobListener listener = new JobListener() {
+            @Override
+            public void retry(JobSpec job, FailureKind kind, Duration backoff) {
+                retries.add(kind + " " + backoff);
+            }
+        };
+        return new BuildJob(settings, registry, fetcher, builder, engine, listener, Clock.systemUTC());
+    }
+
+    /** The first attempt, starting now. */
+    private static Attempt first() {
+        return Attempt.first(Instant.now());
     }
 
     /** The event the hasher writes for the commit. */
@@ -109,7 +126,7 @@ class BuildJobTest {
             return new BuildOutcome.Pushed(registry.digest, Duration.ofSeconds(1), Duration.ZERO, 0, 1);
         });
 
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
         int statusesAtTheEnd = published.size();
 
         assertThat(result.state()).isEqualTo(BuildState.BUILT);
@@ -122,7 +139,7 @@ class BuildJobTest {
     @Test
     void anImageAlreadyInTheRegistryIsReportedExistsAndNotBuilt() {
         registry.digest = "sha256:" + "a".repeat(64);
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
         assertThat(result.state()).isEqualTo(BuildState.EXISTS);
         assertThat(states()).containsExactly(BuildState.EXISTS);
         assertThat(published.get(0).digest()).isEqualTo(registry.digest);
@@ -135,7 +152,7 @@ class BuildJobTest {
             registry.digest = "sha256:" + "b".repeat(64);
             return new BuildOutcome.Pushed(registry.digest, Duration.ofSeconds(3), Duration.ofSeconds(1), 2, 3);
         });
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
         assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.BUILT);
         ImageStatus built = published.get(1);
         assertThat(built.digest()).isEqualTo("sha256:" + "b".repeat(64));
@@ -155,7 +172,7 @@ class BuildJobTest {
             registry.digest = "sha256:" + "b".repeat(64);
             return new BuildOutcome.Pushed(registry.digest, Duration.ZERO, Duration.ZERO, 0, 1);
         });
-        job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
 
         assertThat(builder.requests.get(0).labels())
                 .containsEntry("org.opencontainers.image.source", repo.url())
@@ -178,13 +195,13 @@ class BuildJobTest {
         String forged = hash.equals("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef";
         JobSpec spec = JobSpec.of(TestEvents.claiming(forged, REGISTRY, "widget", repo, commit, Arch.AMD64), Arch.AMD64);
 
-        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, first(), published::add, () -> false);
 
         assertThat(result.state()).isEqualTo(BuildState.FAILED);
         assertThat(result.failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
         assertThat(result.attempts()).isZero();
         assertThat(builder.requests).as("nothing built, nothing pushed, no cache exported").isEmpty();
-        assertThat(sleeps).as("permanent: no retry").isEmpty();
+        assertThat(retries).as("permanent: no retry").isEmpty();
         assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.FAILED);
         assertThat(published.get(1).failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
         assertThat(published.get(1).reason()).contains("the event claims " + forged).contains("hash to " + hash);
@@ -197,7 +214,7 @@ class BuildJobTest {
         JobSpec spec = JobSpec.of(TestEvents.imageRequired("registry.example.com", "widget", repo, commit, Arch.AMD64),
                 Arch.AMD64);
 
-        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, first(), published::add, () -> false);
 
         assertThat(result.failure()).isEqualTo(FailureKind.INPUTS_MISMATCH);
         assertThat(states()).containsExactly(BuildState.FAILED);
@@ -212,7 +229,7 @@ class BuildJobTest {
         JobSpec spec = JobSpec.of(TestEvents.withSourceUrl(spec().event(),
                 "https://user:PLANTED-SECRET@github.com/acme/widget.git"), Arch.AMD64);
 
-        JobResult result = job(Duration.ofMinutes(5)).run(spec, published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec, first(), published::add, () -> false);
 
         assertThat(result.failure()).isEqualTo(FailureKind.INVALID_CONTEXT);
         assertThat(published.get(1).reason()).contains("https://***@github.com/acme/widget.git");
@@ -227,7 +244,7 @@ class BuildJobTest {
             throw new IllegalStateException("a bug in the builder");
         });
 
-        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false))
+        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(workDir).isEmptyDirectory();
     }
@@ -246,34 +263,97 @@ class BuildJobTest {
             registry.digest = "sha256:" + "c".repeat(64);
             return new BuildOutcome.Pushed(registry.digest, Duration.ZERO, Duration.ZERO, 0, 1);
         });
-        job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
         assertThat(builder.requests.get(0).dockerConfig()).doesNotExist();
         assertThat(published.toString()).doesNotContain("s3cret");
     }
 
     @Test
-    void transientFailuresAreRetriedWithExponentialBackoff() {
-        BuildOutcome.Failed down = new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "connection refused", "");
-        builder.outcomes.add(r -> down);
-        builder.outcomes.add(r -> down);
-        builder.outcomes.add(r -> {
-            registry.digest = "sha256:" + "d".repeat(64);
-            return new BuildOutcome.Pushed(registry.digest, Duration.ZERO, Duration.ZERO, 0, 1);
-        });
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
-        assertThat(result.state()).isEqualTo(BuildState.BUILT);
-        assertThat(result.attempts()).isEqualTo(3);
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
-        assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.BUILT);
+    void aTransientFailureReturnsRetryLaterWithTheBackoffAndPublishesRequested() {
+        builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "connection refused", ""));
+        Instant firstAttempt = Instant.now().minusSeconds(10);
+
+        Instant before = Instant.now();
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), new Attempt(3, firstAttempt, 0), published::add, () -> false);
+
+        assertThat(result.retryLater()).isTrue();
+        assertThat(result.state()).isEqualTo(BuildState.REQUESTED);
+        assertThat(result.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(result.retryBackoff()).as("1 s x 2^(3-1)").isEqualTo(Duration.ofSeconds(4));
+        assertThat(result.retryNotBefore()).isBetween(before.plusSeconds(4), Instant.now().plusSeconds(4));
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(builder.requests).as("no second build in place: the job does not wait").hasSize(1);
+        assertThat(retries).containsExactly("REGISTRY_UNAVAILABLE PT4S");
+        assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.REQUESTED);
+        ImageStatus queued = published.get(1);
+        assertThat(queued.image()).isEqualTo(image.toString());
+        assertThat(queued.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(queued.reason()).isEqualTo("retry 4 after REGISTRY_UNAVAILABLE: connection refused; not before "
+                + result.retryNotBefore());
+        assertThat(housekeeping).as("a build ran: the cache is pruned").containsExactly("prune 1000");
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
+    void backoffsDoubleFromTheInitialOneUpToTheMaximum() {
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMinutes(5), 8, 3);
+
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(policy::backoff)).containsExactly(
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4),
+                Duration.ofSeconds(4), Duration.ofSeconds(4));
+        assertThat(policy.backoff(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aTransientFailureOfTheLastAllowedAttemptIsFailed() {
+        builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "503", ""));
+
+        JobResult result = job(Duration.ofMinutes(5), 4).run(spec(), new Attempt(4, Instant.now(), 0), published::add,
+                () -> false);
+
+        assertThat(result.retryLater()).isFalse();
+        assertThat(result.state()).isEqualTo(BuildState.FAILED);
+        assertThat(result.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(retries).isEmpty();
+        assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.FAILED);
+        assertThat(published.get(1).reason()).isEqualTo("503");
+    }
+
+    @Test
+    void aTransientFailureWhoseBackoffWouldEndPastTheBudgetIsFailed() {
+        builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "503", ""));
+        // the budget of 1 min started 58 s ago; attempt 2's backoff of 2 s would end past it
+        Attempt second = new Attempt(2, Instant.now().minusSeconds(58), 0);
+
+        JobResult result = job(Duration.ofMinutes(1)).run(spec(), second, published::add, () -> false);
+
+        assertThat(result.state()).isEqualTo(BuildState.FAILED);
+        assertThat(result.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(retries).isEmpty();
+        assertThat(states()).containsExactly(BuildState.BUILDING, BuildState.FAILED);
+    }
+
+    @Test
+    void aTransientFailureBeforeTheBuildIsRetriedLaterToo() {
+        // the registry does not answer the EXISTS check: nothing was built, nothing is published but REQUESTED
+        registry.failure = new io.imagefarm.core.registry.RegistryException("HEAD " + image + ": 503", 503, null);
+
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
+
+        assertThat(result.retryLater()).isTrue();
+        assertThat(result.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(result.attempts()).isZero();
+        assertThat(states()).containsExactly(BuildState.REQUESTED);
+        assertThat(housekeeping).as("nothing was built: nothing to prune").isEmpty();
     }
 
     @Test
     void deterministicFailuresGoStraightToFailedWithTheLogTail() {
         builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.BUILD_ERROR, false, "ERROR: exit code: 3", "step output\nERROR"));
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> false);
         assertThat(result.state()).isEqualTo(BuildState.FAILED);
         assertThat(builder.requests).hasSize(1);
-        assertThat(sleeps).isEmpty();
+        assertThat(retries).isEmpty();
         ImageStatus failed = published.get(1);
         assertThat(failed.failure()).isEqualTo(FailureKind.BUILD_ERROR);
         assertThat(failed.logTail()).isEqualTo("step output\nERROR");
@@ -281,22 +361,15 @@ class BuildJobTest {
     }
 
     @Test
-    void transientFailuresEndAsFailedWhenTheBudgetIsUsedUp() {
-        builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "503", ""));
-        JobResult result = job(Duration.ofMillis(500)).run(spec(), published::add, () -> false);
-        assertThat(result.state()).isEqualTo(BuildState.FAILED);
-        assertThat(result.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
-    }
+    void anImageThatAppearedBeforeARetryIsReportedExistsAndNotBuilt() {
+        registry.digest = "sha256:" + "e".repeat(64); // someone else pushed it while the retry waited
 
-    @Test
-    void anImageThatAppearedWhileBackingOffIsReportedExists() {
-        builder.outcomes.add(r -> {
-            registry.digest = "sha256:" + "e".repeat(64); // someone else pushed it meanwhile
-            return new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "502", "");
-        });
-        JobResult result = job(Duration.ofMinutes(5)).run(spec(), published::add, () -> false);
+        JobResult result = job(Duration.ofMinutes(5)).run(spec(), new Attempt(2, Instant.now(), 0), published::add,
+                () -> false);
+
         assertThat(result.state()).isEqualTo(BuildState.EXISTS);
-        assertThat(builder.requests).hasSize(1);
+        assertThat(states()).containsExactly(BuildState.EXISTS);
+        assertThat(builder.requests).isEmpty();
     }
 
     @Test
@@ -304,7 +377,7 @@ class BuildJobTest {
         builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, true, "503", ""));
         boolean[] abandoned = {false};
         builder.afterEach = () -> abandoned[0] = true;
-        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), published::add, () -> abandoned[0]))
+        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), first(), published::add, () -> abandoned[0]))
                 .isInstanceOf(BuildAbandonedException.class);
         assertThat(states()).containsExactly(BuildState.BUILDING);
         assertThat(workDir).isEmptyDirectory();
@@ -313,10 +386,14 @@ class BuildJobTest {
     private static final class FakeRegistry implements ImageRegistry {
         volatile String digest;
         volatile int asked;
+        volatile RuntimeException failure;
 
         @Override
         public Optional<String> digestOf(ImageRef image) {
             asked++;
+            if (failure != null) {
+                throw failure;
+            }
             return Optional.ofNullable(digest);
         }
     }

@@ -268,6 +268,34 @@ class ContextFetcherTest {
     }
 
     @Test
+    void aRemoteThatIsNotThereFailsAsATransientFailure() throws IOException {
+        Path missing = Files.createTempDirectory("imagefarm-gone-").resolve("widget.git");
+
+        assertThatThrownBy(() -> fetcher.fetch(missing.toUri().toString(), REPOSITORY,
+                "0123456789012345678901234567890123456789", ".", DOCKERFILE, workspace))
+                .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("cannot fetch");
+    }
+
+    /**
+     * Pins what NonBlockingRetriesIT relies on to fail a job unexpectedly: a file name the file system
+     * cannot take is a local I/O failure nothing classifies. Classify it, and that test needs another trigger.
+     */
+    @Test
+    void aFileNameTheFileSystemCannotTakeFailsUnclassified() {
+        try (SourceRepo repo = SourceRepo.create(true)) {
+            repo.commit(Map.of(DOCKERFILE, "FROM base\n"));
+            String sha = repo.commitFileWithAnOverlongName();
+
+            assertThatThrownBy(() -> fetch(fetcher, repo, sha, ".", DOCKERFILE))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .isNotInstanceOf(io.imagefarm.worker.build.ClassifiedFailure.class)
+                    .hasMessageContaining("cannot write the build context")
+                    .rootCause().hasMessageContaining("File name too long");
+        }
+    }
+
+    @Test
     void aRemoteThatStopsAnsweringFailsWithinTheReadTimeoutAsATransientFailure() throws IOException {
         CountDownLatch release = new CountDownLatch(1);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

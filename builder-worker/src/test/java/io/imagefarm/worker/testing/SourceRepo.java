@@ -4,13 +4,25 @@ import io.imagefarm.core.hash.HashInputs;
 import io.imagefarm.core.hash.RepositoryFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -91,6 +103,46 @@ public final class SourceRepo implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return RepositoryFiles.ofBytes(files);
+    }
+
+    /**
+     * Commits, on top of HEAD, a file whose name no Linux file system takes (300 bytes; NAME_MAX is 255).
+     * Git holds it fine, so a fetch succeeds and only writing the context fails. Built in git's object
+     * store directly: the working tree could not hold the file either.
+     */
+    public String commitFileWithAnOverlongName() {
+        Repository repo = git.getRepository();
+        try (ObjectInserter inserter = repo.newObjectInserter(); ObjectReader reader = repo.newObjectReader();
+             RevWalk walk = new RevWalk(repo)) {
+            RevCommit parent = walk.parseCommit(repo.resolve(Constants.HEAD));
+            DirCache index = DirCache.newInCore();
+            DirCacheBuilder builder = index.builder();
+            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, parent.getTree());
+            DirCacheEntry entry = new DirCacheEntry("n".repeat(300) + ".txt");
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, "too long a name\n".getBytes(StandardCharsets.UTF_8)));
+            builder.add(entry);
+            builder.finish();
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(index.writeTree(inserter));
+            commit.setParentId(parent);
+            PersonIdent ci = new PersonIdent("ci", "ci@example.com");
+            commit.setAuthor(ci);
+            commit.setCommitter(ci);
+            commit.setMessage("a file name too long for any file system");
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+            RefUpdate update = repo.updateRef(Constants.HEAD);
+            update.setNewObjectId(id);
+            update.setExpectedOldObjectId(parent);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.FAST_FORWARD && result != RefUpdate.Result.NEW) {
+                throw new IllegalStateException("cannot move HEAD to " + id.name() + ": " + result);
+            }
+            return id.name();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Adds a symlink and commits it. */

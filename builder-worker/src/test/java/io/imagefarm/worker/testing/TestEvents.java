@@ -49,6 +49,14 @@ public final class TestEvents {
         return event(registry, repoName, source.url(), commit, arch, claimedHash, inputs);
     }
 
+    /**
+     * An event as the hasher writes it for a hash, when nothing will fetch it (for tests of the decisions
+     * around a job): its commit and inputs are made up.
+     */
+    public static ImageRequired forHash(String registry, String repoName, String hash, Arch arch) {
+        return event(registry, repoName, "https://github.com/acme/" + repoName + ".git", "0".repeat(40), arch, hash, null);
+    }
+
     /** The event with another sourceUrl, the rest unchanged. */
     public static ImageRequired withSourceUrl(ImageRequired e, String sourceUrl) {
         return new ImageRequired(e.schemaVersion(), e.eventId(), e.repository(), e.commit(), sourceUrl, e.versionHash(),

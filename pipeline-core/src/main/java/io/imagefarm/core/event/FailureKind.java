@@ -14,7 +14,13 @@ public enum FailureKind {
      * hash, or its image or cache is not that hash's ref for the repository on the worker's registry.
      * Nothing is built or pushed. Permanent: the same event and commit fail the same way again.
      */
-    INPUTS_MISMATCH(false);
+    INPUTS_MISMATCH(false),
+    /**
+     * The worker failed in a way it did not foresee (a bug, or a local condition no classification
+     * covers). It retried the event a few times, then parked it in its dead-letter topic. Permanent: it
+     * needs a human (a fix, then an admin retry), not another attempt.
+     */
+    INTERNAL_ERROR(false);
 
     private final boolean transientFailure;
 

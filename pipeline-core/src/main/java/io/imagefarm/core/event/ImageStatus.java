@@ -105,6 +105,22 @@ public record ImageStatus(
     }
 
     /**
+     * REQUESTED again, written by a worker: an attempt to build failed transiently, and the event waits
+     * in the worker's retry topic until {@code notBefore}. The image stays in flight for the hasher (a
+     * REQUESTED younger than its in-flight TTL), and {@link #failure} and {@link #reason} tell CI and
+     * humans why it is not built yet.
+     *
+     * @param nextAttempt the number of the attempt that will follow (2 for the first retry)
+     */
+    public static ImageStatus retryQueued(ImageRequired event, int nextAttempt, FailureKind failure, String message,
+                                          Instant notBefore, Instant now) {
+        String reason = "retry " + nextAttempt + " after " + failure + ": " + message + "; not before " + notBefore;
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
+                archOf(event.platform()), BuildState.REQUESTED, null, failure, reason, null, null, null, null,
+                event.eventId(), null, now);
+    }
+
+    /**
      * The janitor deleted this tag (an arch image {@code builder-<hash>-<arch>}, or the index
      * {@code builder-<hash>} with {@code arch} null).
      */

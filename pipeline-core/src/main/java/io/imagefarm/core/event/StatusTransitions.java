@@ -9,6 +9,7 @@ package io.imagefarm.core.event;
  * <pre>
  *   (none) ──hasher──▶ REQUESTED ──worker──▶ BUILDING ──worker──▶ BUILT | FAILED | EXISTS
  *   any ──hasher──▶ REQUESTED (a new request) or EXISTS (found in the registry)
+ *   BUILDING ──worker──▶ REQUESTED (a transient failure: the event waits in the retry topic)
  *   any ──worker──▶ BUILT | FAILED | EXISTS (a redelivered event ends where the registry is)
  *   any ──janitor──▶ DELETED
  *   BUILDING only after REQUESTED or BUILDING (heartbeats), or as the first record of a compacted key

@@ -70,6 +70,23 @@ class EventGoldenFilesTest {
     }
 
     @Test
+    void aRetryQueuedStatusIsRequestedAgainWithTheFailureAndWhenTheRetryIsDue() {
+        ImageStatus queued = ImageStatus.retryQueued(sampleEvent(), 3, FailureKind.REGISTRY_UNAVAILABLE,
+                "connection refused", Instant.parse("2026-11-28T12:01:10Z"), Instant.parse("2026-11-28T12:01:00Z"));
+
+        assertThat(queued.state()).isEqualTo(BuildState.REQUESTED);
+        assertThat(queued.state().inFlight()).isTrue();
+        assertThat(queued.image()).isEqualTo(sampleEvent().image());
+        assertThat(queued.requestEventId()).isEqualTo(sampleEvent().eventId());
+        assertThat(queued.failure()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(queued.reason()).isEqualTo(
+                "retry 3 after REGISTRY_UNAVAILABLE: connection refused; not before 2026-11-28T12:01:10Z");
+        assertThat(EventCodec.decode(EventCodec.encode(queued), ImageStatus.class)).isEqualTo(queued);
+        assertThat(StatusTransitions.allowed(queued, ImageStatus.building(sampleEvent(), Instant.now())))
+                .as("the retry's BUILDING follows the worker's REQUESTED").isTrue();
+    }
+
+    @Test
     void statusesWrittenWithoutCommitAndInputsLeaveThemOutOfTheJson() throws Exception {
         ImageStatus exists = new ImageStatus(1, "ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", "acme/widget",
                 "5ea78654994769b1", "arm64", BuildState.EXISTS, "sha256:" + "2".repeat(64), null, null, null, null,

@@ -1,0 +1,27 @@
+package io.imagefarm.worker.messaging;
+
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Writes retry records to this arch's retry topic (channel {@link Channels#IMAGE_REQUIRED_RETRY_OUT},
+ * acks=all, idempotent) and waits for the broker's acknowledgement: the consumer acks the original
+ * event only after this returns.
+ */
+@ApplicationScoped
+public class KafkaRetryQueue implements JobRunner.RetryQueue {
+
+    @Inject
+    @Channel(Channels.IMAGE_REQUIRED_RETRY_OUT)
+    MutinyEmitter<byte[]> emitter;
+
+    @Override
+    public void put(String key, byte[] value, RetryHeaders.Retry retry) {
+        emitter.sendMessageAndAwait(Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(key).withHeaders(RetryHeaders.toKafka(retry)).build()));
+    }
+}
