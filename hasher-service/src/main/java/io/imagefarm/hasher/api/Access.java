@@ -42,6 +42,46 @@ public class Access {
         return caller;
     }
 
+    /**
+     * Whether this request may read the repository's statuses (the dashboard lists only those): always
+     * where anonymous reads are on, else when the credential covers it. Never throws.
+     */
+    public boolean canRead(String repository) {
+        return readFilter().test(repository);
+    }
+
+    /**
+     * {@link #canRead} as a predicate that outlives the request (an event stream filters with it long
+     * after): the caller is captured now.
+     */
+    public java.util.function.Predicate<String> readFilter() {
+        if (anonymousRead && identity.isAnonymous()) {
+            return repository -> true;
+        }
+        Optional<Caller> caller = Callers.of(identity);
+        if (caller.isEmpty()) {
+            return repository -> false;
+        }
+        Caller captured = caller.get();
+        return repository -> {
+            try {
+                policy.authorize(captured, Action.READ, SourceRepository.parse(repository), Optional.empty());
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        };
+    }
+
+    /** Pages and streams over many repositories: anonymous only where anonymous reads are on, else a credential. */
+    public void requireReader() {
+        if (anonymousRead && identity.isAnonymous()) {
+            return;
+        }
+        Callers.of(identity).orElseThrow(() -> new UnauthorizedException(
+                "a credential is required: a GitHub Actions OIDC token or an API token, as Authorization: Bearer <token>"));
+    }
+
     /** Status and wait: anonymous only where imagefarm.hasher.api.anonymous-read is on. */
     public void requireRead(String repository) {
         if (anonymousRead && identity.isAnonymous()) {

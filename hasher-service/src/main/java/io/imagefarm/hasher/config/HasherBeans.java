@@ -6,6 +6,8 @@ import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.auth.AccessPolicy;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.hasher.board.BuildBoard;
+import io.imagefarm.hasher.board.JanitorRuns;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.source.SourceUrlPolicy;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
@@ -18,6 +20,7 @@ import io.imagefarm.hasher.resolve.StatusBook;
 import io.imagefarm.hasher.source.GitRemoteSource;
 import io.imagefarm.hasher.source.GithubContentsSource;
 import io.imagefarm.hasher.source.RepositorySource;
+import io.imagefarm.hasher.source.SharedFetchSource;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.RepositoryAllowList;
 import io.imagefarm.hasher.webhook.WebhookSignature;
@@ -29,10 +32,15 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /** Wires the plain-Java domain to config and adapters. */
@@ -41,11 +49,17 @@ public class HasherBeans {
 
     private static final Logger LOG = Logger.getLogger(HasherBeans.class);
 
-    private final ExecutorService assemblerPool = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "index-assembler");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Index assembly: two at a time, from a bounded queue (IndexAssembler deduplicates by hash). */
+    private final ExecutorService assemblerPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(IndexAssembler.QUEUE_CAPACITY), r -> {
+                Thread t = new Thread(r, "index-assembler");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private volatile ExecutorService registryLookups;
+
+    private final BuildBoard board = new BuildBoard();
 
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hasher-housekeeping");
@@ -60,6 +74,8 @@ public class HasherBeans {
         Gauge.builder("imagefarm.hasher.await.waiters", waiters, ChangeWaiters::active)
                 .description("requests waiting on /wait now; bounded by imagefarm.hasher.await.max-waiters").register(metrics);
         StatusBook book = new StatusBook(waiters);
+        // First listener, from the first record on: the board must see the whole replay.
+        book.onChange(status -> board.onStatus(status, Instant.now()));
         Gauge.builder("imagefarm.hasher.status.refused", book, StatusBook::refusedTransitions)
                 .description("statuses refused as steps the status state machine does not allow").register(metrics);
         Gauge.builder("imagefarm.hasher.book.size", book, StatusBook::size)
@@ -74,8 +90,21 @@ public class HasherBeans {
             } catch (RuntimeException e) {
                 LOG.warnf(e, "status book housekeeping failed; tried again in 10 minutes");
             }
-        }, 1, 10, java.util.concurrent.TimeUnit.MINUTES);
+        }, 1, 10, TimeUnit.MINUTES);
         return book;
+    }
+
+    /** The dashboard's memory beyond the latest statuses: timelines and recent builds. */
+    @Produces
+    @Singleton
+    BuildBoard buildBoard() {
+        return board;
+    }
+
+    @Produces
+    @Singleton
+    JanitorRuns janitorRuns() {
+        return new JanitorRuns();
     }
 
     @Produces
@@ -114,7 +143,7 @@ public class HasherBeans {
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
                            Publisher publisher, ImageLocks locks) {
         ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
-                config.failureTtl(), config.heartbeatInterval());
+                config.failureTtl(), config.heartbeatInterval(), config.usageInterval());
         if (config.heartbeatInterval().isZero() || config.heartbeatInterval().isNegative()) {
             throw new IllegalStateException("imagefarm.hasher.heartbeat-interval must be positive, not " + config.heartbeatInterval());
         }
@@ -123,8 +152,26 @@ public class HasherBeans {
                     + ImageResolver.Settings.MISSED_BEATS + " x imagefarm.hasher.heartbeat-interval (" + config.heartbeatInterval()
                     + "): a queued request must outlive the beats a started build is allowed to miss");
         }
-        return new ImageResolver(settings,
-                registry, book, publisher, locks, Clock.systemUTC());
+        AtomicInteger lookupThreads = new AtomicInteger();
+        registryLookups = Executors.newFixedThreadPool(config.registryConcurrency(), r -> {
+            Thread t = new Thread(r, "registry-lookup-" + lookupThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ImageResolver resolver = new ImageResolver(settings, registry, book, publisher, locks, Clock.systemUTC(), registryLookups);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                List<String> gone = resolver.revalidate();
+                if (!gone.isEmpty()) {
+                    LOG.warnf("revalidation: %d image(s) the book knew are gone from the registry (deleted outside "
+                            + "imagefarm?); the next resolve requests them again: %s", gone.size(), gone);
+                }
+                resolver.forgetOldStamps();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "revalidation against the registry failed; tried again in %s", config.revalidateInterval());
+            }
+        }, config.revalidateInterval().toMillis(), config.revalidateInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return resolver;
     }
 
     @Produces
@@ -142,11 +189,12 @@ public class HasherBeans {
     @Singleton
     RepositorySource repositorySource(HasherConfig config) {
         var token = Secrets.read("imagefarm.hasher.source.token", config.source().token(), config.source().tokenFile());
-        return switch (config.source().kind()) {
+        RepositorySource source = switch (config.source().kind()) {
             case "git" -> new GitRemoteSource(token, config.source().timeout(), config.source().maxFileBytes());
             case "github" -> new GithubContentsSource(config.source().githubApiUrl(), token, config.source().timeout(), config.source().maxFileBytes());
             default -> throw new IllegalStateException("imagefarm.hasher.source.kind must be git or github, not '" + config.source().kind() + "'");
         };
+        return new SharedFetchSource(source, config.source().fetchCacheTtl(), config.source().fetchCacheSize(), Clock.systemUTC());
     }
 
     @Produces
@@ -171,5 +219,8 @@ public class HasherBeans {
     void stop() {
         housekeeping.shutdownNow();
         assemblerPool.shutdownNow();
+        if (registryLookups != null) {
+            registryLookups.shutdownNow();
+        }
     }
 }

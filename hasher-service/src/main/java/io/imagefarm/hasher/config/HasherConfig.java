@@ -47,6 +47,27 @@ public interface HasherConfig {
     @WithDefault("PT1H")
     Duration failureTtl();
 
+    /**
+     * A resolve stamps its hash's last use (the index ref's lastRequestedAt, which the janitor's retention
+     * by use reads) at most this often per hash and replica: the janitor reasons in days, and a resolve of
+     * a known image then writes nothing to Kafka.
+     */
+    @WithDefault("PT1H")
+    Duration usageInterval();
+
+    /**
+     * Images the status book knows as available are answered from memory; this often, off the request
+     * path, the replica asks the registry whether they are still there (a tag deleted behind imagefarm's
+     * back is then forgotten, and the next resolve requests it again). The janitor's deletions arrive at
+     * once, as DELETED on the status topic.
+     */
+    @WithDefault("PT1H")
+    Duration revalidateInterval();
+
+    /** Registry lookups of one resolve run in parallel, on at most this many threads per replica. */
+    @WithDefault("16")
+    int registryConcurrency();
+
     /** Owners ({@code acme}), repositories ({@code acme/widget}) or owner globs ({@code acme/*}) the farm builds for. Empty: none. */
     Optional<List<String>> allowList();
 
@@ -107,6 +128,16 @@ public interface HasherConfig {
 
         @WithDefault("PT20S")
         Duration timeout();
+
+        /**
+         * Concurrent resolves of one (repository, source, commit) share one fetch, and its files are
+         * kept this long (a commit's files never change), for at most {@code fetch-cache-size} commits.
+         */
+        @WithDefault("PT1M")
+        Duration fetchCacheTtl();
+
+        @WithDefault("1000")
+        int fetchCacheSize();
 
         /** Larger hash inputs are refused. */
         @WithDefault("1048576")

@@ -9,6 +9,9 @@ public final class Channels {
     /** The compacted status topic, read from the beginning by every replica. */
     public static final String STATUS_IN = "image-status-in";
 
+    /** The janitor's run reports, for the dashboard (recent ones, read by every replica). */
+    public static final String JANITOR_REPORTS_IN = "janitor-reports-in";
+
     private Channels() {
     }
 }

@@ -40,6 +40,7 @@ public class TopicsInitializer {
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(Topics.IMAGE_STATUS, config.topics().partitions(), config.topics().replicationFactor())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(Topics.JANITOR_REPORTS, 1, config.topics().replicationFactor()));
         for (String arch : config.arches()) {
             Arch a = Arch.parse(arch);
             wanted.add(new NewTopic(Topics.imageRequired(a), config.topics().partitions(), config.topics().replicationFactor()));

@@ -15,33 +15,52 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
 
 /**
  * The hasher's decision, as the seed's {@code init} + "check if image exists" steps make it, once for
  * many CI jobs: hash the repository files, then for each configured arch either
  * <ul>
- *   <li>publish nothing, because a request for that image is in flight and younger than the TTL;</li>
+ *   <li>answer from memory, because the status book knows the image as available (BUILT or EXISTS;
+ *   a deletion arrives as DELETED, and {@link #revalidate} re-checks the registry off the request path);</li>
+ *   <li>publish nothing, because a request for that image is in flight (queued within the in-flight
+ *   TTL, or building with recent heartbeats) or failed permanently a short while ago;</li>
  *   <li>record EXISTS, because the registry has it (an index or a manifest);</li>
  *   <li>publish an {@link ImageRequired} event and a REQUESTED status.</li>
  * </ul>
- * Every resolve also records when the hash was last requested (the index ref's status), which the
- * janitor's retention by use reads. Plain Java: the ports are the registry, the status book and the
- * publisher.
+ * The hot path holds no lock across a network call: registry lookups run first, in parallel and
+ * shared between concurrent requests for the same image; then the short check-and-stage step runs
+ * under the image's locks and writes the decision through to the book; the publication is committed
+ * by the {@link Publisher} (batched with other requests' publications), and the request answers once
+ * it is. A concurrent request for the same image sees the staged REQUESTED, publishes nothing, and
+ * waits for the same commit; a failed commit is taken back from the book and fails both (503).
+ * Every hash's last use (the index ref's lastRequestedAt, for the janitor's retention) is stamped at
+ * most once per {@code usageInterval} per replica. Plain Java: the ports are the registry, the status
+ * book and the publisher.
  */
 public final class ImageResolver {
 
     /**
-     * @param registry    where builder images live, e.g. ghcr.io
-     * @param arches      the arches every image is built for
-     * @param inFlightTtl how long a REQUESTED status (queued, no worker on it yet) suppresses new requests
-     * @param failureTtl  how long a permanent failure is answered as is, publishing nothing
-     * @param heartbeat   workers publish BUILDING this often while they build; three missed beats
-     *                    and the build counts as abandoned (a later resolve requests it again)
+     * @param registry      where builder images live, e.g. ghcr.io
+     * @param arches        the arches every image is built for
+     * @param inFlightTtl   how long a REQUESTED status (queued, no worker on it yet) suppresses new requests
+     * @param failureTtl    how long a permanent failure is answered as is, publishing nothing
+     * @param heartbeat     workers publish BUILDING this often while they build; three missed beats
+     *                      and the build counts as abandoned (a later resolve requests it again)
+     * @param usageInterval a hash's last use is stamped at most this often per replica
      */
-    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl, Duration heartbeat) {
+    public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl, Duration heartbeat,
+                           Duration usageInterval) {
 
         public static final int MISSED_BEATS = 3;
 
@@ -51,21 +70,32 @@ public final class ImageResolver {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(ImageResolver.class);
+
     private final Settings settings;
     private final RegistryLookup registry;
     private final StatusBook book;
     private final Publisher publisher;
     private final ImageLocks locks;
     private final Clock clock;
+    private final Executor lookups;
+    /** Registry lookups in progress, shared by concurrent requests for the same image. */
+    private final Map<String, CompletableFuture<Optional<ManifestHead>>> headsInFlight = new ConcurrentHashMap<>();
+    /** Staged publications not yet committed, by image ref: a deduplicated request waits for its commit. */
+    private final Map<String, CompletableFuture<Void>> uncommitted = new ConcurrentHashMap<>();
+    /** When this replica last stamped a hash's use, by index ref (on its own clock). */
+    private final Map<String, Instant> stamped = new ConcurrentHashMap<>();
 
+    /** @param lookups runs registry lookups; a resolve's arches are looked up in parallel on it */
     public ImageResolver(Settings settings, RegistryLookup registry, StatusBook book, Publisher publisher,
-                         ImageLocks locks, Clock clock) {
+                         ImageLocks locks, Clock clock, Executor lookups) {
         this.settings = settings;
         this.registry = registry;
         this.book = book;
         this.publisher = publisher;
         this.locks = locks;
         this.clock = clock;
+        this.lookups = lookups;
     }
 
     /** Hash only: no registry, no Kafka. */
@@ -89,24 +119,81 @@ public final class ImageResolver {
         keys.add(c.index().toString());
         settings.arches().forEach(a -> keys.add(c.image(a).toString()));
 
-        try (ImageLocks.Held held = locks.lock(keys)) {
-            Instant now = clock.instant();
-            List<ImageRequired> events = new ArrayList<>();
-            List<ImageStatus> statuses = new ArrayList<>();
-            List<ArchResolution> results = new ArrayList<>();
-            for (Arch arch : settings.arches()) {
-                results.add(decide(request, inputs, hash, c, arch, now, events, statuses));
+        Map<Arch, Optional<ManifestHead>> heads = new EnumMap<>(Arch.class);
+        while (true) {
+            // 1. The registry, for what the book cannot answer: in parallel, no lock held.
+            heads.putAll(lookUp(c, needingRegistry(c, heads, clock.instant())));
+            // 2. Check and stage under the image's locks; if the book changed meanwhile so that another
+            //    arch needs the registry, look that up first (each round adds one at least).
+            Staged staged;
+            try (ImageLocks.Held held = locks.lock(keys)) {
+                Instant now = clock.instant();
+                if (!needingRegistry(c, heads, now).isEmpty()) {
+                    continue;
+                }
+                List<ImageRequired> events = new ArrayList<>();
+                List<ImageStatus> statuses = new ArrayList<>();
+                List<CompletableFuture<Void>> awaited = new ArrayList<>();
+                List<ArchResolution> results = new ArrayList<>();
+                for (Arch arch : settings.arches()) {
+                    results.add(decide(request, inputs, hash, c, arch, heads.get(arch), now, events, statuses, awaited));
+                }
+                boolean stamp = stampDue(c.index().toString(), now);
+                if (stamp) {
+                    statuses.add(usage(request, hash, c, now));
+                }
+                staged = stage(new Publication(events, statuses), awaited, stamp ? c.index().toString() : null, now);
+                Resolution resolution = new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
+                        c.imageBase().toString(), c.cacheBase().toString(), results);
+                staged = staged.answering(resolution);
             }
-            statuses.add(usage(request, hash, c, now));
-            publisher.publish(new Publication(events, statuses));
-            statuses.forEach(book::apply);
-            return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
-                    c.imageBase().toString(), c.cacheBase().toString(), results);
+            // 3. Wait for Kafka, outside the lock.
+            return staged.await(keys);
+        }
+    }
+
+    /** The arches whose image the book cannot answer for (unknown, deleted, abandoned or forgettable failure), not yet looked up. */
+    private List<Arch> needingRegistry(ImageCoordinates c, Map<Arch, Optional<ManifestHead>> looked, Instant now) {
+        return settings.arches().stream()
+                .filter(a -> !looked.containsKey(a))
+                .filter(a -> book.get(c.image(a).toString()).map(s -> !answeredFromBook(s, now)).orElse(true))
+                .toList();
+    }
+
+    private boolean answeredFromBook(ImageStatus known, Instant now) {
+        return known.state().available() || rememberedFailure(known, now) || alive(known, now);
+    }
+
+    private Map<Arch, Optional<ManifestHead>> lookUp(ImageCoordinates c, List<Arch> arches) {
+        Map<Arch, CompletableFuture<Optional<ManifestHead>>> futures = new EnumMap<>(Arch.class);
+        for (Arch arch : arches) {
+            ImageRef image = c.image(arch);
+            String key = image.toString();
+            CompletableFuture<Optional<ManifestHead>> head = headsInFlight.computeIfAbsent(key,
+                    k -> CompletableFuture.supplyAsync(() -> registry.head(image), lookups));
+            // Registered outside computeIfAbsent: a lookup that is already done is removed at once, never kept.
+            head.whenComplete((r, e) -> headsInFlight.remove(key, head));
+            futures.put(arch, head);
+        }
+        Map<Arch, Optional<ManifestHead>> heads = new EnumMap<>(Arch.class);
+        futures.forEach((arch, f) -> heads.put(arch, join(f)));
+        return heads;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
     private ArchResolution decide(ResolveRequest request, VersionInputs inputs, VersionHash hash, ImageCoordinates c,
-                                  Arch arch, Instant now, List<ImageRequired> events, List<ImageStatus> statuses) {
+                                  Arch arch, Optional<ManifestHead> head, Instant now, List<ImageRequired> events,
+                                  List<ImageStatus> statuses, List<CompletableFuture<Void>> awaited) {
         ImageRef image = c.image(arch);
         ImageRef cache = c.cache(arch);
         Optional<ImageStatus> known = book.get(image.toString());
@@ -117,11 +204,19 @@ public final class ImageResolver {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.FAILED, null, false, false,
                     failed.failure(), failed.reason(), failed.logTail());
         }
-        if (known.isPresent() && alive(image.toString(), known.get(), now)) {
+        if (known.isPresent() && alive(known.get(), now)) {
+            CompletableFuture<Void> pending = uncommitted.get(image.toString());
+            if (pending != null) {
+                awaited.add(pending); // staged by a concurrent request: answer once it is committed
+            }
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), known.get().state(), null, false, true);
         }
-        Optional<ManifestHead> head = registry.head(image);
-        if (head.isPresent()) {
+        if (head == null && known.isPresent() && known.get().state().available()) {
+            // From memory: the book knows it is there (the janitor's DELETED would say otherwise).
+            return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.EXISTS, known.get().digest(),
+                    false, false);
+        }
+        if (head != null && head.isPresent()) {
             String digest = head.get().digest();
             boolean alreadyKnown = known.isPresent() && known.get().state().available() && digest.equals(known.get().digest());
             if (!alreadyKnown) {
@@ -138,13 +233,134 @@ public final class ImageResolver {
         return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
     }
 
+    private boolean stampDue(String indexKey, Instant now) {
+        Instant last = stamped.get(indexKey);
+        return last == null || !last.plus(settings.usageInterval()).isAfter(now);
+    }
+
+    /** Under the locks: submit the publication and write it through to the book, remembering what it replaced. */
+    private Staged stage(Publication publication, List<CompletableFuture<Void>> awaited, String stampKey, Instant now) {
+        if (publication.isEmpty()) {
+            return new Staged(null, publication, Map.of(), awaited, null, null);
+        }
+        CompletableFuture<Void> committed;
+        try {
+            committed = publisher.submit(publication);
+        } catch (RuntimeException e) {
+            committed = CompletableFuture.failedFuture(e);
+        }
+        Map<String, ImageStatus> replaced = new HashMap<>();
+        for (ImageStatus status : publication.statuses()) {
+            replaced.put(status.image(), book.get(status.image()).orElse(null));
+            book.apply(status);
+        }
+        for (ImageRequired event : publication.events()) {
+            uncommitted.put(event.image(), committed);
+        }
+        if (stampKey != null) {
+            stamped.put(stampKey, now); // taken back if the commit fails
+        }
+        return new Staged(committed, publication, replaced, awaited, stampKey, null);
+    }
+
+    /** A staged decision: the own publication's commit and any concurrent one this request deduplicated against. */
+    private final class Staged {
+        private final CompletableFuture<Void> committed;
+        private final Publication publication;
+        private final Map<String, ImageStatus> replaced;
+        private final List<CompletableFuture<Void>> awaited;
+        private final String stampKey;
+        private final Resolution resolution;
+
+        Staged(CompletableFuture<Void> committed, Publication publication, Map<String, ImageStatus> replaced,
+               List<CompletableFuture<Void>> awaited, String stampKey, Resolution resolution) {
+            this.committed = committed;
+            this.publication = publication;
+            this.replaced = replaced;
+            this.awaited = awaited;
+            this.stampKey = stampKey;
+            this.resolution = resolution;
+        }
+
+        Staged answering(Resolution resolution) {
+            return new Staged(committed, publication, replaced, awaited, stampKey, resolution);
+        }
+
+        Resolution await(List<String> keys) {
+            if (committed != null) {
+                try {
+                    Publisher.await(committed);
+                } catch (PublishFailedException e) {
+                    takeBack(keys);
+                    throw e;
+                } finally {
+                    publication.events().forEach(ev -> uncommitted.remove(ev.image(), committed));
+                }
+            }
+            for (CompletableFuture<Void> other : awaited) {
+                Publisher.await(other); // the request this one deduplicated against failed: so does this one
+            }
+            return resolution;
+        }
+
+        /** Nothing was published: the book goes back to what it said, so the next resolve decides afresh. */
+        private void takeBack(List<String> keys) {
+            try (ImageLocks.Held held = locks.lock(keys)) {
+                for (ImageStatus status : publication.statuses()) {
+                    book.revert(status, replaced.get(status.image()));
+                }
+                if (stampKey != null) {
+                    stamped.remove(stampKey);
+                }
+            }
+        }
+    }
+
+    /**
+     * Off the request path: asks the registry whether every image the book knows as available is still
+     * there, and forgets (in memory) those that are not, so the next resolve requests them again. The
+     * janitor's deletions need none of this (they arrive as DELETED); this catches tags deleted behind
+     * imagefarm's back.
+     *
+     * @return the image refs forgotten
+     */
+    public List<String> revalidate() {
+        List<String> forgotten = new ArrayList<>();
+        for (ImageStatus status : book.snapshot()) {
+            if (!status.state().available() || (status.isIndex() && status.digest() == null)) {
+                continue;
+            }
+            ImageRef image = ImageRef.parse(status.image());
+            Optional<ManifestHead> head;
+            try {
+                head = registry.head(image);
+            } catch (RuntimeException e) {
+                LOG.debugf("revalidation of %s skipped: %s", image, e.getMessage());
+                continue;
+            }
+            if (head.isEmpty()) {
+                try (ImageLocks.Held held = locks.lock(List.of(status.image()))) {
+                    book.revert(book.get(status.image()).orElse(null), null);
+                }
+                forgotten.add(status.image());
+            }
+        }
+        return forgotten;
+    }
+
+    /** Forgets usage stamps older than the usage interval (they would be due anyway): keeps the map bounded. */
+    public void forgetOldStamps() {
+        Instant cutoff = clock.instant().minus(settings.usageInterval());
+        stamped.values().removeIf(at -> at.isBefore(cutoff));
+    }
+
     private boolean rememberedFailure(ImageStatus status, Instant now) {
         return status.state() == BuildState.FAILED && status.failure() != null && !status.failure().isTransient()
                 && age(status, now).compareTo(settings.failureTtl()) < 0;
     }
 
     /** Someone is on it: queued within the in-flight TTL, or building with a heartbeat within three beats. */
-    private boolean alive(String key, ImageStatus status, Instant now) {
+    private boolean alive(ImageStatus status, Instant now) {
         return switch (status.state()) {
             case REQUESTED -> age(status, now).compareTo(settings.inFlightTtl()) < 0;
             case BUILDING -> age(status, now).compareTo(settings.buildingAlive()) < 0;
@@ -166,13 +382,17 @@ public final class ImageResolver {
     public List<String> forgetFailures(io.imagefarm.core.image.SourceRepository repository, VersionHash hash) {
         ImageCoordinates c = ImageCoordinates.of(settings.registry(), repository, hash);
         List<String> keys = settings.arches().stream().map(a -> c.image(a).toString()).toList();
+        List<String> failed;
         try (ImageLocks.Held held = locks.lock(keys)) {
-            List<String> failed = keys.stream()
-                    .filter(k -> book.get(k).map(s -> s.state() == BuildState.FAILED).orElse(false)).toList();
-            publisher.publish(new Publication(List.of(), List.of(), failed));
-            failed.forEach(book::remove);
-            return settings.arches().stream().filter(a -> failed.contains(c.image(a).toString())).map(Arch::id).toList();
+            failed = keys.stream().filter(k -> book.get(k).map(s -> s.state() == BuildState.FAILED).orElse(false)).toList();
         }
+        publisher.publish(new Publication(List.of(), List.of(), failed));
+        try (ImageLocks.Held held = locks.lock(keys)) {
+            for (String key : failed) {
+                book.get(key).filter(s -> s.state() == BuildState.FAILED).ifPresent(s -> book.remove(key));
+            }
+        }
+        return settings.arches().stream().filter(a -> failed.contains(c.image(a).toString())).map(Arch::id).toList();
     }
 
     /** The index ref's record: keeps what is known about the index, stamps the last request. */

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -72,6 +73,9 @@ public final class IndexAssembler {
         this.onError = onError;
     }
 
+    /** Hashes waiting for assembly at most (the executor's queue); each hash is queued once at a time. */
+    public static final int QUEUE_CAPACITY = 1000;
+
     private volatile boolean replaying;
 
     /**
@@ -114,7 +118,13 @@ public final class IndexAssembler {
         if (!inProgress.add(index.toString())) {
             return;
         }
-        executor.execute(() -> attempt(index, repository, versionHash, retry.initial(), clock.instant().plus(retry.budget())));
+        try {
+            executor.execute(() -> attempt(index, repository, versionHash, retry.initial(), clock.instant().plus(retry.budget())));
+        } catch (RejectedExecutionException full) {
+            inProgress.remove(index.toString());
+            onError.accept(new IllegalStateException("index assembly queue full (" + QUEUE_CAPACITY + "): " + index
+                    + " is assembled on the next status or resolve of its hash"));
+        }
     }
 
     private void attempt(ImageRef index, String repository, String versionHash, Duration backoff, Instant giveUpAt) {
@@ -125,8 +135,13 @@ public final class IndexAssembler {
             onError.accept(e);
             if (isTransient(e) && clock.instant().plus(backoff).isBefore(giveUpAt)) {
                 Duration next = backoff.multipliedBy(2).compareTo(retry.max()) > 0 ? retry.max() : backoff.multipliedBy(2);
-                retries.schedule(() -> executor.execute(() -> attempt(index, repository, versionHash, next, giveUpAt)),
-                        backoff.toMillis(), TimeUnit.MILLISECONDS);
+                retries.schedule(() -> {
+                    try {
+                        executor.execute(() -> attempt(index, repository, versionHash, next, giveUpAt));
+                    } catch (RejectedExecutionException full) {
+                        inProgress.remove(index.toString());
+                    }
+                }, backoff.toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 inProgress.remove(index.toString());
             }
@@ -153,12 +168,26 @@ public final class IndexAssembler {
                     new Descriptor.Platform(arch.id(), "linux", null), null));
         }
         String digest = writer.putIndex(index, Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash)));
+        // Staged under the index's lock, committed outside it: no lock is held while Kafka works. A resolve
+        // in between already sees BUILT (the index is in the registry by now).
+        ImageStatus built;
+        ImageStatus previous;
+        java.util.concurrent.CompletableFuture<Void> committed;
         try (ImageLocks.Held held = locks.lock(List.of(index.toString()))) {
             Instant now = clock.instant();
-            Instant lastRequested = book.get(index.toString()).map(ImageStatus::lastRequestedAt).orElse(null);
-            ImageStatus built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, lastRequested, now);
-            publisher.publish(new Publication(List.of(), List.of(built)));
+            previous = book.get(index.toString()).orElse(null);
+            Instant lastRequested = previous != null ? previous.lastRequestedAt() : null;
+            built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, lastRequested, now);
+            committed = publisher.submit(new Publication(List.of(), List.of(built)));
             book.apply(built);
+        }
+        try {
+            Publisher.await(committed);
+        } catch (PublishFailedException e) {
+            try (ImageLocks.Held held = locks.lock(List.of(index.toString()))) {
+                book.revert(built, previous);
+            }
+            throw e;
         }
     }
 

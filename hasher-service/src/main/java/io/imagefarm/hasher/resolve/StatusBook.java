@@ -85,6 +85,26 @@ public final class StatusBook {
         listeners.forEach(l -> l.accept(status));
     }
 
+    /**
+     * Takes back {@code written} (a write-through whose publication Kafka did not commit, or a status
+     * the registry no longer backs), if it is still the entry's current status: the entry goes back to
+     * {@code previous}, or is forgotten when there was none. Not a step of the state machine, since
+     * {@code written} never happened for anyone else.
+     */
+    public void revert(ImageStatus written, ImageStatus previous) {
+        if (written == null) {
+            return;
+        }
+        boolean reverted = previous == null ? latest.remove(written.image(), written)
+                : latest.replace(written.image(), written, previous);
+        if (reverted) {
+            if (previous == null) {
+                received.remove(written.image());
+            }
+            signal(written.versionHash());
+        }
+    }
+
     /** A tombstone on the compacted topic. */
     public void remove(String imageRef) {
         ImageStatus removed = latest.remove(imageRef);

@@ -14,12 +14,12 @@ import io.imagefarm.core.registry.ManifestHead;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.imagefarm.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 /** The decision alone, with in-memory ports: no Quarkus, no Kafka, no registry. */
@@ -34,36 +34,24 @@ class ImageResolverTest {
     static final String COMMIT = "a".repeat(40);
 
     final Map<String, ManifestHead> registryContent = new HashMap<>();
+    final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
     final List<Publication> published = new ArrayList<>();
-    Instant now = Instant.parse("2026-11-28T12:00:00Z");
     /** This replica's clock: the resolver and the book both read it. */
-    final Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+    final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T12:00:00Z"));
     final StatusBook book = new StatusBook(new ChangeWaiters(10), clock);
 
     /** failure-ttl 1 h and 30 s heartbeats, the defaults */
     static ImageResolver.Settings settings(List<Arch> arches, Duration inFlightTtl) {
-        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30));
+        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
     }
 
     ImageResolver resolver(Duration ttl) {
-        RegistryLookup lookup = image -> Optional.ofNullable(registryContent.get(image.toString()));
+        RegistryLookup lookup = image -> {
+            lookups.incrementAndGet();
+            return Optional.ofNullable(registryContent.get(image.toString()));
+        };
         return new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), ttl),
-                lookup, book, published::add, new ImageLocks(8), clock);
+                lookup, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(8), clock, Runnable::run);
     }
 
     ResolveRequest request() {
@@ -82,7 +70,7 @@ class ImageResolverTest {
                     "ghcr.io/acme/widget:buildcache-amd64", "ghcr.io/acme/widget:buildcache-arm64");
             assertThat(p.statuses()).extracting(s -> s.state()).containsExactly(BuildState.REQUESTED, BuildState.REQUESTED, BuildState.REQUESTED);
             assertThat(p.statuses().get(2).isIndex()).isTrue();
-            assertThat(p.statuses().get(2).lastRequestedAt()).isEqualTo(now);
+            assertThat(p.statuses().get(2).lastRequestedAt()).isEqualTo(clock.instant());
         });
     }
 
@@ -96,14 +84,14 @@ class ImageResolverTest {
         ImageResolver resolver = resolver(Duration.ofMinutes(30));
         resolver.resolve(request());
         String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
-        book.apply(building(amd, now));                          // a worker took it
-        now = now.plus(Duration.ofSeconds(80));                   // under three 30 s beats since
+        book.apply(building(amd, clock.instant()));                          // a worker took it
+        clock.advance(Duration.ofSeconds(80));                   // under three 30 s beats since
         assertThat(resolver.resolve(request()).arches().get(0).deduplicated()).isTrue();
 
-        now = now.plus(Duration.ofSeconds(11));                   // 91 s: three beats missed
+        clock.advance(Duration.ofSeconds(11));                   // 91 s: three beats missed
         ArchResolution again = resolver.resolve(request()).arches().get(0);
         assertThat(again.published()).isTrue();
-        assertThat(published.get(2).events()).extracting(e -> e.image()).contains(amd);
+        assertThat(published.get(published.size() - 1).events()).extracting(e -> e.image()).contains(amd);
     }
 
     @Test
@@ -112,14 +100,14 @@ class ImageResolverTest {
         resolver.resolve(request());
         String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
         // The worker's clock is 10 minutes behind: its BUILDING looks ancient by its updatedAt, but arrived just now.
-        book.apply(building(amd, now.minus(Duration.ofMinutes(10))));
-        now = now.plus(Duration.ofSeconds(5));
+        book.apply(building(amd, clock.instant().minus(Duration.ofMinutes(10))));
+        clock.advance(Duration.ofSeconds(5));
 
         assertThat(book.get(amd)).map(ImageStatus::state).as("topic order wins, not updatedAt").contains(BuildState.BUILDING);
         assertThat(resolver.resolve(request()).arches().get(0).deduplicated()).isTrue();
 
         ImageStatus built = new ImageStatus(ImageStatus.SCHEMA_VERSION, amd, "acme/widget", "5ea78654994769b1", "amd64",
-                BuildState.BUILT, "sha256:" + "c".repeat(64), null, null, null, null, 1, 1, "e1", null, now.minus(Duration.ofMinutes(10)));
+                BuildState.BUILT, "sha256:" + "c".repeat(64), null, null, null, null, 1, 1, "e1", null, clock.instant().minus(Duration.ofMinutes(10)));
         book.apply(built);
         assertThat(book.get(amd)).map(ImageStatus::state).as("a late clock does not lose the BUILT").contains(BuildState.BUILT);
     }
@@ -128,20 +116,19 @@ class ImageResolverTest {
     void inFlightImageYoungerThanTheTtlPublishesNoSecondEvent() {
         ImageResolver resolver = resolver(Duration.ofMinutes(30));
         resolver.resolve(request());
-        now = now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
 
         Resolution second = resolver.resolve(request());
 
         assertThat(second.arches()).allMatch(ArchResolution::deduplicated);
-        assertThat(published.get(1).events()).isEmpty();
-        assertThat(published.get(1).statuses()).singleElement().satisfies(s -> assertThat(s.lastRequestedAt()).isEqualTo(now));
+        assertThat(published).as("nothing more: in flight, and its use stamped within the usage interval").hasSize(1);
     }
 
     @Test
     void inFlightImageOlderThanTheTtlIsRequestedAgain() {
         ImageResolver resolver = resolver(Duration.ofMinutes(30));
         resolver.resolve(request());
-        now = now.plus(Duration.ofMinutes(31));
+        clock.advance(Duration.ofMinutes(31));
 
         resolver.resolve(request());
 
@@ -149,18 +136,107 @@ class ImageResolverTest {
     }
 
     @Test
-    void imageInTheRegistryIsRecordedAsExistsOnce() {
+    void imageInTheRegistryIsRecordedAsExistsOnceAndThenAnsweredFromMemoryWithoutAStampOrALookup() {
         registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-amd64", new ManifestHead("sha256:" + "1".repeat(64), "x", 1));
         registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", new ManifestHead("sha256:" + "2".repeat(64), "x", 1));
         ImageResolver resolver = resolver(Duration.ofMinutes(30));
 
         Resolution first = resolver.resolve(request());
-        resolver.resolve(request());
+        int lookupsFirst = lookups.get();
+        Resolution second = resolver.resolve(request());
 
         assertThat(first.arches()).extracting(ArchResolution::state).containsOnly(BuildState.EXISTS);
+        assertThat(second.arches()).extracting(ArchResolution::state).containsOnly(BuildState.EXISTS);
+        assertThat(second.arches()).extracting(ArchResolution::digest).containsExactly("sha256:" + "1".repeat(64), "sha256:" + "2".repeat(64));
+        assertThat(lookupsFirst).isEqualTo(2);
+        assertThat(lookups.get()).as("no registry lookup for images the book knows").isEqualTo(2);
         assertThat(published.get(0).events()).isEmpty();
         assertThat(published.get(0).statuses()).filteredOn(s -> !s.isIndex()).hasSize(2);
-        assertThat(published.get(1).statuses()).as("only the usage stamp the second time").singleElement();
+        assertThat(published).as("the second resolve writes nothing: its use was stamped within the usage interval").hasSize(1);
+    }
+
+    @Test
+    void usageIsStampedAgainOnceTheUsageIntervalHasPassed() {
+        registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-amd64", new ManifestHead("sha256:" + "1".repeat(64), "x", 1));
+        registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", new ManifestHead("sha256:" + "2".repeat(64), "x", 1));
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        clock.advance(Duration.ofMinutes(59));
+        resolver.resolve(request());
+        assertThat(published).hasSize(1);
+
+        clock.advance(Duration.ofMinutes(1));
+        resolver.resolve(request());
+
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1).statuses()).singleElement().satisfies(s -> {
+            assertThat(s.isIndex()).isTrue();
+            assertThat(s.lastRequestedAt()).isEqualTo(clock.instant());
+        });
+    }
+
+    @Test
+    void concurrentRequestsForOneNewImagePublishOnceAndAllAnswerOnlyAfterItsCommit() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
+        List<Publication> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), Duration.ofMinutes(30)),
+                image -> Optional.empty(), book, p -> {
+                    submitted.add(p);
+                    return commit;
+                }, new ImageLocks(8), clock, Runnable::run);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(20);
+        List<java.util.concurrent.Future<Resolution>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(callers.submit(() -> resolver.resolve(request())));
+        }
+        org.awaitility.Awaitility.await().until(() -> !submitted.isEmpty());
+        assertThat(answers).as("nobody answers before the commit").noneMatch(java.util.concurrent.Future::isDone);
+
+        commit.complete(null);
+
+        long published = 0;
+        for (java.util.concurrent.Future<Resolution> answer : answers) {
+            published += answer.get(10, java.util.concurrent.TimeUnit.SECONDS).arches().stream().filter(ArchResolution::published).count();
+        }
+        callers.shutdown();
+        assertThat(submitted).as("one publication").hasSize(1);
+        assertThat(submitted.get(0).events()).hasSize(2);
+        assertThat(published).as("one event per arch over 50 requests").isEqualTo(2);
+    }
+
+    @Test
+    void aFailedCommitFailsTheRequestsThatWaitedForItAndIsTakenBackFromTheBook() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
+        ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64), Duration.ofMinutes(30)),
+                image -> Optional.empty(), book, p -> commit, new ImageLocks(8), clock, Runnable::run);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.Future<Resolution> first = callers.submit(() -> resolver.resolve(request()));
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        org.awaitility.Awaitility.await().until(() -> book.get(amd).isPresent());
+        java.util.concurrent.Future<Resolution> second = callers.submit(() -> resolver.resolve(request()));
+
+        commit.completeExceptionally(new PublishFailedException("broker down", null));
+
+        assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(PublishFailedException.class);
+        assertThatThrownBy(() -> second.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(PublishFailedException.class);
+        callers.shutdown();
+        assertThat(book.get(amd)).as("nothing was published: the staged REQUESTED is gone").isEmpty();
+    }
+
+    @Test
+    void revalidationForgetsAnImageDeletedBehindImagefarmsBackSoTheNextResolveRequestsIt() {
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        registryContent.put(amd, new ManifestHead("sha256:" + "1".repeat(64), "x", 1));
+        registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", new ManifestHead("sha256:" + "2".repeat(64), "x", 1));
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        registryContent.remove(amd);
+
+        assertThat(resolver.revalidate()).containsExactly(amd);
+        Resolution again = resolver.resolve(request());
+
+        assertThat(again.arches().get(0).published()).isTrue();
+        assertThat(again.arches().get(1).published()).isFalse();
     }
 
     @Test
@@ -178,7 +254,7 @@ class ImageResolverTest {
         ImageResolver failing = new ImageResolver(settings(List.of(Arch.AMD64), Duration.ofMinutes(30)),
                 image -> Optional.empty(), book, p -> {
                     throw new PublishFailedException("broker down", null);
-                }, new ImageLocks(8), Clock.systemUTC());
+                }, new ImageLocks(8), Clock.systemUTC(), Runnable::run);
 
         assertThatThrownBy(() -> failing.resolve(request())).isInstanceOf(PublishFailedException.class);
         assertThat(book.get(ImageRef.parse("ghcr.io/acme/widget:builder-5ea78654994769b1-amd64").toString())).isEmpty();

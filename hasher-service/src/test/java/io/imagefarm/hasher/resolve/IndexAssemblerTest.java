@@ -50,7 +50,7 @@ class IndexAssemblerTest {
             }
             return "sha256:" + "9".repeat(64);
         };
-        return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry, writer, book, published::add, new ImageLocks(4),
+        return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry, writer, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4),
                 Runnable::run, Clock.systemUTC(), e -> { }, retries,
                 new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
     }
@@ -62,7 +62,7 @@ class IndexAssemblerTest {
                     heads.incrementAndGet();
                     return Optional.empty();
                 },
-                (index, manifest) -> "sha256:" + "9".repeat(64), book, published::add, new ImageLocks(4), Runnable::run,
+                (index, manifest) -> "sha256:" + "9".repeat(64), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4), Runnable::run,
                 Clock.systemUTC(), e -> { }, retries, new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
         book.apply(built(Arch.AMD64));
         book.apply(built(Arch.ARM64));

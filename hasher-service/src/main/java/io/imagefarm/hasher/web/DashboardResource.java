@@ -1,0 +1,97 @@
+package io.imagefarm.hasher.web;
+
+import io.imagefarm.core.hash.VersionHash;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.hasher.api.Access;
+import io.imagefarm.hasher.api.BadRequestBodyException;
+import io.imagefarm.hasher.board.BuildBoard;
+import io.imagefarm.hasher.board.ImageDetail;
+import io.imagefarm.hasher.board.JanitorRuns;
+import io.imagefarm.hasher.board.Overview;
+import io.imagefarm.hasher.config.HasherConfig;
+import io.imagefarm.hasher.resolve.StatusBook;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The dashboard: server-rendered pages (usable without JavaScript; {@code dashboard.js} adds live
+ * updates from {@code /api/v1/events}). Read-only, under the API's read rules. Every value from a
+ * status is untrusted and escaped by Qute; the only raw output is the trend SVG, made of numbers.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class DashboardResource {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance overview(List<Overview.RepositoryRow> rows, List<JanitorRuns.Run> runs,
+                                                String repository, String registry, Instant now);
+
+        static native TemplateInstance image(ImageDetail detail, String registry, Instant now);
+    }
+
+    private final Access access;
+    private final StatusBook book;
+    private final BuildBoard board;
+    private final JanitorRuns janitorRuns;
+    private final List<Arch> arches;
+    private final HasherConfig config;
+
+    public DashboardResource(Access access, StatusBook book, BuildBoard board, JanitorRuns janitorRuns, List<Arch> arches,
+                             HasherConfig config) {
+        this.access = access;
+        this.book = book;
+        this.board = board;
+        this.janitorRuns = janitorRuns;
+        this.arches = arches;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "Dashboard: every repository's builder images (HTML)")
+    public TemplateInstance overview(@QueryParam("repository") String repository) {
+        Predicate<String> readable;
+        String only = null;
+        if (repository != null && !repository.isBlank()) {
+            only = SourceRepository.parse(repository).toString();
+            access.requireRead(only);
+            String wanted = only;
+            readable = wanted::equalsIgnoreCase;
+        } else {
+            access.requireReader();
+            readable = access.readFilter();
+        }
+        Instant now = Instant.now();
+        List<Overview.RepositoryRow> rows = Overview.of(book.snapshot(), board, arches, readable, now);
+        return Templates.overview(rows, janitorRuns.latest(), only, config.registry(), now);
+    }
+
+    @GET
+    @Path("images/{versionHash}")
+    @Operation(summary = "Dashboard: one version hash, its inputs, timelines, digests and failures (HTML)")
+    public TemplateInstance image(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
+        if (!VersionHash.isValid(versionHash)) {
+            throw new BadRequestBodyException("invalid-version-hash", "invalid version hash '" + versionHash
+                    + "': expected 16 lower-case hex characters");
+        }
+        if (repository == null || repository.isBlank()) {
+            throw new BadRequestBodyException("missing-repository", "the repository query parameter is required (OWNER/NAME)");
+        }
+        SourceRepository repo = SourceRepository.parse(repository);
+        access.requireRead(repo.toString());
+        Instant now = Instant.now();
+        ImageDetail detail = ImageDetail.of(book::get, board, config.registry(), repo, new VersionHash(versionHash), arches, now);
+        return Templates.image(detail, config.registry(), now);
+    }
+}
