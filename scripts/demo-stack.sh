@@ -208,7 +208,8 @@ YAML
         -Dimagefarm.worker.registry="$registry" \
         -Dimagefarm.worker.context.allowed-schemes=file,https \
         "-Dimagefarm.worker.context.allowed-url-patterns=https://github.com/{repository}.git,file://$dir/**" \
-        -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600
+        -Dimagefarm.worker.work-dir="$dir/work-$arch" -Dimagefarm.worker.min-free-disk-bytes=104857600 \
+        -Dimagefarm.worker.instance-id=demo-worker
       ;;
     janitor)
       java_service janitor cache-janitor "$JANITOR_PORT" "${api_tokens[@]}" \

@@ -90,15 +90,20 @@ public class WorkerBeans {
                 config.heartbeatInterval(), Credentials.resolve(config.registries()));
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         return new BuildJob(settings, new RegistryClientImageRegistry(registry), fetcher, builder, engine, metrics,
-                Clock.systemUTC());
+                clock(config));
     }
 
     /** Both consumers' decisions: the job with the status publisher and the shutdown gate, and the retry topic. */
     @Produces
     @Singleton
     JobRunner jobRunner(BuildJob job, RetryPolicy retry, KafkaStatusPublisher statuses, KafkaRetryQueue retries,
-                        ShutdownGate gate, WorkerMetrics metrics) {
+                        ShutdownGate gate, WorkerMetrics metrics, WorkerConfig config) {
         return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate::abandoned), statuses, retries,
-                retry, metrics, Clock.systemUTC());
+                retry, metrics, clock(config));
+    }
+
+    /** The worker's clock, shifted by imagefarm.worker.clock-offset (fault drills only). */
+    static Clock clock(WorkerConfig config) {
+        return config.clockOffset().isZero() ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), config.clockOffset());
     }
 }

@@ -12,6 +12,7 @@ import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.SampleRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +52,13 @@ class FaultSuiteIT {
     static final Path STACK = Path.of("target", "fault-stack").toAbsolutePath();
     static final String AMD64 = "amd64";
     static final List<String> HASHER_OPTIONS = List.of("-Dimagefarm.hasher.arches=amd64");
+    /** Short backoffs, and enough attempts that an unfetchable source is still retried minutes later (fault 8). */
     static final List<String> WORKER_OPTIONS = List.of("-Dimagefarm.worker.initial-backoff=PT2S",
-            "-Dimagefarm.worker.max-backoff=PT6S");
+            "-Dimagefarm.worker.max-backoff=PT6S", "-Dimagefarm.worker.max-attempts=40");
 
     static StackClient stack;
+    /** One plain build, end to end, measured by fault 1 and used as the yardstick after it. */
+    static Duration oneBuild = Duration.ofSeconds(30);
     static SignalServer signals;
     static TopicProbe topics;
     static RegistrySeeder registry;
@@ -366,7 +370,7 @@ class FaultSuiteIT {
         Instant refStart = Instant.now();
         String refHash = stack.pushWebhook(repository, refCommit, repo.url()).path("versionHash").asText();
         stack.awaitReadyWithIndex(refHash, repository);
-        Duration oneBuild = Duration.between(refStart, Instant.now());
+        oneBuild = Duration.between(refStart, Instant.now());
 
         for (int run = 1; run <= 5; run++) {
             String name = "f1-kill-" + run;
@@ -391,10 +395,70 @@ class FaultSuiteIT {
         }
     }
 
-    // ---- The supervisor: a hung worker ---------------------------------------------------------
+    // ---- 6. A worker's clock runs ten minutes behind -------------------------------------------
 
     @Test
     @Order(8)
+    void fault6_aWorkerWhoseClockRunsTenMinutesBehindStillCompletesItsImage() throws Exception {
+        List<String> skewed = new ArrayList<>(WORKER_OPTIONS);
+        skewed.add("-Dimagefarm.worker.clock-offset=-PT10M");
+        demoStack(Duration.ofMinutes(3), concat(List.of("restart", STACK.toString(), "worker-amd64"), skewed));
+        try {
+            String repository = "demo/f6";
+            SampleRepository repo = repo("f6");
+            String commit = repo.commit(SampleRepository.seedFiles(from() + "RUN echo skewed > /s\n"), "skewed");
+            JsonNode answer = stack.pushWebhook(repository, commit, repo.url());
+            String hash = answer.path("versionHash").asText();
+            String image = answer.path("arches").get(0).path("image").asText();
+            Instant sent = Instant.now();
+            stack.awaitReadyWithIndex(hash, repository);
+            Instant built = topics.readAll(Topics.IMAGE_STATUS, IsolationLevel.READ_COMMITTED).stream()
+                    .filter(r -> image.equals(r.key()) && "BUILT".equals(field(r.value(), "state")))
+                    .map(r -> Instant.parse(field(r.value(), "updatedAt"))).reduce((a, b) -> b).orElseThrow();
+            Duration skew = Duration.between(Instant.now(), built);
+            assertThat(skew).as("the worker's BUILT carries its late clock").isLessThan(Duration.ofMinutes(-9));
+            figure(6, "a worker %.0f s behind: READY with its index %.1f s after the push", skew.toMillis() / 1000.0, seconds(sent));
+        } finally {
+            demoStack(Duration.ofMinutes(3), concat(List.of("restart", STACK.toString(), "worker-amd64"), WORKER_OPTIONS));
+        }
+    }
+
+    // ---- 8. Head-of-line -------------------------------------------------------------------------
+
+    @Test
+    @Order(9)
+    void fault8_whileAnUnfetchableSourceIsRetriedANormalRequestOnTheSameArchIsBuiltWithinOneBuildTime() throws Exception {
+        // Resolved through the API with its files, so the hasher fetches nothing; no worker can fetch the source.
+        Map<String, String> badFiles = SampleRepository.seedFiles(from() + "RUN echo never built > /n\n");
+        HttpResponse<String> bad = stack.resolve("demo/f8-bad", "0123456789abcdef0123456789abcdef01234567",
+                "file://" + STACK.resolve("sources/gone-away"), badFiles);
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(200);
+        JsonNode badAnswer = StackClient.JSON.readTree(bad.body());
+        String badHash = badAnswer.path("versionHash").asText();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            JsonNode a = amd64(stack.images(badHash, "demo/f8-bad"));
+            return a.path("state").asText().equals("REQUESTED") && a.path("failure").isTextual();
+        });
+
+        String repository = "demo/f8-good";
+        SampleRepository repo = repo("f8-good");
+        String commit = repo.commit(SampleRepository.seedFiles(from() + "RUN echo behind a bad one > /g\n"), "good");
+        Instant sent = Instant.now();
+        String hash = stack.pushWebhook(repository, commit, repo.url()).path("versionHash").asText();
+        stack.awaitReadyWithIndex(hash, repository);
+        Duration took = Duration.between(sent, Instant.now());
+        JsonNode badNow = amd64(stack.images(badHash, "demo/f8-bad"));
+
+        figure(8, "a normal request was READY %.1f s after it was sent (one build: %.1f s) while the unfetchable one was %s (%s)",
+                took.toMillis() / 1000.0, oneBuild.toMillis() / 1000.0, badNow.path("state").asText(), badNow.path("reason").asText());
+        assertThat(badNow.path("state").asText()).as("the bad one is still being retried").isIn("REQUESTED", "BUILDING");
+        assertThat(took).as("within one build time").isLessThanOrEqualTo(oneBuild.plusSeconds(15));
+    }
+
+    // ---- The supervisor: a hung worker ---------------------------------------------------------
+
+    @Test
+    @Order(10)
     void aHungWorkerIsRestartedByTheSupervisorAndBuildsAgain() throws Exception {
         long worker = pid("worker-amd64");
         signal("STOP", worker);
@@ -439,6 +503,12 @@ class FaultSuiteIT {
 
     static double seconds(Instant since) {
         return Duration.between(since, Instant.now()).toMillis() / 1000.0;
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
     }
 
     static Processes.Result demoStack(Duration timeout, String... args) {

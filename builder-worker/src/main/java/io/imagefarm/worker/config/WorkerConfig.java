@@ -86,6 +86,14 @@ public interface WorkerConfig {
     @WithDefault("PT30S")
     Duration heartbeatInterval();
 
+    /**
+     * Shifts this worker's clock (e.g. {@code -PT10M}): for fault drills, to show that the pipeline never
+     * compares one host's clock with another's (statuses are ordered by the topic, ages measured by the
+     * reader). Leave at zero in production.
+     */
+    @WithDefault("PT0S")
+    Duration clockOffset();
+
     Context context();
 
     Git git();
