@@ -214,9 +214,17 @@ status_again=$(wait_ready "$hash1")
 ! gone "builder-$hash1" || fail "builder-$hash1 should be back in the registry"
 ok "both arches rebuilt and builder-$hash1 is back: $(jq -r .index.digest <<<"$status_again")"
 
+step "10. The dashboard"
+page=$(curl -sS --fail-with-body "$HASHER_URL/?repository=demo/sample") || fail "the dashboard did not answer: $page"
+grep -q "$hash1" <<<"$page" || fail "the dashboard does not show $hash1"
+grep -q 'class="chip built"' <<<"$page" || fail "the dashboard shows no BUILT chip"
+ok "$HASHER_URL/ lists demo/sample, builder-$hash1 with its arches BUILT, and the janitor's runs"
+
 if ((keep)); then
   step "Stack left running (--keep)"
   cat <<URLS
+   dashboard $HASHER_URL/   (every repository's builder images, live; the janitor's runs)
+             $HASHER_URL/images/$hash2?repository=demo/sample
    hasher   health $HASHER_URL/q/health  metrics $HASHER_URL/q/metrics  OpenAPI $HASHER_URL/q/openapi
             status $HASHER_URL/api/v1/images/$hash2?repository=demo/sample
    workers  $WORKER_AMD64_URL/q/health  $WORKER_ARM64_URL/q/health  (metrics: /q/metrics)
@@ -225,3 +233,6 @@ if ((keep)); then
 URLS
 fi
 step "All steps held"
+echo "   Where to look: the dashboard at $HASHER_URL/ shows every image built above, its timeline,"
+echo "   cache hits and the janitor's runs (with --keep it stays up; without, the stack is stopped now)."
+

@@ -27,9 +27,11 @@ CONTAINERD_SOCK=/run/containerd/containerd.sock
 DOCKERD_PIDFILE=/var/run/docker.pid
 TRIXIE_SUITE=trixie
 # bookworm packages (system apt) the trixie docker debs run on, plus the rest of the toolset
+# (chromium and its driver: the dashboard's browser tests, headless through Selenium)
 BOOKWORM_PKGS=(containerd runc tini iptables adduser sysvinit-utils init-system-helpers libsystemd0
                docker-registry qemu-user-static binfmt-support file ca-certificates xz-utils
-               jq git apache2-utils)
+               jq git apache2-utils
+               chromium chromium-driver)
 DOCKER_ENGINE_RE='^26\.1\.'
 DOCKER_BUILDX_RE='^0\.13\.'
 READY_TIMEOUT=${IMAGEFARM_READY_TIMEOUT:-90}

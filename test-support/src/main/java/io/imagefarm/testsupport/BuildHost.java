@@ -53,6 +53,19 @@ public final class BuildHost {
         }
     }
 
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    /** Debian's chromium and chromium-driver, for the dashboard's browser tests. */
+    public static void requireBrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            throw new MissingPartError("Chromium (Debian chromium)", CHROMIUM + " is not installed");
+        }
+        if (!Files.isExecutable(CHROMEDRIVER)) {
+            throw new MissingPartError("ChromeDriver (Debian chromium-driver)", CHROMEDRIVER + " is not installed");
+        }
+    }
+
     public static Path requireRegistryBinary() {
         if (!Files.isExecutable(REGISTRY_BINARY)) {
             throw new MissingPartError("CNCF distribution registry (Debian docker-registry)", REGISTRY_BINARY + " is not installed");

@@ -1,0 +1,215 @@
+package io.imagefarm.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.event.Topics;
+import io.imagefarm.testsupport.BuildHost;
+import io.imagefarm.testsupport.Processes;
+import io.imagefarm.testsupport.SampleRepository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium through Selenium) on the embedded stack:
+ * live chips, the hash page, a failure's log tail, escaping of a hostile status, the janitor's plan.
+ * The hasher requests amd64 only here, to keep the builds short.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path STACK = Path.of("target", "dashboard-stack").toAbsolutePath();
+    static final String REPOSITORY = "demo/sample"; // the stack's janitor prunes it, keeping one hash
+
+    static StackClient stack;
+    static WebDriver browser;
+    static SampleRepository sample;
+    static String hash;
+    static String commit;
+
+    @BeforeAll
+    static void start() throws IOException {
+        BuildHost.requireEngineWithBuildx();
+        BuildHost.requireBrowser();
+        demoStack("stop", STACK.toString());
+        Processes.run(Duration.ofSeconds(30), List.of("rm", "-rf", STACK.toString())).orThrow();
+        Files.createDirectories(STACK.resolve("opts"));
+        Files.write(STACK.resolve("opts/hasher"), List.of("-Dimagefarm.hasher.arches=amd64"));
+        demoStack("start", STACK.toString()).orThrow();
+        stack = StackClient.load(STACK.resolve("stack.env"));
+        sample = SampleRepository.init(STACK.resolve("sources").resolve("sample"));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BuildHost.CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(BuildHost.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        demoStack("stop", STACK.toString());
+    }
+
+    static Processes.Result demoStack(String... args) {
+        List<String> command = new ArrayList<>(List.of("scripts/demo-stack.sh"));
+        command.addAll(List.of(args));
+        return Processes.run(Duration.ofMinutes(5), ROOT, Map.of(), command);
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    static String chipState(String image) {
+        return (String) js("var cs = document.querySelectorAll('.chip[data-image]');"
+                + "for (var i = 0; i < cs.length; i++) { if (cs[i].getAttribute('data-image') === arguments[0]) return cs[i].getAttribute('data-state'); }"
+                + "return null;", image);
+    }
+
+    static void awaitLive() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "on".equals(browser.findElement(By.id("live")).getAttribute("data-state")));
+    }
+
+    @Test
+    @Order(1)
+    void chipsGoFromRequestedThroughBuildingToBuiltLiveWithoutAReload() throws Exception {
+        demoStack("stop", STACK.toString(), "worker-amd64").orThrow(); // so REQUESTED stays long enough to be seen
+        browser.get(stack.get("HASHER_URL") + "/");
+        js("window.__sameDocument = 'yes';");
+        awaitLive();
+
+        commit = sample.commit(SampleRepository.seedFiles("FROM " + stack.get("BASE_IMAGE") + "\n"
+                + "RUN echo toolchains > /t && sleep 4\n"), "first");
+        JsonNode answer = stack.pushWebhook(REPOSITORY, commit, sample.url());
+        hash = answer.path("versionHash").asText();
+        String image = answer.path("arches").get(0).path("image").asText();
+
+        List<String> seen = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("REQUESTED"));
+        demoStack("start", STACK.toString(), "worker-amd64").orThrow();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("BUILT"));
+
+        assertThat(seen).as("states the chip showed").containsSubsequence("REQUESTED", "BUILDING", "BUILT");
+        assertThat(js("return window.__sameDocument;")).as("the page was never reloaded").isEqualTo("yes");
+    }
+
+    static List<String> record(List<String> seen, String state) {
+        if (state != null && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
+            seen.add(state);
+        }
+        return seen;
+    }
+
+    @Test
+    @Order(2)
+    void theHashPageShowsWhyTheImageExistsItsTimelineAndItsDigests() {
+        browser.findElement(By.cssSelector("a[href^='/images/" + hash + "']")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/images/" + hash));
+
+        String inputs = browser.findElement(By.cssSelector("table.inputs")).getText();
+        assertThat(inputs).contains("RUST_CHANNEL", "1.83.0", "NODE_VERSION", "DOCKERFILE_HASH");
+        assertThat(browser.findElement(By.cssSelector(".commit")).getText()).isEqualTo(commit);
+        assertThat(browser.findElement(By.cssSelector("article.arch .digest")).getText()).startsWith("sha256:");
+        assertThat(browser.findElement(By.cssSelector("section.index .digest")).getText()).startsWith("sha256:");
+        assertThat(browser.findElement(By.cssSelector("ol.timeline")).getText()).contains("REQUESTED", "BUILDING", "BUILT");
+        assertThat(browser.findElement(By.cssSelector("section.index .pull")).getText())
+                .isEqualTo("docker pull " + stack.get("REGISTRY") + "/" + REPOSITORY + ":builder-" + hash);
+    }
+
+    @Test
+    @Order(3)
+    void aFailingBuildShowsFailedWithItsLogTailLive() throws Exception {
+        SampleRepository broken = SampleRepository.init(STACK.resolve("sources").resolve("broken"));
+        String brokenCommit = broken.commit(SampleRepository.seedFiles("FROM " + stack.get("BASE_IMAGE") + "\n"
+                + "RUN echo boom-marker-4711 && false\n"), "broken");
+        JsonNode answer = stack.pushWebhook("demo/broken", brokenCommit, broken.url());
+        String brokenHash = answer.path("versionHash").asText();
+        browser.get(stack.get("HASHER_URL") + "/images/" + brokenHash + "?repository=demo/broken");
+        awaitLive();
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                !browser.findElements(By.cssSelector("pre.log-tail")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector("article.arch .chip")).getAttribute("data-state")).isEqualTo("FAILED");
+        assertThat(browser.findElement(By.cssSelector(".failure-kind")).getText()).isEqualTo("BUILD_ERROR");
+        assertThat(browser.findElement(By.cssSelector("pre.log-tail")).getText()).contains("boom-marker-4711");
+    }
+
+    @Test
+    @Order(4)
+    void aRepositoryNameWithMarkupInAStatusRecordIsShownAsTextAndNeverRuns() throws Exception {
+        String hostile = "demo/<script>window.__pwned=1</script>";
+        String fakeHash = "0badc0de0badc0de";
+        ImageStatus status = new ImageStatus(ImageStatus.SCHEMA_VERSION, stack.get("REGISTRY") + "/demo/hostile:builder-"
+                + fakeHash + "-amd64", hostile, fakeHash, "amd64", BuildState.FAILED, null,
+                io.imagefarm.core.event.FailureKind.BUILD_ERROR, "<img src=x onerror=\"window.__pwned=2\">", null, null,
+                null, null, "hostile", null, Instant.now());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.get("KAFKA_BOOTSTRAP"), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status))).get();
+        }
+        browser.get(stack.get("HASHER_URL") + "/");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            browser.navigate().refresh();
+            return browser.findElement(By.tagName("body")).getText().contains(hostile);
+        });
+        assertThat(js("return window.__pwned === undefined;")).as("no injected script ran").isEqualTo(true);
+        assertThat(browser.findElements(By.xpath("//script[contains(., '__pwned')]"))).as("no script element was made").isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void theJanitorsDryRunPlanIsRenderedAsATable() throws Exception {
+        // A second hash of the repository, so the janitor (keep one hash) plans to delete the first.
+        String second = sample.commit(SampleRepository.seedFiles("FROM " + stack.get("BASE_IMAGE") + "\n"
+                + "RUN echo second > /s\n"), "second");
+        String secondHash = stack.pushWebhook(REPOSITORY, second, sample.url()).path("versionHash").asText();
+        stack.awaitReadyWithIndex(secondHash, REPOSITORY);
+        JsonNode report = stack.postJsonAsAdmin(stack.get("JANITOR_URL") + "/api/v1/janitor/runs", "{\"dryRun\":true}");
+        String runId = report.path("runId").asText();
+
+        browser.get(stack.get("HASHER_URL") + "/#janitor");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.navigate().refresh();
+            return !browser.findElements(By.cssSelector("table.plan")).isEmpty();
+        });
+        String plan = browser.findElement(By.cssSelector("table.plan")).getText();
+        assertThat(plan).contains("builder-" + hash, "PLANNED");
+        assertThat(browser.findElement(By.cssSelector("section.janitor summary")).getText()).contains("dry run", "DRY_RUN");
+        assertThat(runId).isNotBlank();
+    }
+}

@@ -1,0 +1,135 @@
+package io.imagefarm.hasher.web;
+
+import static io.imagefarm.hasher.HasherFixtures.asAdmin;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.hasher.HasherFixtures;
+import io.imagefarm.testsupport.KafkaResource;
+import io.imagefarm.testsupport.RegistryResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's server side: the API's read rules (anonymous only with anonymous-read, which the
+ * test profile leaves off), escaping of untrusted status fields, and the live event stream.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(RegistryResource.class)
+class DashboardIT {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    static String hash() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    static ImageStatus built(String repository, String hash) {
+        return new ImageStatus(ImageStatus.SCHEMA_VERSION, "127.0.0.1:5000/" + repository.toLowerCase() + ":builder-" + hash + "-amd64",
+                repository, hash, "amd64", BuildState.BUILT, "sha256:" + "d".repeat(64), null, null, null,
+                new ImageStatus.BuildTimings(100, 2000, 300), 2, 3, "e-" + hash, null, Instant.now());
+    }
+
+    @Test
+    void withoutACredentialThePagesAndTheStreamAnswer401() {
+        given().get("/").then().statusCode(401);
+        given().get("/images/" + hash() + "?repository=acme/widget").then().statusCode(401);
+        given().get("/api/v1/events").then().statusCode(401);
+    }
+
+    @Test
+    void aCiTokenSeesOnlyTheRepositoriesItMayReadAndIsRefusedAnotherOnesPage() {
+        String mine = hash();
+        String theirs = hash();
+        HasherFixtures.publishStatus(built("acme/dash-mine", mine));
+        HasherFixtures.publishStatus(built("octo/allowed", theirs));
+        await().atMost(Duration.ofSeconds(20)).until(() -> asAdmin().get("/").then().extract().asString().contains(theirs));
+
+        String page = given().auth().oauth2(HasherFixtures.CI_TOKEN).get("/").then().statusCode(200)
+                .contentType("text/html").extract().asString();
+        assertThat(page).contains("acme/dash-mine", mine).doesNotContain("octo/allowed", theirs);
+        given().auth().oauth2(HasherFixtures.CI_TOKEN).get("/images/" + theirs + "?repository=octo/allowed").then().statusCode(403);
+    }
+
+    @Test
+    void untrustedFieldsOfAStatusAreEscapedOnEveryPage() {
+        String hash = hash();
+        String hostile = "<script>window.__pwned=1</script>";
+        ImageStatus status = new ImageStatus(ImageStatus.SCHEMA_VERSION, "127.0.0.1:5000/acme/hostile:builder-" + hash + "-amd64",
+                "acme/" + hostile, hash, "amd64", BuildState.FAILED, null,
+                io.imagefarm.core.event.FailureKind.BUILD_ERROR, "reason " + hostile, "log " + hostile + "\n<img src=x onerror=alert(1)>",
+                null, null, null, "e-" + hash, null, Instant.now());
+        HasherFixtures.publishStatus(status);
+        await().atMost(Duration.ofSeconds(20)).until(() -> asAdmin().get("/").then().extract().asString().contains(hash));
+
+        String overview = asAdmin().get("/").then().statusCode(200).extract().asString();
+        assertThat(overview).contains("acme/&lt;script&gt;window.__pwned=1&lt;/script&gt;").doesNotContain(hostile);
+
+        // The detail page of a real repository whose failure carries markup in its reason and log tail.
+        String failedHash = hash();
+        HasherFixtures.publishStatus(new ImageStatus(ImageStatus.SCHEMA_VERSION,
+                io.imagefarm.core.image.ImageCoordinates.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("imagefarm.hasher.registry", String.class),
+                        io.imagefarm.core.image.SourceRepository.parse("acme/widget"),
+                        new io.imagefarm.core.hash.VersionHash(failedHash)).image(io.imagefarm.core.image.Arch.AMD64).toString(),
+                "acme/widget", failedHash, "amd64", BuildState.FAILED, null, io.imagefarm.core.event.FailureKind.BUILD_ERROR,
+                "reason " + hostile, "log " + hostile, null, null, null, "e-" + failedHash, null, Instant.now()));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                asAdmin().get("/images/" + failedHash + "?repository=acme/widget").then().extract().asString().contains("BUILD_ERROR"));
+        String detail = asAdmin().get("/images/" + failedHash + "?repository=acme/widget").then().statusCode(200).extract().asString();
+        assertThat(detail).contains("log &lt;script&gt;window.__pwned=1&lt;/script&gt;").doesNotContain(hostile);
+    }
+
+    @Test
+    void theEventStreamOfOneRepositoryCarriesItsStatusesAndNoOtherRepositorys() throws Exception {
+        String mine = hash();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(root.toString() + "api/v1/events?repository=acme/streamed"))
+                .header("Authorization", "Bearer " + HasherFixtures.CI_TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        reader.submit(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            }
+            return null;
+        });
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                HasherFixtures.publishStatus(built("acme/other", hash()));
+                HasherFixtures.publishStatus(built("acme/streamed", mine));
+                assertThat(lines).anyMatch(l -> l.startsWith("data:") && l.contains(mine));
+            });
+            assertThat(lines).filteredOn(l -> l.startsWith("data:")).allMatch(l -> l.contains("\"repository\":\"acme/streamed\""));
+        } finally {
+            stream.body().close();
+            reader.shutdownNow();
+        }
+    }
+}
