@@ -62,9 +62,10 @@ public record ImageStatus(
     public record BuildTimings(long fetchMillis, long buildMillis, long pushMillis) {
     }
 
+    /** Carries the commit and inputs the request claims (a worker's BUILT carries the ones it verified). */
     public static ImageStatus requested(ImageRequired event) {
-        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(),
-                archOf(event.platform()), BuildState.REQUESTED, null, null, null, null, null, null, null,
+        return new ImageStatus(SCHEMA_VERSION, event.image(), event.repository(), event.versionHash(), event.commit(),
+                event.inputs(), archOf(event.platform()), BuildState.REQUESTED, null, null, null, null, null, null, null,
                 event.eventId(), null, event.requestedAt());
     }
 
