@@ -51,7 +51,12 @@ class FaultSuiteIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STACK = Path.of("target", "fault-stack").toAbsolutePath();
     static final String AMD64 = "amd64";
-    static final List<String> HASHER_OPTIONS = List.of("-Dimagefarm.hasher.arches=amd64");
+    /**
+     * amd64 only; and every resolve stamps its hash's use (usage-interval 0), so that resolves of a known
+     * image are a steady stream of Kafka transactions for fault 2 to kill the hasher in the middle of.
+     */
+    static final List<String> HASHER_OPTIONS = List.of("-Dimagefarm.hasher.arches=amd64",
+            "-Dimagefarm.hasher.usage-interval=PT0S");
     /** Short backoffs, and enough attempts that an unfetchable source is still retried minutes later (fault 8). */
     static final List<String> WORKER_OPTIONS = List.of("-Dimagefarm.worker.initial-backoff=PT2S",
             "-Dimagefarm.worker.max-backoff=PT6S", "-Dimagefarm.worker.max-attempts=40");
