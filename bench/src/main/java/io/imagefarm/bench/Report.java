@@ -1,0 +1,161 @@
+package io.imagefarm.bench;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark's figures, the issue's goals judged against them, and the markdown table
+ * ({@code target/bench/report.md}, shown in the README). Plain computation: no I/O.
+ *
+ * @param resolve   resolve of a known image, by concurrent clients
+ * @param hash      {@code /api/v1/hash} with the same files, by concurrent clients: the reference
+ * @param jmh       the version hash under JMH, or null when it was not run
+ * @param method    one sentence on how the load figures were taken (windows, rounds)
+ */
+record Report(Machine machine, String method, SortedMap<Integer, LoadFigure> resolve, SortedMap<Integer, LoadFigure> hash,
+              StormFigure storm, JmhFigure jmh) {
+
+    static final int GOAL_CLIENTS = 100;
+    static final double MIN_THROUGHPUT_RATIO = 0.5;
+    static final double MAX_P99_RATIO = 2.0;
+    static final double MAX_STORM_P99_MILLIS = 200;
+    static final double MAX_HASH_NANOS = 50_000;
+
+    /** Where and when: the date, the CPUs the JVM sees ({@code nproc}), the JVM. */
+    record Machine(ZonedDateTime date, int nproc, String cpu, String jvm, String os) {
+    }
+
+    enum Verdict { PASS, FAIL, NOT_MEASURED }
+
+    record Goal(String goal, String measured, Verdict verdict) {
+    }
+
+    List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        int clients = resolve.containsKey(GOAL_CLIENTS) ? GOAL_CLIENTS : resolve.isEmpty() ? GOAL_CLIENTS : resolve.lastKey();
+        LoadFigure r = resolve.get(clients);
+        LoadFigure h = hash.get(clients);
+        String at = "resolve of a known image, " + clients + " clients: ";
+        if (r == null || h == null || h.requests() == 0) {
+            goals.add(new Goal(at + "throughput ≥ " + MIN_THROUGHPUT_RATIO + "× /hash's", "not measured", Verdict.NOT_MEASURED));
+            goals.add(new Goal(at + "p99 ≤ " + MAX_P99_RATIO + "× /hash's", "not measured", Verdict.NOT_MEASURED));
+        } else {
+            double throughput = r.requestsPerSecond() / h.requestsPerSecond();
+            goals.add(new Goal(at + "throughput ≥ " + MIN_THROUGHPUT_RATIO + "× /hash's",
+                    ratio(throughput) + " (" + rps(r) + " vs " + rps(h) + " req/s" + errors(r) + ")",
+                    verdict(throughput >= MIN_THROUGHPUT_RATIO && r.errors() == 0)));
+            double p99 = r.p99Millis() / h.p99Millis();
+            goals.add(new Goal(at + "p99 ≤ " + MAX_P99_RATIO + "× /hash's",
+                    ratio(p99) + " (" + millis(r.p99Millis()) + " vs " + millis(h.p99Millis()) + ")",
+                    verdict(p99 <= MAX_P99_RATIO && r.errors() == 0)));
+        }
+        if (storm == null) {
+            goals.add(new Goal("webhook storm: p99 ≤ " + (int) MAX_STORM_P99_MILLIS + " ms, exactly one event per arch",
+                    "not measured", Verdict.NOT_MEASURED));
+        } else {
+            String events = storm.arches().stream().map(a -> a.arch() + " " + a.eventsOnTopic()).collect(Collectors.joining(", "));
+            goals.add(new Goal("webhook storm (" + storm.webhooks() + "): p99 ≤ " + (int) MAX_STORM_P99_MILLIS
+                    + " ms, exactly one event per arch",
+                    "p99 " + millis(storm.latency().p99Millis()) + "; events " + events + "; " + storm.answered() + "/" + storm.webhooks() + " answered 200",
+                    verdict(storm.latency().p99Millis() <= MAX_STORM_P99_MILLIS && storm.exactlyOneEventPerArch()
+                            && storm.answered() == storm.webhooks())));
+        }
+        String hashGoal = "version hash (JMH): ≤ " + (int) (MAX_HASH_NANOS / 1000) + " µs";
+        goals.add(jmh == null ? new Goal(hashGoal, "not measured", Verdict.NOT_MEASURED)
+                : new Goal(hashGoal, micros(jmh.nanosPerOp()), verdict(jmh.nanosPerOp() <= MAX_HASH_NANOS)));
+        return goals;
+    }
+
+    boolean allGoalsPass() {
+        return goals().stream().allMatch(g -> g.verdict() == Verdict.PASS);
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Measured ").append(machine.date().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)))
+                .append(" on ").append(machine.os()).append(", nproc ").append(machine.nproc())
+                .append(" (").append(machine.cpu()).append("), JVM ").append(machine.jvm()).append(".\n")
+                .append(method).append("\n\n");
+
+        md.append("| clients | resolve req/s | resolve p50 | resolve p99 | /hash req/s | /hash p50 | /hash p99 | req/s resolve÷hash | p99 resolve÷hash |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (var e : resolve.entrySet()) {
+            LoadFigure r = e.getValue();
+            LoadFigure h = hash.get(e.getKey());
+            md.append("| ").append(e.getKey())
+                    .append(" | ").append(rps(r)).append(errors(r)).append(" | ").append(millis(r.p50Millis())).append(" | ").append(millis(r.p99Millis()));
+            if (h == null || h.requests() == 0) {
+                md.append(" | – | – | – | – | – |\n");
+            } else {
+                md.append(" | ").append(rps(h)).append(errors(h)).append(" | ").append(millis(h.p50Millis())).append(" | ").append(millis(h.p99Millis()))
+                        .append(" | ").append(ratio(r.requestsPerSecond() / h.requestsPerSecond()))
+                        .append(" | ").append(ratio(r.p99Millis() / h.p99Millis())).append(" |\n");
+            }
+        }
+
+        if (storm != null) {
+            md.append("\n| webhook storm: ").append(storm.webhooks()).append(" concurrent signed pushes of one new commit | |\n")
+                    .append("|---|---:|\n")
+                    .append("| answered 200 | ").append(storm.answered()).append(" of ").append(storm.webhooks()).append(" |\n")
+                    .append("| latency p50 / p99 | ").append(millis(storm.latency().p50Millis())).append(" / ")
+                    .append(millis(storm.latency().p99Millis())).append(" |\n")
+                    .append("| reference: the same storm for a new commit of a known hash (fetched, nothing published), p50 / p99 | ")
+                    .append(millis(storm.reference().p50Millis())).append(" / ").append(millis(storm.reference().p99Millis())).append(" |\n");
+            for (StormFigure.ArchEvents a : storm.arches()) {
+                md.append("| `image-required.").append(a.arch()).append("` events for the image (from the topic; answers saying published) | ")
+                        .append(a.eventsOnTopic()).append("; ").append(a.publishedAnswers()).append(" |\n");
+                md.append("| webhook → `image-required.").append(a.arch()).append("` record timestamp: after the first webhook; after its own request | ")
+                        .append(a.millisAfterFirstWebhook() == null ? "–" : a.millisAfterFirstWebhook() + " ms").append("; ")
+                        .append(a.millisAfterItsRequest() == null ? "–" : a.millisAfterItsRequest() + " ms").append(" |\n");
+            }
+        }
+
+        if (jmh != null) {
+            md.append("\n| JMH (average time) | ns/op |\n|---|---:|\n")
+                    .append("| `").append(jmh.benchmark()).append("`: the seed's five files → version hash | ")
+                    .append(String.format(Locale.ROOT, "%,.0f ± %,.0f", jmh.nanosPerOp(), jmh.errorNanos())).append(" |\n");
+        }
+
+        md.append("\n| goal | measured | |\n|---|---|---|\n");
+        for (Goal g : goals()) {
+            md.append("| ").append(g.goal()).append(" | ").append(g.measured()).append(" | **")
+                    .append(g.verdict() == Verdict.NOT_MEASURED ? "NOT MEASURED" : g.verdict().name()).append("** |\n");
+        }
+        return md.toString();
+    }
+
+    private static Verdict verdict(boolean holds) {
+        return holds ? Verdict.PASS : Verdict.FAIL;
+    }
+
+    private static String rps(LoadFigure f) {
+        return String.format(Locale.ROOT, "%,.0f", f.requestsPerSecond());
+    }
+
+    private static String errors(LoadFigure f) {
+        return f.errors() == 0 ? "" : String.format(Locale.ROOT, " (%,d errors)", f.errors());
+    }
+
+    static String millis(double ms) {
+        if (ms < 10) {
+            return String.format(Locale.ROOT, "%.2f ms", ms);
+        }
+        if (ms < 100) {
+            return String.format(Locale.ROOT, "%.1f ms", ms);
+        }
+        return String.format(Locale.ROOT, "%,.0f ms", ms);
+    }
+
+    private static String micros(double nanos) {
+        return String.format(Locale.ROOT, "%.1f µs", nanos / 1000);
+    }
+
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, "%.2f×", r);
+    }
+}
