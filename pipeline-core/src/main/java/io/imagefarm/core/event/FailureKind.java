@@ -7,6 +7,11 @@ public enum FailureKind {
     REGISTRY_UNAVAILABLE(true),
     CONTEXT_TOO_LARGE(false),
     INVALID_CONTEXT(false),
+    /**
+     * The source (the git remote at the event's commit) could not be reached or fetched: the host is
+     * away, the network failed, the remote refused. Transient: retried with backoff within the budget.
+     */
+    SOURCE_UNAVAILABLE(true),
     TIMEOUT(true),
     ENGINE_UNAVAILABLE(true),
     /**
