@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON form of every event: ISO-8601 instants, unknown properties ignored on read (old
- * consumers survive new fields), a clear {@link InvalidEventException} for anything undecodable.
+ * consumers survive new fields), unknown enum values read as null (an old reader survives a new
+ * {@link FailureKind}; an unknown {@link BuildState} still fails, as the state is required), a clear
+ * {@link InvalidEventException} for anything undecodable.
  */
 public final class EventCodec {
 
@@ -20,6 +22,7 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
             .build();
 
     private EventCodec() {

@@ -115,4 +115,17 @@ class EventGoldenFilesTest {
         assertThatThrownBy(() -> EventCodec.decode((byte[]) null, ImageRequired.class))
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("empty");
     }
+
+    @Test
+    void aFailureKindFromANewerWorkerReadsAsNullButAnUnknownStateIsRefused() throws Exception {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) golden("image-status-failed.v1.json");
+        node.put("failure", "KIND_ADDED_IN_V2");
+        ImageStatus status = EventCodec.decode(JSON.writeValueAsBytes(node), ImageStatus.class);
+        assertThat(status.failure()).isNull();
+        assertThat(status.state()).isEqualTo(BuildState.FAILED);
+
+        node.put("state", "STATE_ADDED_IN_V2");
+        assertThatThrownBy(() -> EventCodec.decode(JSON.writeValueAsBytes(node), ImageStatus.class))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("state");
+    }
 }
