@@ -22,7 +22,7 @@ import io.imagefarm.hasher.source.GithubContentsSource;
 import io.imagefarm.hasher.source.RepositorySource;
 import io.imagefarm.hasher.source.SharedFetchSource;
 import io.imagefarm.hasher.webhook.DeliveryLog;
-import io.imagefarm.hasher.webhook.RepositoryAllowList;
+import io.imagefarm.hasher.resolve.RepositoryAllowList;
 import io.imagefarm.hasher.webhook.WebhookSignature;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +78,8 @@ public class HasherBeans {
         book.onChange(status -> board.onStatus(status, Instant.now()));
         Gauge.builder("imagefarm.hasher.status.refused", book, StatusBook::refusedTransitions)
                 .description("statuses refused as steps the status state machine does not allow").register(metrics);
+        Gauge.builder("imagefarm.hasher.status.listener_failures", book, StatusBook::listenerFailures)
+                .description("statuses a listener (index assembler, dashboard) failed on; the book kept them").register(metrics);
         Gauge.builder("imagefarm.hasher.book.size", book, StatusBook::size)
                 .description("statuses held in memory; bounded by imagefarm.hasher.book-window").register(metrics);
         Duration window = config.bookWindow();
@@ -135,7 +137,7 @@ public class HasherBeans {
     @Produces
     @Singleton
     List<Arch> arches(HasherConfig config) {
-        return config.arches().stream().map(Arch::parse).distinct().toList();
+        return config.arches().stream().distinct().toList();
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.config;
 
+import io.imagefarm.core.image.Arch;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public interface HasherConfig {
 
     /** Arches every builder image is built for; one topic and one worker pool per arch. */
     @WithDefault("amd64,arm64")
-    List<String> arches();
+    List<Arch> arches();
 
     /** A REQUESTED image (queued: no worker has it yet) younger than this makes new requests publish nothing. */
     @WithDefault("PT30M")

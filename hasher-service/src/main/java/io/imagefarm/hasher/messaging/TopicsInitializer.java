@@ -41,8 +41,7 @@ public class TopicsInitializer {
         wanted.add(new NewTopic(Topics.IMAGE_STATUS, config.topics().partitions(), config.topics().replicationFactor())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(Topics.JANITOR_REPORTS, 1, config.topics().replicationFactor()));
-        for (String arch : config.arches()) {
-            Arch a = Arch.parse(arch);
+        for (Arch a : config.arches()) {
             wanted.add(new NewTopic(Topics.imageRequired(a), config.topics().partitions(), config.topics().replicationFactor()));
             wanted.add(new NewTopic(Topics.imageRequiredRetry(a), config.topics().partitions(), config.topics().replicationFactor()));
             wanted.add(new NewTopic(Topics.imageRequiredDeadLetter(a), 1, config.topics().replicationFactor()));

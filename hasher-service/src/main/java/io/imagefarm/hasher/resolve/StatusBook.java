@@ -30,6 +30,7 @@ public final class StatusBook {
     private final Map<String, Instant> received = new ConcurrentHashMap<>();
     private final Clock clock;
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong listenerFailures = new AtomicLong();
     private final List<Consumer<ImageStatus>> listeners = new CopyOnWriteArrayList<>();
 
     public StatusBook(ChangeWaiters waiters) {
@@ -82,7 +83,20 @@ public final class StatusBook {
         latest.put(status.image(), status);
         received.put(status.image(), clock.instant());
         signal(status.versionHash());
-        listeners.forEach(l -> l.accept(status));
+        for (Consumer<ImageStatus> listener : listeners) {
+            try {
+                listener.accept(status);
+            } catch (RuntimeException e) {
+                // A listener's bug must not stop the book, nor the consumer feeding it.
+                listenerFailures.incrementAndGet();
+                LOG.warnf(e, "a status listener failed on %s %s; the book has the status", status.image(), status.state());
+            }
+        }
+    }
+
+    /** Listener failures (metric imagefarm.hasher.status.listener_failures). */
+    public long listenerFailures() {
+        return listenerFailures.get();
     }
 
     /**

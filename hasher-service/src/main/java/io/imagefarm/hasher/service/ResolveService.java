@@ -10,7 +10,7 @@ import io.imagefarm.hasher.resolve.ResolveRequest;
 import io.imagefarm.hasher.resolve.Resolution;
 import io.imagefarm.hasher.source.RepositorySource;
 import io.imagefarm.hasher.source.SourceUrlPolicy;
-import io.imagefarm.hasher.webhook.RepositoryAllowList;
+import io.imagefarm.hasher.resolve.RepositoryAllowList;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +37,7 @@ public class ResolveService {
         this.metrics = metrics;
     }
 
-    public void requireAllowed(SourceRepository repository) {
+    private void requireAllowed(SourceRepository repository) {
         if (!allowList.allows(repository)) {
             throw new RepositoryNotAllowedException(repository.toString());
         }

@@ -28,6 +28,22 @@ class StatusBookTest {
     }
 
     @Test
+    void aListenerThatThrowsIsCountedAndNeitherTheBookNorTheOtherListenersStop() {
+        java.util.List<ImageStatus> seen = new java.util.ArrayList<>();
+        book.onChange(s -> {
+            throw new IllegalStateException("a listener's bug");
+        });
+        book.onChange(seen::add);
+
+        book.apply(status(BuildState.REQUESTED, Instant.now()));
+        book.apply(status(BuildState.BUILDING, Instant.now()));
+
+        assertThat(seen).hasSize(2);
+        assertThat(book.listenerFailures()).isEqualTo(2);
+        assertThat(book.get(status(BuildState.BUILDING, Instant.now()).image())).map(ImageStatus::state).contains(BuildState.BUILDING);
+    }
+
+    @Test
     void aZombieHeartbeatAfterBuiltIsRefusedAndCounted() {
         book.apply(status(BuildState.BUILDING, Instant.now()));
         book.apply(status(BuildState.BUILT, Instant.now()));

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
@@ -7,7 +7,7 @@ import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.core.auth.Action;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImageResolver;
-import io.imagefarm.hasher.resolve.ImagesView;
+import io.imagefarm.hasher.rest.ImagesView;
 import io.imagefarm.hasher.resolve.StatusBook;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 /** The replica's bound on waiting requests is reached (HTTP 429 with Retry-After). */
 public class TooManyWaitersException extends RuntimeException {

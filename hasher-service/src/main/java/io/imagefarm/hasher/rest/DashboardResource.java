@@ -1,10 +1,10 @@
-package io.imagefarm.hasher.web;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.SourceRepository;
-import io.imagefarm.hasher.api.Access;
-import io.imagefarm.hasher.api.BadRequestBodyException;
+import io.imagefarm.hasher.rest.Access;
+import io.imagefarm.hasher.rest.BadRequestBodyException;
 import io.imagefarm.hasher.board.BuildBoard;
 import io.imagefarm.hasher.board.ImageDetail;
 import io.imagefarm.hasher.board.JanitorRuns;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.core.hash.InvalidRepositoryFilesException;
 import io.imagefarm.core.image.InvalidReferenceException;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 /** A request body that is not what the endpoint takes (malformed JSON, missing fields). */
 public final class BadRequestBodyException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.auth.Callers;
 import io.imagefarm.core.auth.AccessPolicy;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.web;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.hasher.resolve.StatusBook;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.webhook;
+package io.imagefarm.hasher.resolve;
 
 import io.imagefarm.core.image.SourceRepository;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.imagefarm.hasher.web;
+package io.imagefarm.hasher.rest;
 
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.image.SourceRepository;
-import io.imagefarm.hasher.api.Access;
-import io.imagefarm.hasher.api.TooManyWaitersException;
+import io.imagefarm.hasher.rest.Access;
+import io.imagefarm.hasher.rest.TooManyWaitersException;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.webhook;
+package io.imagefarm.hasher.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,6 @@
-package io.imagefarm.hasher.webhook;
+package io.imagefarm.hasher.rest;
+
+import io.imagefarm.hasher.webhook.WebhookSignature;
 
 import static io.imagefarm.hasher.HasherFixtures.SIGNER;
 import static io.imagefarm.hasher.HasherFixtures.pushPayload;

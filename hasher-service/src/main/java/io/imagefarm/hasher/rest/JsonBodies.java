@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import static io.imagefarm.hasher.HasherFixtures.CI_TOKEN;
 import static io.imagefarm.hasher.HasherFixtures.uniqueDockerfile;

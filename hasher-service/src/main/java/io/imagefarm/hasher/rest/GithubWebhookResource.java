@@ -1,5 +1,8 @@
-package io.imagefarm.hasher.webhook;
+package io.imagefarm.hasher.rest;
 
+import io.imagefarm.hasher.service.RepositoryNotAllowedException;
+import io.imagefarm.hasher.webhook.DeliveryLog;
+import io.imagefarm.hasher.webhook.WebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagefarm.core.image.SourceRepository;
@@ -74,16 +77,13 @@ public class GithubWebhookResource {
             return answer(202, "ignored", Map.of("status", "ignored", "reason", "branch or tag deleted"));
         }
         SourceRepository repository = SourceRepository.parse(fullName);
-        try {
-            service.requireAllowed(repository);
-        } catch (RuntimeException e) {
-            count("forbidden");
-            throw e;
-        }
         String cloneUrl = push.path("repository").path("clone_url").asText(null);
         Resolution resolution;
         try {
             resolution = service.resolveFromWebhook(repository, after, cloneUrl);
+        } catch (RepositoryNotAllowedException e) {
+            count("forbidden");
+            throw e;
         } catch (RuntimeException e) {
             count("failed");
             throw e;

@@ -1,5 +1,6 @@
-package io.imagefarm.hasher.resolve;
+package io.imagefarm.hasher.rest;
 
+import io.imagefarm.hasher.resolve.StatusBook;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageStatus;

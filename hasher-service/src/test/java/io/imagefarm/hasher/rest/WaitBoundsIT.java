@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.api;
+package io.imagefarm.hasher.rest;
 
 import static io.imagefarm.hasher.HasherFixtures.ADMIN_TOKEN;
 import static io.imagefarm.hasher.HasherFixtures.publishStatus;

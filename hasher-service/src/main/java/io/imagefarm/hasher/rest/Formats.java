@@ -1,4 +1,4 @@
-package io.imagefarm.hasher.web;
+package io.imagefarm.hasher.rest;
 
 import io.quarkus.qute.TemplateExtension;
 import java.time.Duration;
