@@ -1,5 +1,6 @@
 package io.imagefarm.cli;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagefarm.core.hash.HashInputs;
@@ -33,7 +34,7 @@ final class ResolveCommand {
     static final String USAGE_TEXT = "usage: imagefarm resolve --server URL --repo-dir DIR --repository OWNER/NAME "
             + "[--commit SHA] [--wait] [--timeout PT30M] [--token-file FILE] (or IMAGEFARM_TOKEN in the environment)";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     private ResolveCommand() {
     }

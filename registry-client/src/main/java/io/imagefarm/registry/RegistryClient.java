@@ -1,5 +1,6 @@
 package io.imagefarm.registry;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagefarm.core.image.ImageRef;
@@ -39,7 +40,7 @@ import org.jboss.logging.Logger;
 public final class RegistryClient {
 
     private static final Logger LOG = Logger.getLogger(RegistryClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Duration TOKEN_SKEW = Duration.ofSeconds(10);
     private static final int DEFAULT_TOKEN_SECONDS = 60;

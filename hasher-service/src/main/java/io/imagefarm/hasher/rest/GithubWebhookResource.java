@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.rest;
 
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.hasher.service.RepositoryNotAllowedException;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.WebhookSignature;
@@ -27,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/webhooks/github")
 public class GithubWebhookResource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // The payload is the sender's: read with the bounded mapper.
+    private static final ObjectMapper JSON = EventCodec.untrusted();
     private static final String NULL_SHA = "0".repeat(40);
 
     private final WebhookSignature signature;

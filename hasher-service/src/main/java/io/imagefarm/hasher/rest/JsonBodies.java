@@ -1,24 +1,16 @@
 package io.imagefarm.hasher.rest;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.imagefarm.core.hash.ParseLimits;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /** Parses request bodies ourselves, so malformed JSON gets a message with line and column. */
 final class JsonBodies {
 
-    // Bounded like the hash inputs: a body nested deeper than this is refused (400), never a stack overflow.
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH).build())
-                    .build())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    // Bounded like the hash inputs: a body nested deeper than that is refused (400), never a stack overflow.
+    private static final ObjectMapper JSON = EventCodec.untrusted();
 
     private JsonBodies() {
     }
@@ -40,9 +32,5 @@ final class JsonBodies {
         } catch (IOException e) {
             throw new BadRequestBodyException("malformed-json", "unreadable body: " + e.getMessage());
         }
-    }
-
-    static ObjectMapper mapper() {
-        return JSON;
     }
 }

@@ -1,6 +1,9 @@
 package io.imagefarm.core.event;
 
+import io.imagefarm.core.hash.ParseLimits;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,6 +21,19 @@ import java.nio.charset.StandardCharsets;
 public final class EventCodec {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+            .build();
+
+    private static final ObjectMapper UNTRUSTED = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH)
+                            .maxDocumentLength(ParseLimits.MAX_FILE_BYTES)
+                            .build())
+                    .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -62,8 +78,20 @@ public final class EventCodec {
         return decode(json == null ? null : json.getBytes(StandardCharsets.UTF_8), type);
     }
 
-    /** For tests and tools that want the same mapper settings. */
+    /**
+     * The process's JSON mapper for trusted or already-bounded JSON (events, registry and API answers):
+     * one configuration everywhere. Thread-safe, not to be reconfigured. Untrusted bodies go through
+     * {@link #untrusted()} instead.
+     */
     public static ObjectMapper mapper() {
-        return MAPPER.copy();
+        return MAPPER;
+    }
+
+    /**
+     * The same configuration for JSON a caller controls (request bodies, webhook payloads): nesting
+     * and size bounded by {@link ParseLimits}, so a hostile document is refused while it is read.
+     */
+    public static ObjectMapper untrusted() {
+        return UNTRUSTED;
     }
 }
