@@ -137,6 +137,7 @@ class DashboardBrowserIT {
     @Test
     @Order(2)
     void theHashPageShowsWhyTheImageExistsItsTimelineAndItsDigests() {
+        stack.awaitReadyWithIndex(hash, REPOSITORY); // the index comes a moment after the arch's BUILT
         browser.findElement(By.cssSelector("a[href^='/images/" + hash + "']")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/images/" + hash));
 
