@@ -20,26 +20,23 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EventCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-            .build();
+    private static final ObjectMapper MAPPER = configured(JsonMapper.builder());
 
-    private static final ObjectMapper UNTRUSTED = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH)
-                            .maxDocumentLength(ParseLimits.MAX_FILE_BYTES)
-                            .build())
+    private static final ObjectMapper UNTRUSTED = configured(JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(ParseLimits.MAX_NESTING_DEPTH)
+                    .maxDocumentLength(ParseLimits.MAX_FILE_BYTES)
                     .build())
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-            .build();
+            .build()));
+
+    private static ObjectMapper configured(JsonMapper.Builder builder) {
+        return builder.addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+                .build();
+    }
 
     private EventCodec() {
     }
