@@ -52,11 +52,11 @@ public final class GhcrPackagesBackend implements JanitorBackend {
     private static final int TRANSIENT_ATTEMPTS = 3;
     private static final Duration SECONDARY_LIMIT_WAIT = Duration.ofSeconds(60);
 
-    /** @param apiUrl {@code https://api.github.com}, or a GitHub Enterprise / test stub URL */
-    public record Settings(URI apiUrl, String token, int perPage, int deletesPerMinute, Duration maxRateLimitWait) {
+    /** @param token null for anonymous calls; never printed */
+    public record Settings(String token, int perPage, int deletesPerMinute, Duration maxRateLimitWait) {
         @Override
         public String toString() {
-            return "Settings[apiUrl=" + apiUrl + ", token=***, perPage=" + perPage + ", deletesPerMinute=" + deletesPerMinute
+            return "Settings[token=***, perPage=" + perPage + ", deletesPerMinute=" + deletesPerMinute
                     + ", maxRateLimitWait=" + maxRateLimitWait + "]";
         }
     }
@@ -67,6 +67,10 @@ public final class GhcrPackagesBackend implements JanitorBackend {
     private final RateBudget budget;
     private final Clock clock;
 
+    /**
+     * One per run, since its rate budget lasts one run; {@code api} and {@code registry} are the process's
+     * shared clients.
+     */
     public GhcrPackagesBackend(GhcrPackagesApi api, Settings settings, RegistryClient registry, Clock clock,
                                RateBudget.Sleeper sleeper) {
         this.api = api;
@@ -76,12 +80,8 @@ public final class GhcrPackagesBackend implements JanitorBackend {
         this.budget = new RateBudget(settings.deletesPerMinute(), settings.maxRateLimitWait(), clock, sleeper);
     }
 
-    public RateBudget budget() {
-        return budget;
-    }
-
     /** A GitHub package version, as the REST API shows it. */
-    public record Version(long id, String digest, List<String> tags, Instant createdAt) {
+    record Version(long id, String digest, List<String> tags, Instant createdAt) {
     }
 
     @Override
@@ -121,7 +121,7 @@ public final class GhcrPackagesBackend implements JanitorBackend {
     }
 
     /** Every active version of the package, following {@code Link rel="next"}. A missing package has none. */
-    public List<Version> listVersions(RepositoryTarget target) {
+    List<Version> listVersions(RepositoryTarget target) {
         Owner owner = Owner.of(target);
         List<Version> versions = new ArrayList<>();
         int perPage = settings.perPage();
@@ -293,7 +293,7 @@ public final class GhcrPackagesBackend implements JanitorBackend {
             if (slash <= 0) {
                 throw new IllegalArgumentException("ghcr.io image " + target.image() + " needs an owner: ghcr.io/<owner>/<package>");
             }
-            String owners = "user".equalsIgnoreCase(target.ghcrOwnerType()) ? "users" : "orgs";
+            String owners = target.ghcrOwner().pathSegment();
             String pkg = URLEncoder.encode(repo.substring(slash + 1), StandardCharsets.UTF_8);
             return new Owner(owners, repo.substring(0, slash), pkg);
         }

@@ -1,6 +1,6 @@
 package io.imagefarm.janitor.backend;
 
-/** A GitHub REST call that did not succeed: status and GitHub's {@code message}. Transient for 5xx. */
+/** A GitHub REST call that did not succeed: status ({@code 0}: unreachable) and GitHub's {@code message}. */
 public final class GithubApiException extends RuntimeException {
 
     private final int status;
@@ -12,9 +12,5 @@ public final class GithubApiException extends RuntimeException {
 
     public int status() {
         return status;
-    }
-
-    public boolean isTransient() {
-        return status == 0 || status >= 500;
     }
 }

@@ -69,8 +69,4 @@ public final class RateBudget {
         }
         waited = waited.plus(d);
     }
-
-    public synchronized Duration waited() {
-        return waited;
-    }
 }

@@ -8,10 +8,10 @@ import io.imagefarm.janitor.policy.PolicySettings;
  * @param id         the config key, e.g. {@code widget}
  * @param registry   e.g. {@code ghcr.io} or {@code 127.0.0.1:5000}
  * @param repository e.g. {@code acme/widget}
- * @param ghcrOwnerType {@code org} or {@code user}: which GitHub Packages endpoints own the package (ghcr only)
+ * @param ghcrOwner  which GitHub Packages endpoints own the package (ghcr only)
  */
 public record RepositoryTarget(String id, String registry, String repository, BackendKind backend,
-                               PolicySettings policy, String ghcrOwnerType) {
+                               PolicySettings policy, OwnerType ghcrOwner) {
 
     public String image() {
         return registry + "/" + repository;
@@ -21,5 +21,22 @@ public record RepositoryTarget(String id, String registry, String repository, Ba
     public enum BackendKind {
         OCI,
         GHCR
+    }
+
+    /** Who owns a ghcr.io package: an organization ({@code /orgs/...}) or a user ({@code /users/...}). */
+    public enum OwnerType {
+        ORG("orgs"),
+        USER("users");
+
+        private final String pathSegment;
+
+        OwnerType(String pathSegment) {
+            this.pathSegment = pathSegment;
+        }
+
+        /** The GitHub REST path segment: {@code orgs} or {@code users}. */
+        public String pathSegment() {
+            return pathSegment;
+        }
     }
 }

@@ -1,14 +1,23 @@
 package io.imagefarm.janitor.config;
 
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.janitor.backend.RepositoryTarget.BackendKind;
+import io.imagefarm.janitor.backend.RepositoryTarget.OwnerType;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything the janitor reads from config; README "Configuration" lists each key with its env var. */
+/**
+ * Everything the janitor reads from config; README "Configuration" lists each key with its env var. Values
+ * are typed (enums, {@link ImageName}, {@link Arch}, {@link Duration}): a bad one stops start-up with
+ * SmallRye's message naming the key.
+ */
 @ConfigMapping(prefix = "imagefarm.janitor")
 public interface JanitorConfig {
 
@@ -56,7 +65,7 @@ public interface JanitorConfig {
         Duration gracePeriod();
 
         @WithDefault("amd64,arm64")
-        List<String> arches();
+        List<@WithConverter(ArchConverter.class) Arch> arches();
 
         @WithDefault("true")
         boolean deleteLegacyCache();
@@ -73,15 +82,16 @@ public interface JanitorConfig {
 
     interface Repository {
         /** {@code registry/repository}, e.g. {@code ghcr.io/acme/widget} or {@code 127.0.0.1:5000/acme/widget}. */
-        String image();
+        @WithConverter(ImageName.ConfigConverter.class)
+        ImageName image();
 
         /** {@code oci} or {@code ghcr}. */
         @WithDefault("oci")
-        String backend();
+        BackendKind backend();
 
         /** ghcr only: {@code org} or {@code user}, which owns the package. */
         @WithDefault("org")
-        String ownerType();
+        OwnerType ownerType();
 
         Optional<Integer> keepHashes();
 
@@ -89,7 +99,7 @@ public interface JanitorConfig {
 
         Optional<Duration> gracePeriod();
 
-        Optional<List<String>> arches();
+        Optional<List<@WithConverter(ArchConverter.class) Arch>> arches();
 
         Optional<Boolean> deleteLegacyCache();
 
@@ -108,7 +118,7 @@ public interface JanitorConfig {
         Optional<String> token();
 
         /** A file holding that token (a mounted secret); wins over {@code token}. */
-        Optional<java.nio.file.Path> tokenFile();
+        Optional<Path> tokenFile();
 
         @WithDefault("100")
         int perPage();
@@ -129,7 +139,7 @@ public interface JanitorConfig {
         Optional<String> password();
 
         /** A file holding it (a mounted secret); wins over {@code password}. */
-        Optional<java.nio.file.Path> passwordFile();
+        Optional<Path> passwordFile();
     }
 
     interface Lease {

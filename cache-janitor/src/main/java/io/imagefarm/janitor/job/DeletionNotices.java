@@ -15,8 +15,6 @@ import java.util.List;
 @FunctionalInterface
 public interface DeletionNotices {
 
-    DeletionNotices NONE = statuses -> { };
-
     /** Called once per deleted (or already gone) manifest, with a DELETED status per builder tag it carried. */
     void deleted(List<ImageStatus> statuses);
 

@@ -49,12 +49,10 @@ public final class Janitor {
     private final Clock clock;
     private final DeletionNotices notices;
 
-    /** @param backends called once per kind per run: a backend's rate budget lasts one run */
-    public Janitor(Function<RepositoryTarget.BackendKind, JanitorBackend> backends, UsageSource usage, Clock clock) {
-        this(backends, usage, clock, DeletionNotices.NONE);
-    }
-
-    /** @param notices told of every deletion, so the status topic says DELETED for what is gone */
+    /**
+     * @param backends called once per kind per run: a backend's rate budget lasts one run
+     * @param notices  told of every deletion, so the status topic says DELETED for what is gone
+     */
     public Janitor(Function<RepositoryTarget.BackendKind, JanitorBackend> backends, UsageSource usage, Clock clock,
                    DeletionNotices notices) {
         this.backends = backends;

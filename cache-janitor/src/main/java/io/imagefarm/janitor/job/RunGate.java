@@ -74,8 +74,4 @@ public final class RunGate {
     public boolean running() {
         return lock.isLocked();
     }
-
-    public boolean leaseHeld() {
-        return leaseHeld.getAsBoolean();
-    }
 }

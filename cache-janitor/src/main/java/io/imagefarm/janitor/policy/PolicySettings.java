@@ -48,11 +48,6 @@ public record PolicySettings(int keepHashes, Duration keepUsed, Duration gracePe
                 maxDeletionFraction);
     }
 
-    public PolicySettings withGracePeriod(Duration d) {
-        return new PolicySettings(keepHashes, keepUsed, d, arches, deleteLegacyCache, deleteUntagged, maxDeletions,
-                maxDeletionFraction);
-    }
-
     public PolicySettings withArches(Set<String> a) {
         return new PolicySettings(keepHashes, keepUsed, gracePeriod, a, deleteLegacyCache, deleteUntagged, maxDeletions,
                 maxDeletionFraction);

@@ -23,8 +23,4 @@ public record DeletionOutcome(String digest, String versionId, List<String> tags
         /** Not tried: deletion disabled on the registry, or the lease was lost. */
         NOT_ATTEMPTED
     }
-
-    public boolean done() {
-        return status == Status.DELETED || status == Status.ALREADY_GONE;
-    }
 }

@@ -2,8 +2,6 @@ package io.imagefarm.janitor.report;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,13 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Micrometer metrics per run (Prometheus at {@code /q/metrics}): tags scanned, kept by reason, deleted,
  * failed, deferred, bytes reclaimable and run duration, tagged by repository.
  */
-@ApplicationScoped
-public class JanitorMetrics {
+public final class JanitorMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> reclaimable = new ConcurrentHashMap<>();
 
-    @Inject
     public JanitorMetrics(MeterRegistry registry) {
         this.registry = registry;
     }

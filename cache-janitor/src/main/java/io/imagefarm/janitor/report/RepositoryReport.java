@@ -28,8 +28,4 @@ public record RepositoryReport(String id, String image, String backend, JanitorR
         return new RepositoryReport(id, image, backend, outcome, tagsScanned, managedTags, keptByReason, plannedDeletions,
                 deleted, alreadyGone, failed, deferred, bytesReclaimable, cap, notes, error, null, deletions);
     }
-
-    public int kept() {
-        return keptByReason == null ? 0 : keptByReason.values().stream().mapToInt(Integer::intValue).sum();
-    }
 }

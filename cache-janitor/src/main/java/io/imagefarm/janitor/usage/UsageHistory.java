@@ -43,11 +43,6 @@ public final class UsageHistory {
         return this;
     }
 
-    public UsageHistory add(String image, String hash, Instant lastRequestedAt) {
-        byImage.computeIfAbsent(image, n -> new HashMap<>()).merge(hash, lastRequestedAt, (a, b) -> a.isAfter(b) ? a : b);
-        return this;
-    }
-
     /** Hash to last request time, for {@code registry/repository}. */
     public Map<String, Instant> lastRequested(String image) {
         return Map.copyOf(byImage.getOrDefault(image, Map.of()));

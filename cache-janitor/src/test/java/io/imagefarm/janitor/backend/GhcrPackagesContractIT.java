@@ -20,13 +20,11 @@ import io.imagefarm.janitor.report.JanitorReport;
 import io.imagefarm.janitor.report.RepositoryReport;
 import io.imagefarm.janitor.usage.UsageHistory;
 import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.RegistryResource;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * here, so these run against {@link GhcrStub}, a local HTTP server whose answers follow GitHub's documented
  * shapes for container package versions: pagination by {@code Link rel="next"}, 404, 429 with
  * {@code retry-after}, 403 with {@code x-ratelimit-reset}, and the "last tagged version" 400. They prove the
- * backend speaks that contract; they do not prove ghcr.io still does.
+ * backend speaks that contract; they do not prove ghcr.io still does. The GitHub and registry clients are
+ * the service's own beans, configured to reach the stub.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
@@ -51,6 +50,12 @@ class GhcrPackagesContractIT {
     static final String PKG = "orgs/acme/tools/widget";
     static final PolicySettings POLICY = PolicySettings.defaults().withKeepHashes(1).withCap(1000, 1.0);
 
+    @Inject
+    GhcrPackagesApi github;
+
+    @Inject
+    RegistryClient registry;
+
     GhcrStub stub;
     FakeTime time;
     RepositoryTarget target;
@@ -60,14 +65,14 @@ class GhcrPackagesContractIT {
         stub = JanitorTestResources.ghcrStub();
         stub.reset();
         time = new FakeTime();
-        target = new RepositoryTarget("w", stub.host(), "acme/tools/widget", RepositoryTarget.BackendKind.GHCR, POLICY, "org");
+        target = new RepositoryTarget("w", stub.host(), "acme/tools/widget", RepositoryTarget.BackendKind.GHCR, POLICY,
+                RepositoryTarget.OwnerType.ORG);
     }
 
+    /** Two versions a page, to exercise pagination; waiting only advances the fake clock. */
     GhcrPackagesBackend backend(int deletesPerMinute, Duration maxWait) {
-        GhcrPackagesApi api = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create("http://" + stub.host()))
-                .disableDefaultMapper(true).build(GhcrPackagesApi.class);
-        return new GhcrPackagesBackend(api, new GhcrPackagesBackend.Settings(URI.create("http://" + stub.host()), GhcrStub.TOKEN, 2,
-                deletesPerMinute, maxWait), new RegistryClient(RegistryClientSettings.defaults()), time, time::sleep);
+        return new GhcrPackagesBackend(github, new GhcrPackagesBackend.Settings(GhcrStub.TOKEN, 2, deletesPerMinute, maxWait),
+                registry, time, time::sleep);
     }
 
     Instant daysAgo(int days) {
@@ -99,7 +104,8 @@ class GhcrPackagesContractIT {
     @Test
     void aUserOwnedPackageIsReachedThroughTheUsersEndpoints() {
         stub.image("users/octo/widget", daysAgo(1), "buildcache-amd64");
-        RepositoryTarget user = new RepositoryTarget("u", stub.host(), "octo/widget", RepositoryTarget.BackendKind.GHCR, POLICY, "user");
+        RepositoryTarget user = new RepositoryTarget("u", stub.host(), "octo/widget", RepositoryTarget.BackendKind.GHCR, POLICY,
+                RepositoryTarget.OwnerType.USER);
 
         assertThat(backend(150, Duration.ZERO).listVersions(user)).hasSize(1);
     }
@@ -192,7 +198,7 @@ class GhcrPackagesContractIT {
         do {
             // a fresh backend per run, like the service: 3 deletes a minute, and no waiting allowed
             GhcrPackagesBackend backend = backend(3, Duration.ZERO);
-            report = new Janitor(kind -> backend, UsageHistory::empty, time)
+            report = new Janitor(kind -> backend, UsageHistory::empty, time, statuses -> { })
                     .run(new RunRequest(JanitorReport.Trigger.SCHEDULED, false, false, Set.of()), List.of(target), () -> true);
             RepositoryReport r = report.repository("w");
             deleted += r.deleted();

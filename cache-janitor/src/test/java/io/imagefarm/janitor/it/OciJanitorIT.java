@@ -7,6 +7,7 @@ import io.imagefarm.janitor.backend.OciBackend;
 import io.imagefarm.janitor.backend.RepositoryTarget;
 import io.imagefarm.janitor.job.Janitor;
 import io.imagefarm.janitor.job.RunRequest;
+import io.imagefarm.janitor.messaging.StatusTopicReader;
 import io.imagefarm.janitor.policy.Deletion;
 import io.imagefarm.janitor.policy.PlanItem;
 import io.imagefarm.janitor.policy.PolicySettings;
@@ -15,7 +16,6 @@ import io.imagefarm.janitor.report.DeletionOutcome;
 import io.imagefarm.janitor.report.JanitorReport;
 import io.imagefarm.janitor.report.JanitorReport.Outcome;
 import io.imagefarm.janitor.report.RepositoryReport;
-import io.imagefarm.janitor.usage.StatusTopicReader;
 import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.testsupport.KafkaResource;
@@ -64,7 +64,7 @@ class OciJanitorIT {
 
     Janitor janitor() {
         return new Janitor(kind -> new OciBackend(client), new StatusTopicReader(Seeding.kafkaConfig(), Duration.ofSeconds(30)),
-                Clock.systemUTC());
+                Clock.systemUTC(), statuses -> { });
     }
 
     static JanitorReport run(Janitor janitor, RepositoryTarget target, boolean dryRun, boolean force) {
@@ -72,7 +72,7 @@ class OciJanitorIT {
     }
 
     static RepositoryTarget target(LocalRegistry registry, String repo, PolicySettings policy) {
-        return new RepositoryTarget("r", registry.host(), repo, RepositoryTarget.BackendKind.OCI, policy, "org");
+        return new RepositoryTarget("r", registry.host(), repo, RepositoryTarget.BackendKind.OCI, policy, RepositoryTarget.OwnerType.ORG);
     }
 
     /** One hash: amd64 and arm64 images and the index over them. */

@@ -2,6 +2,8 @@ package io.imagefarm.janitor.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.janitor.backend.DeletionRefusedException;
 import io.imagefarm.janitor.backend.DeletionUnsupportedException;
 import io.imagefarm.janitor.backend.JanitorBackend;
@@ -35,8 +37,9 @@ class JanitorTest {
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final PolicySettings POLICY = PolicySettings.defaults().withKeepHashes(1).withCap(100, 1.0);
+    static final DeletionNotices NO_NOTICES = statuses -> { };
     static final RepositoryTarget TARGET = new RepositoryTarget("w", "registry.test", "acme/widget",
-            RepositoryTarget.BackendKind.OCI, POLICY, "org");
+            RepositoryTarget.BackendKind.OCI, POLICY, RepositoryTarget.OwnerType.ORG);
 
     /** Five hashes, one manifest each, pushed 10, 20, ... days ago. Tracks deletions; can misbehave on cue. */
     static class FakeBackend implements JanitorBackend {
@@ -86,7 +89,7 @@ class JanitorTest {
     }
 
     static JanitorReport run(FakeBackend backend, boolean dryRun, boolean force, java.util.function.BooleanSupplier lease) {
-        return new Janitor(kind -> backend, UsageHistory::empty, CLOCK)
+        return new Janitor(kind -> backend, UsageHistory::empty, CLOCK, NO_NOTICES)
                 .run(new RunRequest(Trigger.API, dryRun, force, Set.of()), List.of(TARGET), lease);
     }
 
@@ -145,8 +148,8 @@ class JanitorTest {
     void safetyRule4_aPlanOverTheCapIsNotAppliedWithoutForce() {
         FakeBackend backend = new FakeBackend();
         RepositoryTarget capped = new RepositoryTarget("w", "registry.test", "acme/widget", RepositoryTarget.BackendKind.OCI,
-                POLICY.withCap(3, 1.0), "org");
-        Janitor janitor = new Janitor(kind -> backend, UsageHistory::empty, CLOCK);
+                POLICY.withCap(3, 1.0), RepositoryTarget.OwnerType.ORG);
+        Janitor janitor = new Janitor(kind -> backend, UsageHistory::empty, CLOCK, NO_NOTICES);
 
         JanitorReport refused = janitor.run(new RunRequest(Trigger.SCHEDULED, false, false, Set.of()), List.of(capped), () -> true);
         assertThat(refused.outcome()).isEqualTo(Outcome.CAP_EXCEEDED);
@@ -212,11 +215,36 @@ class JanitorTest {
     }
 
     @Test
+    void everyDeletedBuilderTagIsAnnouncedAsDeletedUnderItsImageRef() {
+        FakeBackend backend = new FakeBackend();
+        List<ImageStatus> announced = new ArrayList<>();
+        new Janitor(kind -> backend, UsageHistory::empty, CLOCK, announced::addAll)
+                .run(new RunRequest(Trigger.API, false, false, Set.of()), List.of(TARGET), () -> true);
+
+        assertThat(announced).hasSize(4).allSatisfy(s -> {
+            assertThat(s.state()).isEqualTo(BuildState.DELETED);
+            assertThat(s.image()).startsWith("registry.test/acme/widget:builder-").endsWith("-amd64");
+        });
+    }
+
+    @Test
+    void aDeletionWhoseStatusCannotBePublishedMakesTheRunPartialAndSaysSo() {
+        FakeBackend backend = new FakeBackend();
+        JanitorReport report = new Janitor(kind -> backend, UsageHistory::empty, CLOCK, statuses -> {
+            throw new IllegalStateException("broker down");
+        }).run(new RunRequest(Trigger.API, false, false, Set.of()), List.of(TARGET), () -> true);
+
+        assertThat(report.outcome()).isEqualTo(Outcome.PARTIAL);
+        assertThat(report.repository("w").deleted()).isEqualTo(4);
+        assertThat(report.repository("w").error()).contains("DELETED status was not published").contains("broker down");
+    }
+
+    @Test
     void withoutUsageHistoryNothingIsPlannedOrDeleted() {
         FakeBackend backend = new FakeBackend();
         JanitorReport report = new Janitor(kind -> backend, () -> {
             throw new UsageUnavailableException("broker down");
-        }, CLOCK).run(new RunRequest(Trigger.SCHEDULED, false, false, Set.of()), List.of(TARGET), () -> true);
+        }, CLOCK, NO_NOTICES).run(new RunRequest(Trigger.SCHEDULED, false, false, Set.of()), List.of(TARGET), () -> true);
 
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.error()).contains("broker down");

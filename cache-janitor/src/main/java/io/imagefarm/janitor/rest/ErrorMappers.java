@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;

@@ -1,16 +1,17 @@
-package io.imagefarm.janitor.report;
+package io.imagefarm.janitor.messaging;
 
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
-import io.smallrye.common.annotation.Identifier;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import io.imagefarm.janitor.job.ReportSink;
+import io.imagefarm.janitor.report.JanitorReport;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,36 +25,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * status of every builder tag it deleted to {@code imagefarm.image-status}; waits for the broker's ack
  * ({@code acks=all}, idempotent): a run is reported when the call returns.
  */
-@ApplicationScoped
-public class ReportPublisher {
+public final class ReportPublisher implements ReportSink, AutoCloseable {
 
-    private final Map<String, Object> kafkaConfig;
-    private KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> producer;
 
-    @Inject
-    public ReportPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        this.kafkaConfig = kafkaConfig;
+    public ReportPublisher(Map<String, Object> kafkaConfig) {
+        Properties props = new Properties();
+        props.putAll(kafkaConfig);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        this.producer = new KafkaProducer<>(props);
     }
 
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            Properties props = new Properties();
-            props.putAll(kafkaConfig);
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-            producer = new KafkaProducer<>(props);
-        }
-        return producer;
-    }
-
+    @Override
     public void publish(JanitorReport report) {
         try {
-            producer().send(new ProducerRecord<>(Topics.JANITOR_REPORTS, report.runId(), EventCodec.encode(report.forEvent())))
+            producer.send(new ProducerRecord<>(Topics.JANITOR_REPORTS, report.runId(), EventCodec.encode(report.forEvent())))
                     .get(35, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -66,11 +58,11 @@ public class ReportPublisher {
 
     /** DELETED statuses on the compacted status topic, keyed by image ref; returns once the broker acknowledged them. */
     public void publishStatuses(List<ImageStatus> statuses) {
-        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (ImageStatus status : statuses) {
-            sent.add(producer().send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encode(status))));
+            sent.add(producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encode(status))));
         }
-        for (java.util.concurrent.Future<?> f : sent) {
+        for (Future<?> f : sent) {
             try {
                 f.get(35, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -83,10 +75,8 @@ public class ReportPublisher {
         }
     }
 
-    @PreDestroy
-    synchronized void close() {
-        if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
-        }
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
     }
 }

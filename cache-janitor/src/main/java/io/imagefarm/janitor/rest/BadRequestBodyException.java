@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 /**
  * A request body the runs API does not take: malformed JSON, a field of the wrong type, an unknown field

@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.lease;
+package io.imagefarm.janitor.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,12 @@
-package io.imagefarm.janitor.usage;
+package io.imagefarm.janitor.messaging;
 
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.InvalidEventException;
 import io.imagefarm.core.event.Topics;
+import io.imagefarm.janitor.usage.UsageHistory;
+import io.imagefarm.janitor.usage.UsageSource;
+import io.imagefarm.janitor.usage.UsageUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,14 +35,11 @@ public final class StatusTopicReader implements UsageSource {
     private final String topic;
     private final Duration timeout;
 
-    public StatusTopicReader(Map<String, Object> kafkaConfig, String topic, Duration timeout) {
-        this.kafkaConfig = Map.copyOf(kafkaConfig);
-        this.topic = topic;
-        this.timeout = timeout;
-    }
-
+    /** @param timeout how long one read may take to reach the topic's end */
     public StatusTopicReader(Map<String, Object> kafkaConfig, Duration timeout) {
-        this(kafkaConfig, Topics.IMAGE_STATUS, timeout);
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.topic = Topics.IMAGE_STATUS;
+        this.timeout = timeout;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

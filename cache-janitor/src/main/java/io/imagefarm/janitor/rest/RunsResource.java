@@ -1,20 +1,27 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 import io.imagefarm.core.auth.Role;
+import io.imagefarm.janitor.backend.RepositoryTarget;
 import io.imagefarm.janitor.config.JanitorConfig;
+import io.imagefarm.janitor.job.JanitorService;
+import io.imagefarm.janitor.job.RunGate;
+import io.imagefarm.janitor.job.RunRequest;
+import io.imagefarm.janitor.report.JanitorReport;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
-import io.imagefarm.janitor.report.JanitorReport;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * {@code POST /api/v1/janitor/runs} runs now and returns the report with the full plan
@@ -28,11 +35,16 @@ import java.util.TreeSet;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
 
-    @Inject
-    JanitorService janitor;
+    private final JanitorService janitor;
+    private final boolean dryRunByDefault;
+    private final SortedSet<String> repositoryIds;
 
-    @Inject
-    JanitorConfig config;
+    public RunsResource(JanitorService janitor, JanitorConfig config, List<RepositoryTarget> targets) {
+        this.janitor = janitor;
+        this.dryRunByDefault = config.manualDryRunDefault();
+        this.repositoryIds = Collections.unmodifiableSortedSet(
+                targets.stream().map(RepositoryTarget::id).collect(Collectors.toCollection(TreeSet::new)));
+    }
 
     @POST
     @Path("/runs")
@@ -40,16 +52,12 @@ public class RunsResource {
     public Response run(byte[] body) {
         RunBody b = RunBody.parse(body);
         RunRequest request = new RunRequest(JanitorReport.Trigger.API,
-                b.dryRun() != null ? b.dryRun() : config.manualDryRunDefault(), Boolean.TRUE.equals(b.force()), b.repositories());
-        if (!request.repositories().isEmpty()) {
-            Set<String> known = new TreeSet<>();
-            janitor.targets().forEach(t -> known.add(t.id()));
-            Set<String> unknown = new TreeSet<>(request.repositories());
-            unknown.removeAll(known);
-            if (!unknown.isEmpty()) {
-                throw new BadRequestBodyException("unknown-repository", "repositories",
-                        "unknown repositories " + unknown + "; configured: " + known);
-            }
+                b.dryRun() != null ? b.dryRun() : dryRunByDefault, Boolean.TRUE.equals(b.force()), b.repositories());
+        Set<String> unknown = new TreeSet<>(request.repositories());
+        unknown.removeAll(repositoryIds);
+        if (!unknown.isEmpty()) {
+            throw new BadRequestBodyException("unknown-repository", "repositories",
+                    "unknown repositories " + unknown + "; configured: " + repositoryIds);
         }
         try {
             return Response.ok(janitor.run(request)).build();

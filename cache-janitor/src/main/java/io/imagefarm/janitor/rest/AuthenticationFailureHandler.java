@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 import io.imagefarm.auth.AuthenticationFailures;
 import io.vertx.ext.web.Router;

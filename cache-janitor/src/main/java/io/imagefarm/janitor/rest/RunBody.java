@@ -1,4 +1,4 @@
-package io.imagefarm.janitor.job;
+package io.imagefarm.janitor.rest;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;

@@ -1,5 +1,6 @@
-package io.imagefarm.janitor.lease;
+package io.imagefarm.janitor.messaging;
 
+import io.imagefarm.janitor.job.Lease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ import org.jboss.logging.Logger;
  * at least {@code sessionTimeout} after its last contact. {@link #held()} is true only within half a
  * session timeout of the last confirmed renewal. A run checks it before every single deletion.
  */
-public final class KafkaLease implements AutoCloseable {
+public final class KafkaLease implements Lease, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaLease.class);
 
@@ -88,11 +89,13 @@ public final class KafkaLease implements AutoCloseable {
     }
 
     /** True only while this replica holds the partition and renewed it within half a session timeout. */
+    @Override
     public boolean held() {
         Instant confirmed = confirmedAt;
         return assigned && confirmed != null && clock.instant().isBefore(confirmed.plus(sessionTimeout.dividedBy(2)));
     }
 
+    @Override
     public String describe() {
         return held() ? "held (renewed " + confirmedAt + ")" : assigned ? "assigned, not confirmed" : "held by another replica or not yet acquired";
     }
