@@ -21,8 +21,7 @@ import io.imagefarm.testsupport.Processes;
 import io.imagefarm.testsupport.RegistryResource;
 import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.SharedParts;
-import io.imagefarm.worker.build.DockerEngine;
-import io.imagefarm.worker.messaging.RebalanceTracker;
+import io.imagefarm.worker.buildx.DockerEngine;
 import io.imagefarm.worker.messaging.RetryHeaders;
 import io.imagefarm.worker.testing.KafkaTopics;
 import io.imagefarm.worker.testing.LeftoverJobFolderResource;
@@ -74,9 +73,6 @@ class BuildWorkerIT {
     MeterRegistry meters;
     @Inject
     DockerEngine engine;
-    @Inject
-    @io.smallrye.common.annotation.Identifier(io.imagefarm.worker.messaging.Channels.REBALANCE_LISTENER)
-    RebalanceTracker rebalances;
 
     @BeforeAll
     static void parts() {
@@ -328,7 +324,7 @@ class BuildWorkerIT {
         try (SourceRepo source = SourceRepo.create(true)) {
             String commit = source.commit(TestEvents.seedFiles(dockerfile("sleep 65 && echo " + TestEvents.randomHash())));
             ImageRequired event = TestEvents.imageRequired(relay.host(), "long", source, commit, Arch.AMD64);
-            int revocationsBefore = rebalances.revocations();
+            double revokedBefore = count("imagefarm.worker.partitions.revoked");
             kafka.send(event);
             awaitState(event.image(), BuildState.BUILDING);
             Instant started = Instant.now();
@@ -341,7 +337,7 @@ class BuildWorkerIT {
 
             assertThat(Duration.between(started, Instant.now())).isGreaterThan(Duration.ofSeconds(60));
             given().get("/q/health").then().statusCode(200);
-            assertThat(rebalances.revocations()).isEqualTo(revocationsBefore);
+            assertThat(count("imagefarm.worker.partitions.revoked")).as("no partition revoked").isEqualTo(revokedBefore);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.RegistryResource;
 import io.imagefarm.testsupport.SharedParts;
 import io.imagefarm.worker.config.WorkerConfig;
+import io.imagefarm.worker.job.Attempt;
 import io.imagefarm.worker.messaging.RetryHeaders;
 import io.imagefarm.worker.testing.KafkaTopics;
 import io.imagefarm.worker.testing.LeftoverJobFolderResource;
@@ -104,7 +105,7 @@ class NonBlockingRetriesIT {
     @Test
     void anUnfetchableSourceIsRetriedOffTheWorkQueueWhileTheArchsNextEventBuildsAndEndsFailedAfterMaxAttempts()
             throws IOException {
-        // a file:// remote that passes the source policy but is not there: fetching it fails transiently
+        // a file:// remote that passes the source policy but is not there: SOURCE_UNAVAILABLE, transient
         Path gone = Files.createTempDirectory("imagefarm-gone-").resolve("unfetchable.git");
         ImageRequired bad = TestEvents.withSourceUrl(
                 TestEvents.forHash(relay.host(), "unfetchable", TestEvents.randomHash(), Arch.AMD64), gone.toUri().toString());
@@ -127,13 +128,13 @@ class NonBlockingRetriesIT {
             // it ends FAILED once its attempts are used up, each one after its backoff
             ImageStatus failed = awaitState(bad.image(), BuildState.FAILED);
             int attempts = config.maxAttempts();
-            assertThat(failed.failure()).isEqualTo(FailureKind.INVALID_CONTEXT);
+            assertThat(failed.failure()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE);
             assertThat(failed.reason()).contains("cannot fetch");
             List<ImageStatus> queued = kafka.statuses(bad.image()).stream()
                     .filter(s -> s.state() == BuildState.REQUESTED).toList();
-            assertThat(queued).hasSize(attempts - 1).allSatisfy(s -> assertThat(s.failure()).isEqualTo(FailureKind.INVALID_CONTEXT));
-            assertThat(queued.get(0).reason()).startsWith("retry 2 after INVALID_CONTEXT: cannot fetch");
-            assertThat(queued.get(attempts - 2).reason()).startsWith("retry " + attempts + " after INVALID_CONTEXT");
+            assertThat(queued).hasSize(attempts - 1).allSatisfy(s -> assertThat(s.failure()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE));
+            assertThat(queued.get(0).reason()).startsWith("retry 2 after SOURCE_UNAVAILABLE: cannot fetch");
+            assertThat(queued.get(attempts - 2).reason()).startsWith("retry " + attempts + " after SOURCE_UNAVAILABLE");
             assertThat(states(bad.image()).get(states(bad.image()).size() - 1)).isEqualTo(BuildState.FAILED);
 
             await("every retry record").atMost(Duration.ofSeconds(30))
@@ -144,7 +145,7 @@ class NonBlockingRetriesIT {
             assertThat(headers).extracting(h -> h.get(RetryHeaders.FIRST_ATTEMPT)).as("the budget counts from one start")
                     .containsOnly(headers.get(0).get(RetryHeaders.FIRST_ATTEMPT));
             assertThat(headers).allSatisfy(h -> {
-                assertThat(h).containsEntry(RetryHeaders.LAST_FAILURE, "INVALID_CONTEXT")
+                assertThat(h).containsEntry(RetryHeaders.LAST_FAILURE, "SOURCE_UNAVAILABLE")
                         .containsEntry(RetryHeaders.UNEXPECTED_FAILURES, "0");
             });
             // the backoffs: 1 s, 2 s, then 4 s each
@@ -198,7 +199,7 @@ class NonBlockingRetriesIT {
     void aRetryRecordWithAGarbledHeaderIsDeadLetteredNamingTheHeaderAndNothingIsBuilt() {
         ImageRequired event = TestEvents.forHash(relay.host(), "garbled-retry", TestEvents.randomHash(), Arch.AMD64);
         Map<String, String> headers = new java.util.LinkedHashMap<>(RetryHeaders.of(new RetryHeaders.Retry(
-                new io.imagefarm.worker.build.Attempt(2, Instant.now(), 0), Instant.now(), FailureKind.TIMEOUT)));
+                new Attempt(2, Instant.now(), 0), Instant.now(), FailureKind.TIMEOUT)));
         headers.put(RetryHeaders.NOT_BEFORE, "in a minute");
 
         kafka.send(Topics.imageRequiredRetry(Arch.AMD64), event.image(), EventCodec.encode(event), headers);

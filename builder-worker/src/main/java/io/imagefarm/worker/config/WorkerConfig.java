@@ -2,6 +2,7 @@ package io.imagefarm.worker.config;
 
 import io.imagefarm.core.image.Arch;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Everything the worker reads from configuration; see README for the env var names. */
+/**
+ * Everything the worker reads from configuration; see README for the env var names. Values the worker
+ * cannot run with fail the start, naming the key ({@link Checked}); how values must fit together is
+ * checked by {@link StartupChecks}.
+ */
 @ConfigMapping(prefix = "imagefarm.worker")
 public interface WorkerConfig {
 
@@ -22,10 +27,12 @@ public interface WorkerConfig {
      * An event's image must be {@code <registry>/<repository>:builder-<hash>-<arch>} and its cache
      * {@code <registry>/<repository>:buildcache-<arch>}, or nothing is built.
      */
+    @WithConverter(Checked.RegistryHost.class)
     @WithDefault("ghcr.io")
     String registry();
 
     /** One {@code buildx build} attempt. */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT30M")
     Duration buildTimeout();
 
@@ -33,10 +40,12 @@ public interface WorkerConfig {
      * All attempts of one event, backoffs included, counted from the first attempt: a transient failure
      * gets another attempt (through the retry topic) only if its backoff ends within the budget.
      */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT45M")
     Duration retryBudget();
 
     /** The backoff after the first failed attempt; it doubles with each attempt, up to {@link #maxBackoff}. */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT5S")
     Duration initialBackoff();
 
@@ -44,10 +53,12 @@ public interface WorkerConfig {
      * The longest backoff. A retried image is REQUESTED meanwhile, so the hasher's in-flight-ttl
      * (30 min) must exceed it, or the hasher requests the image again while its retry waits.
      */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT1M")
     Duration maxBackoff();
 
     /** Attempts of one event at most (the first included); then a transient failure is FAILED. */
+    @WithConverter(Checked.Positive.class)
     @WithDefault("8")
     int maxAttempts();
 
@@ -55,6 +66,7 @@ public interface WorkerConfig {
      * Attempts of one event that may fail unexpectedly (nothing classified the failure: a bug) before
      * the event is FAILED with INTERNAL_ERROR and parked in the dead-letter topic.
      */
+    @WithConverter(Checked.Positive.class)
     @WithDefault("3")
     int maxUnexpectedFailures();
 
@@ -68,6 +80,7 @@ public interface WorkerConfig {
     String instanceId();
 
     /** On SIGTERM, how long the build in flight may still take before it is abandoned (and redelivered). */
+    @WithConverter(Checked.NonNegativeDuration.class)
     @WithDefault("PT2M")
     Duration shutdownGrace();
 
@@ -83,6 +96,7 @@ public interface WorkerConfig {
      * While a build runs, BUILDING is published again this often; the hasher treats a build as
      * abandoned after three missed beats (its imagefarm.hasher.heartbeat-interval must match).
      */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT30S")
     Duration heartbeatInterval();
 
@@ -104,6 +118,7 @@ public interface WorkerConfig {
     Map<String, RegistryAuth> registries();
 
     /** Lines of build output a FAILED status carries. */
+    @WithConverter(Checked.NonNegative.class)
     @WithDefault("40")
     int logTailLines();
 
@@ -113,6 +128,7 @@ public interface WorkerConfig {
 
     interface Context {
         /** Total file content of one build context. */
+        @WithConverter(Checked.PositiveBytes.class)
         @WithDefault("536870912")
         long maxBytes();
 
@@ -139,10 +155,12 @@ public interface WorkerConfig {
         Optional<Path> tokenFile();
 
         /** How long connecting to a git remote may take. */
+        @WithConverter(Checked.PositiveDuration.class)
         @WithDefault("PT30S")
         Duration connectTimeout();
 
         /** How long a git remote may stay silent while it is read from (per read, not the whole fetch). */
+        @WithConverter(Checked.PositiveDuration.class)
         @WithDefault("PT2M")
         Duration readTimeout();
     }
@@ -159,6 +177,7 @@ public interface WorkerConfig {
         @WithDefault("21474836480")
         long cacheKeepStorageBytes();
 
+        @WithConverter(Checked.PositiveDuration.class)
         @WithDefault("PT2M")
         Duration apiTimeout();
     }

@@ -110,7 +110,7 @@ public final class ContextFetcher {
             LOG.debugf("context of %s at %s: %d files, %d bytes", shown, commit, written.files, written.bytes);
             return new BuildContext(revCommit.name(), hashInputs, root, dockerfileOnDisk, written.bytes, written.files);
         } catch (GitAPIException | JGitInternalException e) {
-            throw new SourceUnavailableException("cannot fetch " + shown + ": " + SourcePolicy.redact(e.getMessage()), e);
+            throw new ContextUnavailableException("cannot fetch " + shown + ": " + SourcePolicy.redact(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the build context of " + shown + " at " + commit, e);
         }

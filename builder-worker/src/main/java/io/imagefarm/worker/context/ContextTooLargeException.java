@@ -1,13 +1,13 @@
 package io.imagefarm.worker.context;
 
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.build.ClassifiedFailure;
+import io.imagefarm.worker.job.ClassifiedFailure;
 
 /** The repository at that commit holds more than the configured context limit. Permanent. */
 public final class ContextTooLargeException extends ClassifiedFailure {
 
     public ContextTooLargeException(String sourceUrl, String commit, long limitBytes) {
-        super(FailureKind.CONTEXT_TOO_LARGE, false,
-                "build context of " + sourceUrl + " at " + commit + " exceeds the limit of " + limitBytes + " bytes", "", null);
+        super(FailureKind.CONTEXT_TOO_LARGE,
+                "build context of " + sourceUrl + " at " + commit + " exceeds the limit of " + limitBytes + " bytes");
     }
 }

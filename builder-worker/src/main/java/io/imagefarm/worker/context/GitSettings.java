@@ -23,11 +23,6 @@ public record GitSettings(Optional<String> token, Duration connectTimeout, Durat
         requirePositive("read timeout", readTimeout);
     }
 
-    /** No token, and timeouts fit for tests and file:// remotes. */
-    public static GitSettings anonymous(Duration timeout) {
-        return new GitSettings(Optional.empty(), timeout, timeout);
-    }
-
     private static void requirePositive(String what, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException("git " + what + " must be positive: " + d);

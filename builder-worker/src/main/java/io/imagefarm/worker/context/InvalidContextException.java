@@ -1,7 +1,7 @@
 package io.imagefarm.worker.context;
 
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.build.ClassifiedFailure;
+import io.imagefarm.worker.job.ClassifiedFailure;
 
 /**
  * The context cannot be built safely or at all: a Dockerfile outside the context, a symlink pointing
@@ -10,10 +10,6 @@ import io.imagefarm.worker.build.ClassifiedFailure;
 public final class InvalidContextException extends ClassifiedFailure {
 
     public InvalidContextException(String message) {
-        super(FailureKind.INVALID_CONTEXT, false, message, "", null);
-    }
-
-    public InvalidContextException(String message, Throwable cause) {
-        super(FailureKind.INVALID_CONTEXT, false, message, "", cause);
+        super(FailureKind.INVALID_CONTEXT, message);
     }
 }

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class SourcePolicy {
 
-    public static final String REPOSITORY_PLACEHOLDER = "{repository}";
+    private static final String REPOSITORY_PLACEHOLDER = "{repository}";
     private static final String HIDDEN = "***";
 
     private final Set<String> allowedSchemes;
@@ -52,14 +52,6 @@ public final class SourcePolicy {
                 throw new IllegalArgumentException("allowed URL pattern '" + redact(pattern) + "' must not carry user info");
             }
         }
-    }
-
-    public Set<String> allowedSchemes() {
-        return allowedSchemes;
-    }
-
-    public List<String> allowedPatterns() {
-        return allowedPatterns;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.imagefarm.worker.health;
 
 import io.imagefarm.worker.config.WorkerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class DiskHealthCheck implements HealthCheck {
 
-    @Inject
-    WorkerConfig config;
+    private final WorkerConfig config;
+
+    DiskHealthCheck(WorkerConfig config) {
+        this.config = config;
+    }
 
     @Override
     public HealthCheckResponse call() {

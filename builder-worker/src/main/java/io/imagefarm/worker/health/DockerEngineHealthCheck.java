@@ -1,8 +1,7 @@
 package io.imagefarm.worker.health;
 
-import io.imagefarm.worker.build.DockerEngine;
+import io.imagefarm.worker.buildx.DockerEngine;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -12,8 +11,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class DockerEngineHealthCheck implements HealthCheck {
 
-    @Inject
-    DockerEngine engine;
+    private final DockerEngine engine;
+
+    DockerEngineHealthCheck(DockerEngine engine) {
+        this.engine = engine;
+    }
 
     @Override
     public HealthCheckResponse call() {

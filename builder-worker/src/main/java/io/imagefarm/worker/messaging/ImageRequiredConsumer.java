@@ -3,14 +3,13 @@ package io.imagefarm.worker.messaging;
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.InvalidEventException;
-import io.imagefarm.worker.build.Attempt;
-import io.imagefarm.worker.build.JobSpec;
 import io.imagefarm.worker.config.WorkerConfig;
 import io.imagefarm.worker.health.WorkerLiveness;
+import io.imagefarm.worker.job.Attempt;
+import io.imagefarm.worker.job.JobSpec;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -36,17 +35,20 @@ public class ImageRequiredConsumer {
 
     private static final Logger LOG = Logger.getLogger(ImageRequiredConsumer.class);
 
-    @Inject
-    JobRunner runner;
-    @Inject
-    WorkerConfig config;
-    @Inject
-    ShutdownGate gate;
-    @Inject
-    WorkerMetrics metrics;
-    @Inject
-    @Liveness
-    WorkerLiveness liveness;
+    private final JobRunner runner;
+    private final WorkerConfig config;
+    private final ShutdownGate gate;
+    private final WorkerMetrics metrics;
+    private final WorkerLiveness liveness;
+
+    ImageRequiredConsumer(JobRunner runner, WorkerConfig config, ShutdownGate gate, WorkerMetrics metrics,
+                          @Liveness WorkerLiveness liveness) {
+        this.runner = runner;
+        this.config = config;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.liveness = liveness;
+    }
 
     @Incoming(Channels.IMAGE_REQUIRED)
     @Blocking(Channels.IMAGE_REQUIRED_POOL)

@@ -3,7 +3,6 @@ package io.imagefarm.worker.messaging;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -15,9 +14,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class KafkaRetryQueue implements JobRunner.RetryQueue {
 
-    @Inject
-    @Channel(Channels.IMAGE_REQUIRED_RETRY_OUT)
-    MutinyEmitter<byte[]> emitter;
+    private final MutinyEmitter<byte[]> emitter;
+
+    KafkaRetryQueue(@Channel(Channels.IMAGE_REQUIRED_RETRY_OUT) MutinyEmitter<byte[]> emitter) {
+        this.emitter = emitter;
+    }
 
     @Override
     public void put(String key, byte[] value, RetryHeaders.Retry retry) {

@@ -2,11 +2,10 @@ package io.imagefarm.worker.messaging;
 
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
-import io.imagefarm.worker.build.StatusSink;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.imagefarm.worker.job.StatusSink;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -21,9 +20,11 @@ public class KafkaStatusPublisher implements StatusSink {
 
     private static final Logger LOG = Logger.getLogger(KafkaStatusPublisher.class);
 
-    @Inject
-    @Channel(Channels.IMAGE_STATUS)
-    MutinyEmitter<byte[]> emitter;
+    private final MutinyEmitter<byte[]> emitter;
+
+    KafkaStatusPublisher(@Channel(Channels.IMAGE_STATUS) MutinyEmitter<byte[]> emitter) {
+        this.emitter = emitter;
+    }
 
     @Override
     public void publish(ImageStatus status) {

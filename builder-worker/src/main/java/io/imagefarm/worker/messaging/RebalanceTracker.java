@@ -4,9 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -18,15 +16,14 @@ public class RebalanceTracker implements KafkaConsumerRebalanceListener {
 
     private static final Logger LOG = Logger.getLogger(RebalanceTracker.class);
 
-    @Inject
-    MeterRegistry registry;
+    private final MeterRegistry registry;
 
-    private final AtomicInteger revocations = new AtomicInteger();
-    private final AtomicInteger assignments = new AtomicInteger();
+    RebalanceTracker(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assignments.incrementAndGet();
         registry.counter("imagefarm.worker.partitions.assigned").increment(partitions.size());
         LOG.infof("partitions assigned: %s", partitions);
     }
@@ -34,17 +31,8 @@ public class RebalanceTracker implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
-            revocations.incrementAndGet();
             registry.counter("imagefarm.worker.partitions.revoked").increment(partitions.size());
             LOG.infof("partitions revoked: %s", partitions);
         }
-    }
-
-    public int revocations() {
-        return revocations.get();
-    }
-
-    public int assignments() {
-        return assignments.get();
     }
 }

@@ -2,7 +2,7 @@ package io.imagefarm.worker.messaging;
 
 import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.event.InvalidEventException;
-import io.imagefarm.worker.build.Attempt;
+import io.imagefarm.worker.job.Attempt;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;

@@ -4,7 +4,6 @@ import io.imagefarm.worker.config.WorkerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -27,13 +26,15 @@ public class ShutdownGate {
 
     private static final Logger LOG = Logger.getLogger(ShutdownGate.class);
 
-    @Inject
-    WorkerConfig config;
-
+    private final Duration grace;
     private final Object lock = new Object();
     private boolean closing;
     private final Set<Thread> building = new HashSet<>();
     private volatile boolean abandoned;
+
+    ShutdownGate(WorkerConfig config) {
+        this.grace = config.shutdownGrace();
+    }
 
     /** False once shutdown began: the caller must leave its event unacknowledged. */
     public boolean enter() {
@@ -84,7 +85,6 @@ public class ShutdownGate {
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        Duration grace = config.shutdownGrace();
         synchronized (lock) {
             closing = true;
             lock.notifyAll(); // retries waiting for their backoff give up now

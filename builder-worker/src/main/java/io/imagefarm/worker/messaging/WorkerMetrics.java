@@ -1,17 +1,17 @@
 package io.imagefarm.worker.messaging;
 
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.build.JobListener;
-import io.imagefarm.worker.build.JobResult;
-import io.imagefarm.worker.build.JobSpec;
 import io.imagefarm.worker.config.WorkerConfig;
+import io.imagefarm.worker.job.JobListener;
+import io.imagefarm.worker.job.JobResult;
+import io.imagefarm.worker.job.JobSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,21 +23,16 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class WorkerMetrics implements JobListener {
 
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    WorkerConfig config;
-
+    private final MeterRegistry registry;
+    private final String arch;
     private final AtomicLong cachedSteps = new AtomicLong();
     private final AtomicLong totalSteps = new AtomicLong();
-    private String arch;
 
-    @PostConstruct
-    void init() {
-        arch = config.arch().id();
-        registry.gauge("imagefarm.worker.cache.hit.ratio", java.util.List.of(io.micrometer.core.instrument.Tag.of("arch", arch)),
-                this, m -> m.totalSteps.get() == 0 ? 0.0 : (double) m.cachedSteps.get() / m.totalSteps.get());
+    WorkerMetrics(MeterRegistry registry, WorkerConfig config) {
+        this.registry = registry;
+        this.arch = config.arch().id();
+        registry.gauge("imagefarm.worker.cache.hit.ratio", List.of(Tag.of("arch", arch)), this,
+                m -> m.totalSteps.get() == 0 ? 0.0 : (double) m.cachedSteps.get() / m.totalSteps.get());
     }
 
     @Override
@@ -95,11 +90,6 @@ public class WorkerMetrics implements JobListener {
                 .minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofHours(2))
                 .register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
-    }
-
-    public double builds(String outcome) {
-        Counter c = registry.find("imagefarm.worker.builds").tag("arch", arch).tag("outcome", outcome).counter();
-        return c == null ? 0 : c.count();
     }
 
     private void outcome(String outcome, FailureKind failure) {

@@ -1,7 +1,7 @@
 package io.imagefarm.worker.verify;
 
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.build.ClassifiedFailure;
+import io.imagefarm.worker.job.ClassifiedFailure;
 
 /**
  * The event asks for something its commit does not back: reported FAILED with
@@ -10,6 +10,6 @@ import io.imagefarm.worker.build.ClassifiedFailure;
 public final class InputsMismatchException extends ClassifiedFailure {
 
     public InputsMismatchException(String message) {
-        super(FailureKind.INPUTS_MISMATCH, false, message, "", null);
+        super(FailureKind.INPUTS_MISMATCH, message);
     }
 }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.hash.HashInputs;
 import io.imagefarm.testsupport.SampleRepository;
+import io.imagefarm.worker.job.ClassifiedFailure;
 import io.imagefarm.worker.testing.SourceRepo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,12 +37,14 @@ class ContextFetcherTest {
     private static final String DOCKERFILE = ".devcontainer/Dockerfile";
     private static final String REPOSITORY = "acme/widget";
     private static final SourcePolicy FILES = new SourcePolicy(Set.of("file"), List.of("file:///**"));
+    /** No token; timeouts fit for file:// remotes. */
+    private static final GitSettings ANONYMOUS = new GitSettings(Optional.empty(), Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
 
     @TempDir
     Path workspace;
 
-    private final ContextFetcher fetcher = new ContextFetcher(new ContextLimits(1024 * 1024), FILES,
-            GitSettings.anonymous(Duration.ofSeconds(10)));
+    private final ContextFetcher fetcher = new ContextFetcher(new ContextLimits(1024 * 1024), FILES, ANONYMOUS);
 
     private BuildContext fetch(ContextFetcher f, SourceRepo repo, String commit, String context, String dockerfile) {
         return f.fetch(repo.url(), REPOSITORY, commit, context, dockerfile, workspace);
@@ -105,7 +108,7 @@ class ContextFetcherTest {
             String unknown = "0123456789012345678901234567890123456789";
 
             assertThatThrownBy(() -> fetch(fetcher, repo, unknown, ".", DOCKERFILE))
-                    .isInstanceOfSatisfying(InvalidContextException.class, e -> assertThat(e.retryable()).isFalse())
+                    .isInstanceOfSatisfying(InvalidContextException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.INVALID_CONTEXT))
                     .hasMessageContaining("did not serve commit " + unknown + " by SHA")
                     .hasMessageContaining("none of its branches or tags points at it");
             try (Repository local = Git.open(workspace.resolve("git").toFile()).getRepository()) {
@@ -145,14 +148,14 @@ class ContextFetcherTest {
         try (SourceRepo repo = SourceRepo.create(true)) {
             repo.commit(Map.of(DOCKERFILE, "FROM base\n"));
             assertThatThrownBy(() -> fetch(fetcher, repo, "0123456789012345678901234567890123456789", ".", DOCKERFILE))
-                    .isInstanceOfSatisfying(InvalidContextException.class, e -> assertThat(e.retryable()).isFalse())
+                    .isInstanceOfSatisfying(InvalidContextException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.INVALID_CONTEXT))
                     .hasMessageContaining("0123456789012345678901234567890123456789");
         }
     }
 
     @Test
     void contextsOverTheSizeLimitAreRefused() {
-        ContextFetcher small = new ContextFetcher(new ContextLimits(100), FILES, GitSettings.anonymous(Duration.ofSeconds(10)));
+        ContextFetcher small = new ContextFetcher(new ContextLimits(100), FILES, ANONYMOUS);
         try (SourceRepo repo = SourceRepo.create(true)) {
             String sha = repo.commit(Map.of(DOCKERFILE, "FROM base\n", "big.bin", "x".repeat(200)));
             assertThatThrownBy(() -> fetch(small, repo, sha, ".", DOCKERFILE))
@@ -208,7 +211,7 @@ class ContextFetcherTest {
     void sourcesWithSchemesNotAllowedAreRefused() {
         ContextFetcher httpsOnly = new ContextFetcher(new ContextLimits(100),
                 new SourcePolicy(Set.of("https"), List.of("https://github.com/{repository}.git")),
-                GitSettings.anonymous(Duration.ofSeconds(10)));
+                ANONYMOUS);
         assertThatThrownBy(() -> httpsOnly.fetch("file:///tmp/x", REPOSITORY, "0123456789012345678901234567890123456789",
                 ".", "Dockerfile", workspace))
                 .isInstanceOf(InvalidContextException.class)
@@ -221,7 +224,7 @@ class ContextFetcherTest {
             String sha = repo.commit(Map.of(DOCKERFILE, "FROM base\n"));
             ContextFetcher elsewhere = new ContextFetcher(new ContextLimits(1024),
                     new SourcePolicy(Set.of("file"), List.of("file:///srv/git/{repository}/")),
-                    GitSettings.anonymous(Duration.ofSeconds(10)));
+                    ANONYMOUS);
 
             assertThatThrownBy(() -> fetch(elsewhere, repo, sha, ".", DOCKERFILE))
                     .isInstanceOf(InvalidContextException.class)
@@ -257,7 +260,7 @@ class ContextFetcherTest {
 
             assertThatThrownBy(() -> withToken.fetch(url, REPOSITORY, "0123456789012345678901234567890123456789", ".",
                     DOCKERFILE, workspace))
-                    .isInstanceOf(io.imagefarm.worker.build.ClassifiedFailure.class)
+                    .isInstanceOf(ClassifiedFailure.class)
                     .hasMessageNotContaining(token);
             assertThat(authorizations).isNotEmpty().allSatisfy(a -> assertThat(a).isEqualTo("Basic "
                     + Base64.getEncoder().encodeToString(("x-access-token:" + token).getBytes(StandardCharsets.UTF_8))));
@@ -268,12 +271,12 @@ class ContextFetcherTest {
     }
 
     @Test
-    void aRemoteThatIsNotThereFailsAsATransientFailure() throws IOException {
+    void aRemoteThatIsNotThereFailsAsSourceUnavailable() throws IOException {
         Path missing = Files.createTempDirectory("imagefarm-gone-").resolve("widget.git");
 
         assertThatThrownBy(() -> fetcher.fetch(missing.toUri().toString(), REPOSITORY,
                 "0123456789012345678901234567890123456789", ".", DOCKERFILE, workspace))
-                .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.retryable()).isTrue())
+                .isInstanceOfSatisfying(ContextUnavailableException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE))
                 .hasMessageContaining("cannot fetch");
     }
 
@@ -289,14 +292,14 @@ class ContextFetcherTest {
 
             assertThatThrownBy(() -> fetch(fetcher, repo, sha, ".", DOCKERFILE))
                     .isInstanceOf(java.io.UncheckedIOException.class)
-                    .isNotInstanceOf(io.imagefarm.worker.build.ClassifiedFailure.class)
+                    .isNotInstanceOf(ClassifiedFailure.class)
                     .hasMessageContaining("cannot write the build context")
                     .rootCause().hasMessageContaining("File name too long");
         }
     }
 
     @Test
-    void aRemoteThatStopsAnsweringFailsWithinTheReadTimeoutAsATransientFailure() throws IOException {
+    void aRemoteThatStopsAnsweringFailsWithinTheReadTimeoutAsSourceUnavailable() throws IOException {
         CountDownLatch release = new CountDownLatch(1);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -318,7 +321,7 @@ class ContextFetcherTest {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
                     assertThatThrownBy(() -> impatient.fetch(url, REPOSITORY, "0123456789012345678901234567890123456789",
                             ".", DOCKERFILE, workspace))
-                            .isInstanceOfSatisfying(SourceUnavailableException.class, e -> assertThat(e.retryable()).isTrue())
+                            .isInstanceOfSatisfying(ContextUnavailableException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE))
                             .hasMessageContaining("time out"));
         } finally {
             release.countDown();

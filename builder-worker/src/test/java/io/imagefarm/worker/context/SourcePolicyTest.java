@@ -26,7 +26,7 @@ class SourcePolicyTest {
         assertThatThrownBy(() -> githubOnly.check("https://github.com/evil/widget.git", "acme/widget"))
                 .isInstanceOfSatisfying(InvalidContextException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.INVALID_CONTEXT);
-                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.kind().isTransient()).isFalse();
                 })
                 .hasMessageContaining("is not allowed for repository acme/widget")
                 .hasMessageContaining("imagefarm.worker.context.allowed-url-patterns");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.event.InvalidEventException;
-import io.imagefarm.worker.build.Attempt;
+import io.imagefarm.worker.job.Attempt;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

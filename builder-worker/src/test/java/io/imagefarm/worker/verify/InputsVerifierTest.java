@@ -84,7 +84,7 @@ class InputsVerifierTest {
         assertThatThrownBy(() -> verify(e))
                 .isInstanceOfSatisfying(InputsMismatchException.class, m -> {
                     assertThat(m.kind()).isEqualTo(FailureKind.INPUTS_MISMATCH);
-                    assertThat(m.retryable()).isFalse();
+                    assertThat(m.kind().isTransient()).isFalse();
                 })
                 .hasMessageContaining("version hash: the event claims " + OTHER_HASH + ", the files at " + COMMIT
                         + " hash to " + HASH)
@@ -232,7 +232,7 @@ class InputsVerifierTest {
     }
 
     @Test
-    void aWorkerWithAnInvalidRegistryDoesNotStart() {
+    void aVerifierForARegistryThatIsNoHostAndPortCannotBeMade() {
         assertThatThrownBy(() -> new InputsVerifier("not a registry", Arch.AMD64))
                 .isInstanceOf(IllegalArgumentException.class);
     }

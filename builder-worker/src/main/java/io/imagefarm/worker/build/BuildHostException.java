@@ -1,9 +1,0 @@
-package io.imagefarm.worker.build;
-
-/** The build host lacks something the worker needs (engine, buildx, a platform). The worker does not start. */
-public final class BuildHostException extends RuntimeException {
-
-    public BuildHostException(String message) {
-        super(message);
-    }
-}

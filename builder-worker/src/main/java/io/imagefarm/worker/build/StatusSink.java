@@ -1,9 +1,0 @@
-package io.imagefarm.worker.build;
-
-import io.imagefarm.core.event.ImageStatus;
-
-/** Where a job's statuses go. {@link #publish} returns once the status is durable (acks=all). */
-public interface StatusSink {
-
-    void publish(ImageStatus status);
-}

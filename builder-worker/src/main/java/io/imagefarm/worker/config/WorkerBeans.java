@@ -1,0 +1,109 @@
+package io.imagefarm.worker.config;
+
+import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.registry.RegistryClient;
+import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.worker.buildx.BuildxBuilder;
+import io.imagefarm.worker.buildx.DockerEngine;
+import io.imagefarm.worker.context.ContextFetcher;
+import io.imagefarm.worker.context.ContextLimits;
+import io.imagefarm.worker.context.GitSettings;
+import io.imagefarm.worker.context.SourcePolicy;
+import io.imagefarm.worker.job.BuildJob;
+import io.imagefarm.worker.job.ImageRegistry;
+import io.imagefarm.worker.job.JobSettings;
+import io.imagefarm.worker.job.RetryPolicy;
+import io.imagefarm.worker.job.Workspaces;
+import io.imagefarm.worker.messaging.JobRunner;
+import io.imagefarm.worker.messaging.KafkaRetryQueue;
+import io.imagefarm.worker.messaging.KafkaStatusPublisher;
+import io.imagefarm.worker.messaging.ShutdownGate;
+import io.imagefarm.worker.messaging.WorkerMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+
+/** The one place the worker's plain-Java parts are built from configuration and wired together. */
+@ApplicationScoped
+public class WorkerBeans {
+
+    @Produces
+    @Singleton
+    DockerEngine dockerEngine(WorkerConfig config) {
+        return new DockerEngine(config.docker().host(), config.docker().apiTimeout());
+    }
+
+    void closeEngine(@Disposes DockerEngine engine) throws IOException {
+        engine.close();
+    }
+
+    @Produces
+    @Singleton
+    BuildxBuilder buildxBuilder(WorkerConfig config) {
+        return new BuildxBuilder(config.docker().cli(), Map.of("DOCKER_HOST", config.docker().host()), config.logTailLines());
+    }
+
+    @Produces
+    @Singleton
+    RegistryClient registryClient(WorkerConfig config) {
+        return new RegistryClient(RegistryClientSettings.defaults().withCredentials(Credentials.resolve(config.registries())));
+    }
+
+    @Produces
+    @Singleton
+    SourcePolicy sourcePolicy(WorkerConfig config) {
+        return new SourcePolicy(config.context().allowedSchemes(), config.context().allowedUrlPatterns());
+    }
+
+    @Produces
+    @Singleton
+    GitSettings gitSettings(WorkerConfig config) {
+        return new GitSettings(Secrets.read("imagefarm.worker.git.token", config.git().token(), config.git().tokenFile()),
+                config.git().connectTimeout(), config.git().readTimeout());
+    }
+
+    @Produces
+    @Singleton
+    Workspaces workspaces(WorkerConfig config) {
+        return new Workspaces(config.workDir());
+    }
+
+    @Produces
+    @Singleton
+    RetryPolicy retryPolicy(WorkerConfig config) {
+        return new RetryPolicy(config.initialBackoff(), config.maxBackoff(), config.retryBudget(), config.maxAttempts(),
+                config.maxUnexpectedFailures());
+    }
+
+    @Produces
+    @Singleton
+    BuildJob buildJob(WorkerConfig config, RetryPolicy retry, RegistryClient registry, BuildxBuilder builder,
+                      DockerEngine engine, WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
+        JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(), retry,
+                config.networkHost(), config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
+                config.heartbeatInterval(), Credentials.resolve(config.registries()));
+        ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
+        // HEAD with the full Accept list; a tag that is not there is empty
+        ImageRegistry images = image -> registry.headManifest(image).map(ManifestHead::digest);
+        return new BuildJob(settings, images, fetcher, builder, engine, metrics, clock(config));
+    }
+
+    /** Both consumers' decisions: the job with the status publisher and the shutdown gate, and the retry topic. */
+    @Produces
+    @Singleton
+    JobRunner jobRunner(BuildJob job, RetryPolicy retry, KafkaStatusPublisher statuses, KafkaRetryQueue retries,
+                        ShutdownGate gate, WorkerMetrics metrics, WorkerConfig config) {
+        return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate::abandoned), statuses, retries,
+                retry, metrics, clock(config));
+    }
+
+    /** The worker's clock, shifted by imagefarm.worker.clock-offset (fault drills only). */
+    private static Clock clock(WorkerConfig config) {
+        return config.clockOffset().isZero() ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), config.clockOffset());
+    }
+}

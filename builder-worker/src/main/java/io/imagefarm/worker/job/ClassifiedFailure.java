@@ -1,0 +1,34 @@
+package io.imagefarm.worker.job;
+
+import io.imagefarm.core.event.FailureKind;
+
+/**
+ * A failure that already knows what it means: the {@link FailureKind} reported on the status topic and
+ * the log lines a human needs. Whether another attempt can help is the kind's
+ * {@link FailureKind#isTransient()}, nothing else, so the worker and the hasher (which remembers
+ * permanent failures) never disagree. {@link BuildJob} is the one place that turns it into "retry with
+ * backoff" or "FAILED".
+ */
+public class ClassifiedFailure extends RuntimeException {
+
+    private final FailureKind kind;
+    private final String logTail;
+
+    public ClassifiedFailure(FailureKind kind, String message, String logTail, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.logTail = logTail == null ? "" : logTail;
+    }
+
+    public ClassifiedFailure(FailureKind kind, String message) {
+        this(kind, message, "", null);
+    }
+
+    public FailureKind kind() {
+        return kind;
+    }
+
+    public String logTail() {
+        return logTail;
+    }
+}
