@@ -1,5 +1,6 @@
 package io.imagefarm.worker.buildx;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class BuildProgress {
 
     /** A Dockerfile instruction vertex: {@code [2/5] RUN ...} or {@code [stage-1 2/5] COPY ...}. */
     private static final Pattern STEP = Pattern.compile("^\\[(?:[^\\]\\s]+ )?\\d+/\\d+\\] .*");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     /** One vertex of the build graph as last reported. */
     private record Vertex(String name, Instant started, Instant completed, boolean cached, String error) {

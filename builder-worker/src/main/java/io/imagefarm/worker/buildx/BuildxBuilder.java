@@ -1,5 +1,6 @@
 package io.imagefarm.worker.buildx;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagefarm.core.event.FailureKind;
@@ -40,7 +41,7 @@ import org.jboss.logging.Logger;
 public final class BuildxBuilder implements Builder {
 
     private static final Logger LOG = Logger.getLogger(BuildxBuilder.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     private final String dockerBinary;
     private final Map<String, String> environment;

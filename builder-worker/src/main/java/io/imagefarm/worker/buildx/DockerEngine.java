@@ -1,5 +1,6 @@
 package io.imagefarm.worker.buildx;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
@@ -26,7 +27,7 @@ import org.jboss.logging.Logger;
 public final class DockerEngine implements LocalImages, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DockerEngine.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     /** What the worker logs and checks at startup. */
     public record EngineFacts(String version, String apiVersion, String os, String arch, String storageDriver,

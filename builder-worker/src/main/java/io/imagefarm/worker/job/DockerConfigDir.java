@@ -1,5 +1,6 @@
 package io.imagefarm.worker.job;
 
+import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imagefarm.registry.RegistryCredentials;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  */
 public final class DockerConfigDir implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     private final Path dir;
 
