@@ -1,16 +1,21 @@
 package io.imagefarm.registry;
 
-import io.imagefarm.core.event.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.image.Repository;
+import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,8 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,12 +39,14 @@ import org.jboss.logging.Logger;
  * (from the {@code WWW-Authenticate} challenge, tokens cached until they expire); 408/429/5xx and
  * I/O failures retried with exponential backoff, honouring {@code Retry-After}. A 404 is an answer,
  * never cached. Blocking: call it from worker threads.
+ *
+ * <p>One per process: it keeps one REST client per registry host (and per token endpoint), whatever
+ * the number of repositories, and {@link #close()} closes them all; services close it from a CDI disposer.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RegistryClient.class);
     private static final ObjectMapper JSON = EventCodec.mapper();
-    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Duration TOKEN_SKEW = Duration.ofSeconds(10);
     private static final int DEFAULT_TOKEN_SECONDS = 60;
 
@@ -54,11 +59,13 @@ public final class RegistryClient {
     private final RegistryClientSettings settings;
     private final Backoff backoff;
     private final Clock clock;
-    private final Map<String, RepositoryApi> repositoryApis = new ConcurrentHashMap<>();
-    private final Map<String, PingApi> pingApis = new ConcurrentHashMap<>();
+    /** By registry host. */
+    private final Map<String, RegistryApi> registryApis = new ConcurrentHashMap<>();
+    /** By token endpoint (the challenge's realm). */
     private final Map<String, TokenApi> tokenApis = new ConcurrentHashMap<>();
     private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
     private final Set<String> basicAuthRegistries = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private record CachedToken(String value, Instant expiresAt) {
     }
@@ -78,9 +85,7 @@ public final class RegistryClient {
      * mean it is up. For readiness checks; no retries, so an outage shows at once.
      */
     public boolean ping(String registry) {
-        PingApi api = pingApis.computeIfAbsent(registry,
-                r -> builder(URI.create(settings.scheme(r) + "://" + r + "/v2/")).build(PingApi.class));
-        try (Response r = api.ping()) {
+        try (Response r = api(registry).ping()) {
             return r.getStatus() < 500;
         } catch (ProcessingException e) {
             return false;
@@ -89,7 +94,9 @@ public final class RegistryClient {
 
     /** Whether the tag or digest resolves, to an index or a manifest alike. Empty on 404. */
     public Optional<ManifestHead> headManifest(ImageRef ref) {
-        try (Response r = call(ref, "pull", auth -> api(ref).headManifest(ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
+        Repository repo = ref.repo();
+        try (Response r = call(repo, repo.scope("pull"),
+                auth -> api(repo.registry()).headManifest(repo.path(), ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
             if (r.getStatus() == 404) {
                 return Optional.empty();
             }
@@ -103,13 +110,11 @@ public final class RegistryClient {
         }
     }
 
-    public boolean exists(ImageRef ref) {
-        return headManifest(ref).isPresent();
-    }
-
     /** The manifest or index, verified against its digest. Empty on 404. */
     public Optional<FetchedManifest> getManifest(ImageRef ref) {
-        try (Response r = call(ref, "pull", auth -> api(ref).getManifest(ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
+        Repository repo = ref.repo();
+        try (Response r = call(repo, repo.scope("pull"),
+                auth -> api(repo.registry()).getManifest(repo.path(), ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER, auth))) {
             if (r.getStatus() == 404) {
                 return Optional.empty();
             }
@@ -127,7 +132,9 @@ public final class RegistryClient {
 
     /** Pushes a manifest or index under a tag (or digest); returns its digest. */
     public String putManifest(ImageRef ref, String mediaType, byte[] body) {
-        try (Response r = call(ref, "pull,push", auth -> api(ref).putManifest(ref.reference(), mediaType, auth, body))) {
+        Repository repo = ref.repo();
+        try (Response r = call(repo, repo.scope("pull", "push"),
+                auth -> api(repo.registry()).putManifest(repo.path(), ref.reference(), mediaType, auth, body))) {
             requireSuccess(r, "PUT manifest " + ref);
             String digest = sha256(body);
             String served = r.getHeaderString("Docker-Content-Digest");
@@ -146,7 +153,9 @@ public final class RegistryClient {
         if (refWithDigest.digest() == null) {
             throw new IllegalArgumentException("delete by digest only, never by tag: " + refWithDigest);
         }
-        try (Response r = call(refWithDigest, "delete", auth -> api(refWithDigest).deleteManifest(refWithDigest.digest(), auth))) {
+        Repository repo = refWithDigest.repo();
+        try (Response r = call(repo, repo.scope("delete"),
+                auth -> api(repo.registry()).deleteManifest(repo.path(), refWithDigest.digest(), auth))) {
             if (r.getStatus() == 404) {
                 return DeleteOutcome.ALREADY_GONE;
             }
@@ -155,45 +164,45 @@ public final class RegistryClient {
         }
     }
 
-    /** Every tag of a repository, following {@code Link: <...>; rel="next"}, relative or absolute. */
-    public List<String> listTags(String registry, String repository) {
-        ImageRef any = ImageRef.ofTag(registry, repository, "latest");
+    /** Every tag of a repository, following {@code Link: <...>; rel="next"}, relative or absolute. Empty if it has none. */
+    public List<String> listTags(Repository repository) {
         List<String> tags = new ArrayList<>();
         Integer pageSize = settings.tagsPageSize();
         String last = null;
-        for (int page = 0; ; page++) {
+        while (true) {
             Integer n = pageSize;
             String from = last;
-            try (Response r = call(any, "pull", auth -> api(any).listTags(n, from, auth))) {
+            try (Response r = call(repository, repository.scope("pull"),
+                    auth -> api(repository.registry()).listTags(repository.path(), n, from, auth))) {
                 if (r.getStatus() == 404) {
                     return tags;
                 }
-                requireSuccess(r, "list tags of " + registry + "/" + repository);
+                requireSuccess(r, "list tags of " + repository);
                 JsonNode body = JSON.readTree(r.readEntity(byte[].class));
                 body.path("tags").forEach(t -> tags.add(t.asText()));
                 String link = r.getHeaderString("Link");
-                Matcher next = link == null ? null : NEXT_LINK.matcher(link);
-                if (next == null || !next.find()) {
+                Optional<URI> next = LinkHeader.next(link);
+                if (next.isEmpty()) {
                     return tags;
                 }
-                URI nextUri = URI.create(baseUri(registry, repository).toString()).resolve(next.group(1));
-                Map<String, String> query = query(nextUri);
+                Map<String, String> query = LinkHeader.query(next.get());
                 String nextLast = query.get("last");
                 if (nextLast == null || nextLast.equals(last)) {
-                    throw new RegistryException("tag pagination of " + registry + "/" + repository + " does not advance: " + link, r.getStatus(), null);
+                    throw new RegistryException("tag pagination of " + repository + " does not advance: " + link, r.getStatus(), null);
                 }
                 last = nextLast;
                 pageSize = query.containsKey("n") ? Integer.valueOf(query.get("n")) : pageSize;
-            } catch (java.io.IOException e) {
-                throw new RegistryException("tag list of " + registry + "/" + repository + " is not JSON: " + e.getMessage(), 200, null, e);
+            } catch (IOException e) {
+                throw new RegistryException("tag list of " + repository + " is not JSON: " + e.getMessage(), 200, null, e);
             }
         }
     }
 
-    /** A blob's bytes (configs are small; layers are never read this way). */
-    public byte[] getBlob(String registry, String repository, String digest) {
-        ImageRef ref = ImageRef.ofTag(registry, repository, "latest").withDigest(digest);
-        try (Response r = call(ref, "pull", auth -> api(ref).getBlob(digest, auth))) {
+    /** A blob's bytes, verified against its digest (configs are small; layers are never read this way). */
+    public byte[] getBlob(Repository repository, String digest) {
+        ImageRef ref = repository.digest(digest);
+        try (Response r = call(repository, repository.scope("pull"),
+                auth -> api(repository.registry()).getBlob(repository.path(), digest, auth))) {
             requireSuccess(r, "GET blob " + ref);
             byte[] body = r.readEntity(byte[].class);
             if (!sha256(body).equals(digest)) {
@@ -203,11 +212,37 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * When an image was built, from its config's {@code created}. Empty when the config is not an image
+     * config (a cache manifest's is not), is gone (404), or does not say: callers keep what they cannot date.
+     */
+    public Optional<Instant> configCreated(Repository repository, Descriptor config) {
+        if (!MediaTypes.isImageConfig(config.mediaType())) {
+            return Optional.empty();
+        }
+        try {
+            return Manifests.configCreated(getBlob(repository, config.digest()));
+        } catch (RegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Closes every REST client this client created; it cannot be used afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        closeAll(registryApis);
+        closeAll(tokenApis);
+    }
+
     // ---------------------------------------------------------------------------------------- plumbing
 
-    private Response call(ImageRef ref, String actions, Function<String, Response> op) {
-        String registry = ref.registry();
-        String scope = "repository:" + ref.repository() + ":" + actions;
+    /** Runs {@code op} with the authorization {@code scope} needs, retrying transient failures. */
+    private Response call(Repository repository, String scope, Function<String, Response> op) {
+        String registry = repository.registry();
         for (int attempt = 1; ; attempt++) {
             Response r;
             try {
@@ -269,7 +304,7 @@ public final class RegistryClient {
         if (realm == null) {
             throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
         }
-        TokenApi api = tokenApis.computeIfAbsent(realm, r -> builder(URI.create(r)).build(TokenApi.class));
+        TokenApi api = client(tokenApis, realm, r -> builder(URI.create(r)).build(TokenApi.class));
         String basic = settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
         for (int attempt = 1; ; attempt++) {
             try (Response r = api.token(challenge.params().get("service"), tokenScope, basic)) {
@@ -295,7 +330,7 @@ public final class RegistryClient {
                     throw new RegistryException("token endpoint " + realm + " unreachable: " + rootMessage(e), 0, null, e);
                 }
                 pause(attempt, null, registry, "token endpoint unreachable");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
             }
         }
@@ -331,7 +366,7 @@ public final class RegistryClient {
                 JsonNode error = JSON.readTree(r.readEntity(byte[].class)).path("errors").path(0);
                 code = error.path("code").asText(null);
                 message = error.path("message").asText(null);
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
                 // not a distribution error body; the status says enough
             }
         }
@@ -339,12 +374,31 @@ public final class RegistryClient {
                 + (message != null ? " (" + message + ")" : ""), status, code);
     }
 
-    private RepositoryApi api(ImageRef ref) {
-        return repositoryApis.computeIfAbsent(ref.name(), n -> builder(baseUri(ref.registry(), ref.repository())).build(RepositoryApi.class));
+    /** The one REST client of a registry host, for every repository there. */
+    private RegistryApi api(String registry) {
+        return client(registryApis, registry,
+                r -> builder(URI.create(settings.scheme(r) + "://" + r + "/v2/")).build(RegistryApi.class));
     }
 
-    private URI baseUri(String registry, String repository) {
-        return URI.create(settings.scheme(registry) + "://" + registry + "/v2/" + repository + "/");
+    private <T> T client(Map<String, T> clients, String key, Function<String, T> create) {
+        if (closed) {
+            throw new IllegalStateException("registry client is closed");
+        }
+        return clients.computeIfAbsent(key, create);
+    }
+
+    private static void closeAll(Map<String, ?> clients) {
+        clients.forEach((key, client) -> {
+            // Quarkus REST client proxies are Closeable; closing releases the underlying HTTP client.
+            if (client instanceof Closeable closeable) {
+                try {
+                    closeable.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf(e, "closing the REST client for %s failed", key);
+                }
+            }
+        });
+        clients.clear();
     }
 
     private QuarkusRestClientBuilder builder(URI base) {
@@ -363,22 +417,6 @@ public final class RegistryClient {
         }
         int semicolon = type.indexOf(';');
         return (semicolon >= 0 ? type.substring(0, semicolon) : type).trim();
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> params = new java.util.HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return params;
     }
 
     static String sha256(byte[] bytes) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.testsupport.LocalRegistry;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +39,7 @@ class RegistryClientIT {
     RegistrySeeder seeder;
     RegistryClient client;
     String repo;
+    Repository repository;
 
     @BeforeEach
     void setUp() {
@@ -43,10 +47,20 @@ class RegistryClientIT {
         seeder = new RegistrySeeder(registry);
         client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(2));
         repo = "acme/" + UUID.randomUUID().toString().substring(0, 8);
+        repository = Repository.of(registry.host(), repo);
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
     }
 
     ImageRef ref(String tag) {
-        return ImageRef.ofTag(registry.host(), repo, tag);
+        return repository.tag(tag);
+    }
+
+    boolean exists(RegistryClient c, ImageRef image) {
+        return c.headManifest(image).isPresent();
     }
 
     @Test
@@ -70,11 +84,11 @@ class RegistryClientIT {
 
     @Test
     void missingTagIsEmptyAndTheAnswerIsNotCached() {
-        assertThat(client.exists(ref("builder-2-amd64"))).isFalse();
+        assertThat(exists(client, ref("builder-2-amd64"))).isFalse();
 
         seeder.pushImage(repo, "builder-2-amd64", "amd64", Instant.now(), "c");
 
-        assertThat(client.exists(ref("builder-2-amd64"))).isTrue();
+        assertThat(exists(client, ref("builder-2-amd64"))).isTrue();
     }
 
     @Test
@@ -85,11 +99,22 @@ class RegistryClientIT {
 
         FetchedManifest index = client.getManifest(ref("builder-3")).orElseThrow();
         assertThat(index.manifest().isIndex()).isTrue();
-        assertThat(index.manifest().children()).extracting(Descriptor::digest).containsExactly(amd.digest());
+        assertThat(Manifests.childManifests(index.manifest())).extracting(Descriptor::digest).containsExactly(amd.digest());
 
-        Manifest image = client.getManifest(ref("builder-3-amd64")).orElseThrow().manifest();
-        byte[] config = client.getBlob(registry.host(), repo, image.config().digest());
+        Manifest image = client.getManifest(repository.digest(amd.digest())).orElseThrow().manifest();
+        byte[] config = client.getBlob(repository, image.config().digest());
         assertThat(new String(config)).contains("\"created\":\"2026-01-02T03:04:05Z\"");
+        assertThat(client.configCreated(repository, image.config())).contains(created);
+        assertThat(Manifests.blobs(image)).containsKey(image.config().digest()).hasSize(1 + image.layers().size());
+    }
+
+    @Test
+    void aConfigThatIsGoneHasNoCreationTime() {
+        Pushed amd = seeder.pushImage(repo, "builder-10-amd64", "amd64", Instant.now(), "k");
+        Manifest image = client.getManifest(repository.digest(amd.digest())).orElseThrow().manifest();
+        Descriptor missing = new Descriptor(image.config().mediaType(), "sha256:" + "0".repeat(64), 2, null, null);
+
+        assertThat(client.configCreated(repository, missing)).isEmpty();
     }
 
     @Test
@@ -109,7 +134,7 @@ class RegistryClientIT {
         ImageRef byDigest = ref("builder-5-amd64").withDigest(amd.digest());
 
         assertThat(client.deleteManifest(byDigest)).isEqualTo(DeleteOutcome.DELETED);
-        assertThat(client.exists(ref("builder-5-amd64"))).isFalse();
+        assertThat(exists(client, ref("builder-5-amd64"))).isFalse();
         assertThat(client.deleteManifest(byDigest)).isEqualTo(DeleteOutcome.ALREADY_GONE);
     }
 
@@ -117,7 +142,7 @@ class RegistryClientIT {
     void deleteOnARegistryWithDeletionDisabledIsReportedAsUnsupported() {
         try (LocalRegistry noDeletes = LocalRegistry.start(false)) {
             Pushed amd = new RegistrySeeder(noDeletes).pushImage(repo, "builder-6-amd64", "amd64", Instant.now(), "g");
-            ImageRef byDigest = ImageRef.ofTag(noDeletes.host(), repo, "x").withDigest(amd.digest());
+            ImageRef byDigest = Repository.of(noDeletes.host(), repo).digest(amd.digest());
 
             assertThatThrownBy(() -> client.deleteManifest(byDigest))
                     .isInstanceOfSatisfying(RegistryException.class, e -> {
@@ -136,8 +161,8 @@ class RegistryClientIT {
             pushed.add("t" + i);
         }
 
-        assertThat(client.listTags(registry.host(), repo)).containsExactlyInAnyOrderElementsOf(pushed);
-        assertThat(client.listTags(registry.host(), "acme/never-pushed")).isEmpty();
+        assertThat(client.listTags(repository)).containsExactlyInAnyOrderElementsOf(pushed);
+        assertThat(client.listTags(Repository.of(registry.host(), "acme/never-pushed"))).isEmpty();
     }
 
     @Test
@@ -151,8 +176,8 @@ class RegistryClientIT {
                         late.set(LocalRegistry.builder().port(port).start());
                     }
                 }, Clock.systemUTC());
-        try {
-            assertThat(patient.exists(ImageRef.ofTag("127.0.0.1:" + port, repo, "builder-7-amd64"))).isFalse();
+        try (patient) {
+            assertThat(exists(patient, ImageRef.ofTag("127.0.0.1:" + port, repo, "builder-7-amd64"))).isFalse();
             assertThat(pauses.get()).isEqualTo(2);
         } finally {
             if (late.get() != null) {
@@ -165,49 +190,68 @@ class RegistryClientIT {
     void unreachableRegistryFailsAsTransientAfterTheRetryBudget() throws Exception {
         int port = LocalRegistry.freePort();
         AtomicInteger pauses = new AtomicInteger();
-        RegistryClient impatient = new RegistryClient(RegistryClientSettings.defaults().withRetry(3, Duration.ofMillis(1), Duration.ofMillis(1)),
-                wait -> pauses.incrementAndGet(), Clock.systemUTC());
+        try (RegistryClient impatient = new RegistryClient(RegistryClientSettings.defaults().withRetry(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+                wait -> pauses.incrementAndGet(), Clock.systemUTC())) {
 
-        assertThatThrownBy(() -> impatient.exists(ImageRef.ofTag("127.0.0.1:" + port, repo, "x")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue())
-                .hasMessageContaining("unreachable after 3 attempts");
-        assertThat(pauses.get()).isEqualTo(2);
+            assertThatThrownBy(() -> impatient.headManifest(ImageRef.ofTag("127.0.0.1:" + port, repo, "x")))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isTransient()).isTrue())
+                    .hasMessageContaining("unreachable after 3 attempts");
+            assertThat(pauses.get()).isEqualTo(2);
+        }
     }
 
     @Test
     void basicCredentialsAreSentWhenTheRegistryAsksForThem() {
-        try (LocalRegistry locked = LocalRegistry.builder().basicAuth("ci", "s3cret").start()) {
+        try (LocalRegistry locked = LocalRegistry.builder().basicAuth("ci", "s3cret").start();
+             RegistryClient anonymous = new RegistryClient(RegistryClientSettings.defaults());
+             RegistryClient withCredentials = new RegistryClient(RegistryClientSettings.defaults()
+                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))))) {
             String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ci:s3cret".getBytes());
             new RegistrySeeder(locked.url(), basic).pushImage(repo, "builder-8-amd64", "amd64", Instant.now(), "h");
             ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-8-amd64");
 
-            RegistryClient anonymous = new RegistryClient(RegistryClientSettings.defaults());
-            assertThatThrownBy(() -> anonymous.exists(image))
+            assertThatThrownBy(() -> anonymous.headManifest(image))
                     .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue());
 
-            RegistryClient withCredentials = new RegistryClient(RegistryClientSettings.defaults()
-                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
-            assertThat(withCredentials.exists(image)).isTrue();
+            assertThat(exists(withCredentials, image)).isTrue();
         }
     }
 
     @Test
     void bearerTokenFlowFromTheChallengeIsFollowedAndTokensAreCachedUntilExpiry() {
         try (TokenServer tokens = TokenServer.start("ci", "s3cret", Duration.ofMinutes(5));
-             LocalRegistry locked = LocalRegistry.builder().tokenAuth(tokens).start()) {
-            RegistryClient client = new RegistryClient(RegistryClientSettings.defaults()
-                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
+             LocalRegistry locked = LocalRegistry.builder().tokenAuth(tokens).start();
+             RegistryClient client = new RegistryClient(RegistryClientSettings.defaults()
+                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
+             RegistryClient wrongPassword = new RegistryClient(RegistryClientSettings.defaults()
+                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "wrong"))))) {
             ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-9-amd64");
 
-            assertThat(client.exists(image)).isFalse();
-            assertThat(client.exists(image)).isFalse();
+            assertThat(exists(client, image)).isFalse();
+            assertThat(exists(client, image)).isFalse();
             assertThat(tokens.tokensIssued("repository:" + repo + ":pull")).isEqualTo(1);
 
-            RegistryClient wrongPassword = new RegistryClient(RegistryClientSettings.defaults()
-                    .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "wrong"))));
-            assertThatThrownBy(() -> wrongPassword.exists(image))
+            assertThatThrownBy(() -> wrongPassword.headManifest(image))
                     .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue())
                     .hasMessageNotContaining("wrong");
         }
+    }
+
+    @Test
+    void oneClientServesEveryRepositoryOfARegistryAndRefusesCallsOnceClosed() {
+        seeder.pushImage(repo, "builder-11-amd64", "amd64", Instant.now(), "m");
+        String other = "acme/" + UUID.randomUUID().toString().substring(0, 8) + "/nested";
+        seeder.pushImage(other, "builder-11-amd64", "amd64", Instant.now(), "n");
+
+        assertThat(exists(client, ref("builder-11-amd64"))).isTrue();
+        assertThat(exists(client, Repository.of(registry.host(), other).tag("builder-11-amd64"))).isTrue();
+        assertThat(client.listTags(Repository.of(registry.host(), other))).containsExactly("builder-11-amd64");
+        assertThat(client.ping(registry.host())).isTrue();
+
+        client.close();
+
+        assertThatThrownBy(() -> client.headManifest(ref("builder-11-amd64")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 }

@@ -54,6 +54,10 @@ public class WorkerBeans {
         return new RegistryClient(RegistryClientSettings.defaults().withCredentials(Credentials.resolve(config.registries())));
     }
 
+    void closeRegistryClient(@Disposes RegistryClient client) {
+        client.close();
+    }
+
     @Produces
     @Singleton
     SourcePolicy sourcePolicy(WorkerConfig config) {

@@ -2,34 +2,32 @@ package io.imagefarm.janitor.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.janitor.policy.Artifact;
 import io.imagefarm.janitor.policy.Deletion;
 import io.imagefarm.janitor.policy.Inventory;
 import io.imagefarm.registry.FetchedManifest;
+import io.imagefarm.registry.LinkHeader;
 import io.imagefarm.registry.RegistryClient;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,8 +45,7 @@ import org.jboss.logging.Logger;
 public final class GhcrPackagesBackend implements JanitorBackend {
 
     private static final Logger LOG = Logger.getLogger(GhcrPackagesBackend.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+    private static final ObjectMapper JSON = EventCodec.mapper();
     private static final int TRANSIENT_ATTEMPTS = 3;
     private static final Duration SECONDARY_LIMIT_WAIT = Duration.ofSeconds(60);
 
@@ -89,33 +86,15 @@ public final class GhcrPackagesBackend implements JanitorBackend {
         List<Version> versions = listVersions(target);
         List<Artifact> artifacts = new ArrayList<>();
         for (Version v : versions) {
-            Optional<FetchedManifest> fetched = registry.getManifest(
-                    ImageRef.ofTag(target.registry(), target.repository(), "latest").withDigest(v.digest()));
+            Optional<FetchedManifest> fetched = registry.getManifest(target.repository().digest(v.digest()));
             if (fetched.isEmpty()) {
                 throw new GithubApiException("version " + v.id() + " (" + v.digest() + ") of " + target.image()
                         + " is listed but its manifest cannot be read; refusing to plan without knowing its children", 404);
             }
             Manifest m = fetched.get().manifest();
-            List<String> children = new ArrayList<>();
-            Map<String, Long> blobs = new HashMap<>();
-            if (m.isIndex()) {
-                for (Descriptor c : m.children()) {
-                    if (OciBackend.isManifestType(c.mediaType())) {
-                        children.add(c.digest());
-                    } else {
-                        blobs.put(c.digest(), c.size());
-                    }
-                }
-            } else {
-                if (m.config() != null) {
-                    blobs.put(m.config().digest(), m.config().size());
-                }
-                if (m.layers() != null) {
-                    m.layers().forEach(l -> blobs.put(l.digest(), l.size()));
-                }
-            }
+            List<String> children = Manifests.childManifests(m).stream().map(Descriptor::digest).toList();
             artifacts.add(new Artifact(v.digest(), Long.toString(v.id()), new LinkedHashSet<>(v.tags()), m.isIndex(),
-                    children, v.createdAt(), blobs));
+                    children, v.createdAt(), Manifests.blobs(m)));
         }
         return new Inventory(target.image(), artifacts, true);
     }
@@ -141,13 +120,13 @@ public final class GhcrPackagesBackend implements JanitorBackend {
                     List<String> tags = new ArrayList<>();
                     v.path("metadata").path("container").path("tags").forEach(t -> tags.add(t.asText()));
                     versions.add(new Version(v.path("id").asLong(), v.path("name").asText(), tags,
-                            OciBackend.parseInstant(v.path("created_at").asText(null))));
+                            Manifests.parseTime(v.path("created_at").asText(null)).orElse(null)));
                 }
-                Optional<URI> next = nextLink(r.getHeaderString("Link"));
+                Optional<URI> next = LinkHeader.next(r.getHeaderString("Link"));
                 if (next.isEmpty()) {
                     return versions;
                 }
-                Map<String, String> q = query(next.get());
+                Map<String, String> q = LinkHeader.query(next.get());
                 page = q.containsKey("page") ? Integer.parseInt(q.get("page")) : page + 1;
                 perPage = q.containsKey("per_page") ? Integer.parseInt(q.get("per_page")) : perPage;
                 if (!seen.add(page) || page <= p) {
@@ -262,33 +241,10 @@ public final class GhcrPackagesBackend implements JanitorBackend {
         }
     }
 
-    static Optional<URI> nextLink(String link) {
-        if (link == null) {
-            return Optional.empty();
-        }
-        Matcher m = NEXT.matcher(link);
-        return m.find() ? Optional.of(URI.create(m.group(1))) : Optional.empty();
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> params = new HashMap<>();
-        if (uri.getRawQuery() == null) {
-            return params;
-        }
-        for (String pair : uri.getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return params;
-    }
-
     /** {@code ghcr.io/acme/tools/widget} is package {@code tools/widget} of owner {@code acme}. */
     private record Owner(String owners, String owner, String encodedPackage) {
         static Owner of(RepositoryTarget target) {
-            String repo = target.repository();
+            String repo = target.repository().path();
             int slash = repo.indexOf('/');
             if (slash <= 0) {
                 throw new IllegalArgumentException("ghcr.io image " + target.image() + " needs an owner: ghcr.io/<owner>/<package>");

@@ -83,7 +83,7 @@ public class JanitorBeans {
             // the limits span two keys (the repository's or the default), so name the repository
             throw new IllegalArgumentException("imagefarm.janitor.repositories.\"" + id + "\": " + e.getMessage(), e);
         }
-        return new RepositoryTarget(id, r.image().registry(), r.image().repository(), r.backend(), policy, r.ownerType());
+        return new RepositoryTarget(id, r.image(), r.backend(), policy, r.ownerType());
     }
 
     /** Joined at start-up, so this replica can lead by the first run. */
@@ -129,7 +129,7 @@ public class JanitorBeans {
         return new JanitorMetrics(registry);
     }
 
-    /** One registry client for every repository and run; it keeps a REST client per registry. */
+    /** One registry client for every repository and run; it keeps a REST client per registry, closed on shutdown. */
     @Produces
     @Singleton
     RegistryClient registryClient(JanitorConfig config) {
@@ -141,6 +141,10 @@ public class JanitorBeans {
                 .withCredentials(credentials)
                 .withTagsPageSize(config.tagsPageSize())
                 .withRetry(4, Duration.ofMillis(200), Duration.ofSeconds(5)));
+    }
+
+    void closeRegistryClient(@Disposes RegistryClient client) {
+        client.close();
     }
 
     /** One GitHub Packages client for every run (there is one {@code github.api-url}), closed on shutdown. */

@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * Everything the janitor reads from config; README "Configuration" lists each key with its env var. Values
- * are typed (enums, {@link ImageName}, {@link Arch}, {@link Duration}): a bad one stops start-up with
- * SmallRye's message naming the key.
+ * are typed (enums, {@link io.imagefarm.core.image.Repository}, {@link Arch}, {@link Duration}): a bad one
+ * stops start-up with SmallRye's message naming the key.
  */
 @ConfigMapping(prefix = "imagefarm.janitor")
 public interface JanitorConfig {
@@ -82,8 +82,8 @@ public interface JanitorConfig {
 
     interface Repository {
         /** {@code registry/repository}, e.g. {@code ghcr.io/acme/widget} or {@code 127.0.0.1:5000/acme/widget}. */
-        @WithConverter(ImageName.ConfigConverter.class)
-        ImageName image();
+        @WithConverter(RepositoryConverter.class)
+        io.imagefarm.core.image.Repository image();
 
         /** {@code oci} or {@code ghcr}. */
         @WithDefault("oci")

@@ -22,8 +22,8 @@ public interface DeletionNotices {
     static List<ImageStatus> statusesOf(RepositoryTarget target, Deletion deletion, Instant now) {
         return deletion.tags().stream()
                 .flatMap(tag -> ManagedTag.parse(tag).filter(ManagedTag::isBuilder).stream()
-                        .map(m -> ImageStatus.deleted(target.image() + ":" + tag, target.repository(), m.hash(), m.arch(),
-                                deletion.digest(), now)))
+                        .map(m -> ImageStatus.deleted(target.repository().tag(tag).toString(), target.repository().path(),
+                                m.hash(), m.arch(), deletion.digest(), now)))
                 .toList();
     }
 }

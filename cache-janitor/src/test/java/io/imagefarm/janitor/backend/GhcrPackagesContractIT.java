@@ -3,6 +3,7 @@ package io.imagefarm.janitor.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.GhcrStub.Fault;
 import io.imagefarm.janitor.backend.GhcrStub.Version;
 import io.imagefarm.janitor.backend.RateBudgetTest.FakeTime;
@@ -65,7 +66,7 @@ class GhcrPackagesContractIT {
         stub = JanitorTestResources.ghcrStub();
         stub.reset();
         time = new FakeTime();
-        target = new RepositoryTarget("w", stub.host(), "acme/tools/widget", RepositoryTarget.BackendKind.GHCR, POLICY,
+        target = new RepositoryTarget("w", Repository.of(stub.host(), "acme/tools/widget"), RepositoryTarget.BackendKind.GHCR, POLICY,
                 RepositoryTarget.OwnerType.ORG);
     }
 
@@ -104,7 +105,7 @@ class GhcrPackagesContractIT {
     @Test
     void aUserOwnedPackageIsReachedThroughTheUsersEndpoints() {
         stub.image("users/octo/widget", daysAgo(1), "buildcache-amd64");
-        RepositoryTarget user = new RepositoryTarget("u", stub.host(), "octo/widget", RepositoryTarget.BackendKind.GHCR, POLICY,
+        RepositoryTarget user = new RepositoryTarget("u", Repository.of(stub.host(), "octo/widget"), RepositoryTarget.BackendKind.GHCR, POLICY,
                 RepositoryTarget.OwnerType.USER);
 
         assertThat(backend(150, Duration.ZERO).listVersions(user)).hasSize(1);

@@ -3,6 +3,7 @@ package io.imagefarm.janitor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.RepositoryTarget;
 import io.imagefarm.janitor.backend.RepositoryTarget.BackendKind;
 import io.imagefarm.janitor.backend.RepositoryTarget.OwnerType;
@@ -74,8 +75,7 @@ class JanitorConfigTest {
 
         assertThat(targets).singleElement().satisfies(t -> {
             assertThat(t.id()).isEqualTo("demo");
-            assertThat(t.registry()).isEqualTo("127.0.0.1:5000");
-            assertThat(t.repository()).isEqualTo("demo/sample");
+            assertThat(t.repository()).isEqualTo(Repository.of("127.0.0.1:5000", "demo/sample"));
             assertThat(t.backend()).isEqualTo(BackendKind.OCI);
             assertThat(t.policy().keepHashes()).isEqualTo(1);
             assertThat(t.policy().maxDeletions()).isEqualTo(50);

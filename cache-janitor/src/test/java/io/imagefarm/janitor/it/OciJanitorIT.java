@@ -2,6 +2,7 @@ package io.imagefarm.janitor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.JanitorBackend;
 import io.imagefarm.janitor.backend.OciBackend;
 import io.imagefarm.janitor.backend.RepositoryTarget;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +55,11 @@ class OciJanitorIT {
             true, true, 1000, 0.95);
 
     final RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(50));
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
 
     static String hash(int n) {
         return String.format("%016x", 0xabc000L + n);
@@ -72,7 +79,7 @@ class OciJanitorIT {
     }
 
     static RepositoryTarget target(LocalRegistry registry, String repo, PolicySettings policy) {
-        return new RepositoryTarget("r", registry.host(), repo, RepositoryTarget.BackendKind.OCI, policy, RepositoryTarget.OwnerType.ORG);
+        return new RepositoryTarget("r", Repository.of(registry.host(), repo), RepositoryTarget.BackendKind.OCI, policy, RepositoryTarget.OwnerType.ORG);
     }
 
     /** One hash: amd64 and arm64 images and the index over them. */

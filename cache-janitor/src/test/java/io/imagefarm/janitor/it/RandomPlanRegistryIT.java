@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.OciBackend;
 import io.imagefarm.janitor.backend.RepositoryTarget;
 import io.imagefarm.janitor.job.Janitor;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,11 +51,17 @@ class RandomPlanRegistryIT {
 
     static final long[] SEEDS = {11, 23, 37, 41, 59, 73};
 
+    final RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(7));
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
     @Test
     void afterApplyingARandomPlanEveryKeptTagAndKeptIndexChildStillResolves() {
         LocalRegistry registry = SharedParts.registry();
         RegistrySeeder seeder = new RegistrySeeder(registry);
-        RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(7));
         int deletedTotal = 0;
         for (long seed : SEEDS) {
             Instant now = Instant.now();
@@ -74,7 +82,7 @@ class RandomPlanRegistryIT {
             // as the hasher records use: an index-ref status per hash with its last request time
             g.lastRequested().forEach((hash, at) -> usage.add(
                     ImageStatus.index(image + ":builder-" + hash, repo, hash, BuildState.EXISTS, null, at, at)));
-            RepositoryTarget target = new RepositoryTarget("r", registry.host(), repo, RepositoryTarget.BackendKind.OCI, g.settings(),
+            RepositoryTarget target = new RepositoryTarget("r", Repository.of(registry.host(), repo), RepositoryTarget.BackendKind.OCI, g.settings(),
                     RepositoryTarget.OwnerType.ORG);
 
             JanitorReport report = new Janitor(kind -> new OciBackend(client), () -> usage, Clock.systemUTC(), statuses -> { })

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.DeletionRefusedException;
 import io.imagefarm.janitor.backend.DeletionUnsupportedException;
 import io.imagefarm.janitor.backend.JanitorBackend;
@@ -38,7 +39,7 @@ class JanitorTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final PolicySettings POLICY = PolicySettings.defaults().withKeepHashes(1).withCap(100, 1.0);
     static final DeletionNotices NO_NOTICES = statuses -> { };
-    static final RepositoryTarget TARGET = new RepositoryTarget("w", "registry.test", "acme/widget",
+    static final RepositoryTarget TARGET = new RepositoryTarget("w", Repository.of("registry.test", "acme/widget"),
             RepositoryTarget.BackendKind.OCI, POLICY, RepositoryTarget.OwnerType.ORG);
 
     /** Five hashes, one manifest each, pushed 10, 20, ... days ago. Tracks deletions; can misbehave on cue. */
@@ -147,7 +148,7 @@ class JanitorTest {
     @Test
     void safetyRule4_aPlanOverTheCapIsNotAppliedWithoutForce() {
         FakeBackend backend = new FakeBackend();
-        RepositoryTarget capped = new RepositoryTarget("w", "registry.test", "acme/widget", RepositoryTarget.BackendKind.OCI,
+        RepositoryTarget capped = new RepositoryTarget("w", Repository.of("registry.test", "acme/widget"), RepositoryTarget.BackendKind.OCI,
                 POLICY.withCap(3, 1.0), RepositoryTarget.OwnerType.ORG);
         Janitor janitor = new Janitor(kind -> backend, UsageHistory::empty, CLOCK, NO_NOTICES);
 

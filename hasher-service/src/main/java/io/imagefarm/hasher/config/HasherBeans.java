@@ -24,16 +24,23 @@ import io.imagefarm.hasher.source.SharedFetchSource;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.resolve.RepositoryAllowList;
 import io.imagefarm.hasher.webhook.WebhookSignature;
+import io.imagefarm.registry.RegistryClient;
+import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.registry.RegistryCredentials;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -138,6 +145,25 @@ public class HasherBeans {
     @Singleton
     List<Arch> arches(HasherConfig config) {
         return config.arches().stream().distinct().toList();
+    }
+
+    /** The one registry client of the process (a REST client per registry host), closed on shutdown. */
+    @Produces
+    @Singleton
+    RegistryClient registryClient(HasherConfig config) {
+        RegistryClientSettings settings = RegistryClientSettings.defaults()
+                .withPlainHttp(new HashSet<>(config.registryAuth().plainHttp().orElse(List.of())));
+        Optional<String> password = Secrets.read("imagefarm.hasher.registry-auth.password",
+                config.registryAuth().password(), config.registryAuth().passwordFile());
+        if (config.registryAuth().username().isPresent() && password.isPresent()) {
+            settings = settings.withCredentials(Map.of(config.registry(),
+                    new RegistryCredentials(config.registryAuth().username().get(), password.get())));
+        }
+        return new RegistryClient(settings);
+    }
+
+    void closeRegistryClient(@Disposes RegistryClient client) {
+        client.close();
     }
 
     @Produces

@@ -4,13 +4,13 @@ import java.util.Objects;
 
 /**
  * A fully qualified image reference: {@code registry/repository[:tag][@digest]}. Parsed and
- * validated once; everything downstream can trust its parts.
+ * validated once; everything downstream can trust its parts. {@link Repository#tag} and
+ * {@link Repository#digest} name one in a known repository.
  */
 public record ImageRef(String registry, String repository, String tag, String digest) {
 
     public ImageRef {
-        OciNames.requireRegistry(registry);
-        OciNames.requireRepository(repository);
+        Repository.validate(registry, repository);
         if (tag != null) {
             OciNames.requireTag(tag);
         }
@@ -20,11 +20,6 @@ public record ImageRef(String registry, String repository, String tag, String di
         if (tag == null && digest == null) {
             throw new InvalidReferenceException("image reference " + registry + "/" + repository
                     + " names neither a tag nor a digest");
-        }
-        int nameLength = registry.length() + 1 + repository.length();
-        if (nameLength > OciNames.MAX_NAME_LENGTH) {
-            throw new InvalidReferenceException("image name " + registry + "/" + repository + " is " + nameLength
-                    + " characters long; the limit is " + OciNames.MAX_NAME_LENGTH);
         }
     }
 
@@ -47,14 +42,8 @@ public record ImageRef(String registry, String repository, String tag, String di
             digest = rest.substring(at + 1);
             rest = rest.substring(0, at);
         }
-        int slash = rest.indexOf('/');
-        if (slash <= 0) {
-            throw new InvalidReferenceException("image reference '" + text + "' must start with a registry host, e.g. ghcr.io/owner/name:tag");
-        }
+        int slash = OciNames.registryHostEnd(rest, "image reference '" + text + "'", "ghcr.io/owner/name:tag");
         String registry = rest.substring(0, slash);
-        if (!registry.contains(".") && !registry.contains(":") && !registry.equals("localhost") && !registry.startsWith("[")) {
-            throw new InvalidReferenceException("image reference '" + text + "' must start with a registry host (a name with a '.' or ':' or 'localhost'), e.g. ghcr.io/owner/name:tag");
-        }
         String path = rest.substring(slash + 1);
         String tag = null;
         int colon = path.lastIndexOf(':');
@@ -72,6 +61,11 @@ public record ImageRef(String registry, String repository, String tag, String di
     /** {@code registry/repository}, without tag or digest. */
     public String name() {
         return registry + "/" + repository;
+    }
+
+    /** The repository this image is in, as a value: what tags are listed from and token scopes name. */
+    public Repository repo() {
+        return new Repository(registry, repository);
     }
 
     public ImageRef withTag(String newTag) {

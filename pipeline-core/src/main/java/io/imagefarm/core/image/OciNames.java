@@ -64,6 +64,26 @@ public final class OciNames {
         return digest;
     }
 
+    /**
+     * Where the registry host of {@code name} ends: its first '/'. The host is required and must look like
+     * one (a '.' or ':' in it, or {@code localhost}): imagefarm never guesses Docker Hub.
+     *
+     * @param described the input as messages name it, e.g. {@code image reference 'x'}
+     * @param example   a valid input, for the message
+     */
+    static int registryHostEnd(String name, String described, String example) {
+        int slash = name.indexOf('/');
+        if (slash <= 0) {
+            throw new InvalidReferenceException(described + " must start with a registry host, e.g. " + example);
+        }
+        String registry = name.substring(0, slash);
+        if (!registry.contains(".") && !registry.contains(":") && !registry.equals("localhost") && !registry.startsWith("[")) {
+            throw new InvalidReferenceException(described + " must start with a registry host (a name with a '.' or ':' or"
+                    + " 'localhost'), e.g. " + example);
+        }
+        return slash;
+    }
+
     public static boolean isValidTag(String tag) {
         return tag != null && TAG.matcher(tag).matches();
     }

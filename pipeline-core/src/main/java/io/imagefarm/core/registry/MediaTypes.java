@@ -30,4 +30,9 @@ public final class MediaTypes {
     public static boolean isManifest(String mediaType) {
         return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
     }
+
+    /** An image's config (OCI or Docker), which says when the image was built; a cache manifest's config is not. */
+    public static boolean isImageConfig(String mediaType) {
+        return OCI_CONFIG.equals(mediaType) || DOCKER_CONFIG.equals(mediaType);
+    }
 }

@@ -1,0 +1,67 @@
+package io.imagefarm.registry;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Encoded;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The OCI distribution API of one registry; the base URI is {@code <scheme>://<registry>/v2/}, so one
+ * client serves every repository there. {@code name} is a validated repository path
+ * ({@link io.imagefarm.core.image.Repository}): lower-case letters, digits, separators and '/', nothing to
+ * encode, so it is passed {@link Encoded} and its '/'s stay path separators. Every method returns the raw
+ * {@link Response}: status handling, auth and retry live in {@link RegistryClient}.
+ */
+public interface RegistryApi {
+
+    /** The API base, {@code GET /v2/}: the version check every distribution registry answers. */
+    @GET
+    Response ping();
+
+    @HEAD
+    @Path("{name}/manifests/{reference}")
+    Response headManifest(@Encoded @PathParam("name") String name,
+                          @PathParam("reference") String reference,
+                          @HeaderParam("Accept") String accept,
+                          @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("{name}/manifests/{reference}")
+    Response getManifest(@Encoded @PathParam("name") String name,
+                         @PathParam("reference") String reference,
+                         @HeaderParam("Accept") String accept,
+                         @HeaderParam("Authorization") String authorization);
+
+    @PUT
+    @Path("{name}/manifests/{reference}")
+    Response putManifest(@Encoded @PathParam("name") String name,
+                         @PathParam("reference") String reference,
+                         @HeaderParam("Content-Type") String contentType,
+                         @HeaderParam("Authorization") String authorization,
+                         byte[] body);
+
+    @DELETE
+    @Path("{name}/manifests/{digest}")
+    Response deleteManifest(@Encoded @PathParam("name") String name,
+                            @PathParam("digest") String digest,
+                            @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("{name}/tags/list")
+    Response listTags(@Encoded @PathParam("name") String name,
+                      @QueryParam("n") Integer pageSize,
+                      @QueryParam("last") String last,
+                      @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("{name}/blobs/{digest}")
+    Response getBlob(@Encoded @PathParam("name") String name,
+                     @PathParam("digest") String digest,
+                     @HeaderParam("Authorization") String authorization);
+}
