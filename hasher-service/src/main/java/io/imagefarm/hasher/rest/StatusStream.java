@@ -5,6 +5,7 @@ import io.imagefarm.hasher.resolve.StatusBook;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.inject.Singleton;
+import java.util.concurrent.Flow.Processor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -23,7 +24,9 @@ public class StatusStream {
     private final AtomicInteger listeners = new AtomicInteger();
 
     public StatusStream(StatusBook book) {
-        book.onChange(processor::onNext);
+        // The book changes on the consumer's thread and on request threads (write-through): serialize.
+        Processor<ImageStatus, ImageStatus> serialized = processor.serialized();
+        book.onChange(serialized::onNext);
     }
 
     /** @return the stream for one listener, or empty when too many listen already */
