@@ -19,11 +19,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,10 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium through Selenium) on the embedded stack:
@@ -70,6 +76,9 @@ class DashboardBrowserIT {
         options.setBinary(BuildHost.CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(BuildHost.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -125,6 +134,18 @@ class DashboardBrowserIT {
 
         assertThat(seen).as("states the chip showed").containsSubsequence("REQUESTED", "BUILDING", "BUILT");
         assertThat(js("return window.__sameDocument;")).as("the page was never reloaded").isEqualTo("yes");
+    }
+
+    /** Errors the browser console got since the last call (script errors, CSP violations, failed loads). */
+    static List<String> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+    }
+
+    @AfterEach
+    void theBrowserConsoleHasNoErrors() {
+        assertThat(consoleErrors()).as("browser console errors").isEmpty();
     }
 
     static List<String> record(List<String> seen, String state) {
@@ -209,6 +230,10 @@ class DashboardBrowserIT {
             return !browser.findElements(By.cssSelector("table.plan")).isEmpty();
         });
         String plan = browser.findElement(By.cssSelector("table.plan")).getText();
+        Path shot = Path.of("target", "dashboard-overview.png");
+        browser.get(stack.get("HASHER_URL") + "/");
+        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertThat(Files.size(shot)).as("screenshot " + shot.toAbsolutePath()).isGreaterThan(10_000);
         assertThat(plan).contains("builder-" + hash, "PLANNED");
         assertThat(browser.findElement(By.cssSelector("section.janitor summary")).getText()).contains("dry run", "DRY_RUN");
         assertThat(runId).isNotBlank();
