@@ -16,7 +16,7 @@ out=$root/docs/dashboard.png
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$tmp/profile" \
-  --window-size=1400,900 --virtual-time-budget=3000 --screenshot="$tmp/dashboard.png" "$hasher/" >/dev/null 2>&1
+  --window-size=1400,900 --timeout=4000 --screenshot="$tmp/dashboard.png" "$hasher/" >/dev/null 2>&1
 [[ -s $tmp/dashboard.png ]] || { echo "dashboard-screenshot: chromium wrote no screenshot" >&2; exit 1; }
 mv "$tmp/dashboard.png" "$out"
 echo "wrote $out ($(stat -c %s "$out") bytes) from $hasher/"
