@@ -1,8 +1,5 @@
 package io.imagefarm.janitor.config;
 
-import io.imagefarm.auth.ApiTokenAuthenticationMechanism;
-import io.imagefarm.auth.AuthConfig;
-import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.janitor.backend.GhcrPackagesApi;
 import io.imagefarm.janitor.backend.GhcrPackagesBackend;
@@ -23,7 +20,6 @@ import io.imagefarm.registry.RegistryCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.Startup;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -50,12 +46,6 @@ public class JanitorBeans {
 
     private static final Logger LOG = Logger.getLogger(JanitorBeans.class);
 
-    /** Who may call the API: static API tokens, by digest. */
-    @Produces
-    @ApplicationScoped
-    HttpAuthenticationMechanism apiTokens(AuthConfig auth) {
-        return new ApiTokenAuthenticationMechanism(AuthSettings.apiTokens(auth));
-    }
 
     /** The configured repositories, each key over the defaults; at start-up, so a bad policy stops it. */
     @Produces

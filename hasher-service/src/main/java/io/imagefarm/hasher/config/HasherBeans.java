@@ -1,6 +1,5 @@
 package io.imagefarm.hasher.config;
 
-import io.imagefarm.auth.ApiTokenAuthenticationMechanism;
 import io.imagefarm.auth.AuthConfig;
 import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.auth.AccessPolicy;
@@ -10,7 +9,6 @@ import io.imagefarm.hasher.board.BuildBoard;
 import io.imagefarm.hasher.board.JanitorRuns;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.source.SourceUrlPolicy;
-import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.imagefarm.hasher.registry.RegistryAdapter;
 import io.imagefarm.hasher.resolve.ImageLocks;
 import io.imagefarm.hasher.resolve.ImageResolver;
@@ -122,12 +120,6 @@ public class HasherBeans {
         return AuthSettings.accessPolicy(auth);
     }
 
-    /** Static API tokens; JWTs go on to quarkus-oidc. */
-    @Produces
-    @ApplicationScoped
-    HttpAuthenticationMechanism apiTokens(AuthConfig auth) {
-        return new ApiTokenAuthenticationMechanism(AuthSettings.apiTokens(auth));
-    }
 
     @Produces
     @Singleton
