@@ -69,7 +69,7 @@
         })
         .catch(function () { /* the next event tries again */ })
         .then(function () { pending = null; });
-    }, 250);
+    }, 1000); // at most one re-read a second per page, however many statuses arrive
   }
 
   // Elapsed time of building chips, counted on from what the server rendered.

@@ -64,6 +64,13 @@ public class HasherBeans {
 
     private volatile ExecutorService registryLookups;
 
+    /** Revalidation HEADs every image the book holds: its own thread, so it never delays housekeeping or index retries. */
+    private final ScheduledExecutorService revalidation = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "registry-revalidation");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final BuildBoard board = new BuildBoard();
 
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -179,7 +186,7 @@ public class HasherBeans {
             return t;
         });
         ImageResolver resolver = new ImageResolver(settings, registry, book, publisher, locks, Clock.systemUTC(), registryLookups);
-        housekeeping.scheduleWithFixedDelay(() -> {
+        revalidation.scheduleWithFixedDelay(() -> {
             try {
                 List<String> gone = resolver.revalidate();
                 if (!gone.isEmpty()) {
@@ -238,6 +245,7 @@ public class HasherBeans {
     @PreDestroy
     void stop() {
         housekeeping.shutdownNow();
+        revalidation.shutdownNow();
         assemblerPool.shutdownNow();
         if (registryLookups != null) {
             registryLookups.shutdownNow();

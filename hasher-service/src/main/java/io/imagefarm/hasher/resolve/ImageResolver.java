@@ -126,6 +126,7 @@ public final class ImageResolver {
             // 2. Check and stage under the image's locks; if the book changed meanwhile so that another
             //    arch needs the registry, look that up first (each round adds one at least).
             Staged staged;
+            List<ArchResolution> results = new ArrayList<>();
             try (ImageLocks.Held held = locks.lock(keys)) {
                 Instant now = clock.instant();
                 if (!needingRegistry(c, heads, now).isEmpty()) {
@@ -134,7 +135,6 @@ public final class ImageResolver {
                 List<ImageRequired> events = new ArrayList<>();
                 List<ImageStatus> statuses = new ArrayList<>();
                 List<CompletableFuture<Void>> awaited = new ArrayList<>();
-                List<ArchResolution> results = new ArrayList<>();
                 for (Arch arch : settings.arches()) {
                     results.add(decide(request, inputs, hash, c, arch, heads.get(arch), now, events, statuses, awaited));
                 }
@@ -143,12 +143,11 @@ public final class ImageResolver {
                     statuses.add(usage(request, hash, c, now));
                 }
                 staged = stage(new Publication(events, statuses), awaited, stamp ? c.index().toString() : null, now);
-                Resolution resolution = new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
-                        c.imageBase().toString(), c.cacheBase().toString(), results);
-                staged = staged.answering(resolution);
             }
             // 3. Wait for Kafka, outside the lock.
-            return staged.await(keys);
+            await(staged, keys);
+            return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
+                    c.imageBase().toString(), c.cacheBase().toString(), results);
         }
     }
 
@@ -241,7 +240,7 @@ public final class ImageResolver {
     /** Under the locks: submit the publication and write it through to the book, remembering what it replaced. */
     private Staged stage(Publication publication, List<CompletableFuture<Void>> awaited, String stampKey, Instant now) {
         if (publication.isEmpty()) {
-            return new Staged(null, publication, Map.of(), awaited, null, null);
+            return new Staged(null, publication, Map.of(), awaited, null);
         }
         CompletableFuture<Void> committed;
         try {
@@ -260,58 +259,39 @@ public final class ImageResolver {
         if (stampKey != null) {
             stamped.put(stampKey, now); // taken back if the commit fails
         }
-        return new Staged(committed, publication, replaced, awaited, stampKey, null);
+        return new Staged(committed, publication, replaced, awaited, stampKey);
     }
 
     /** A staged decision: the own publication's commit and any concurrent one this request deduplicated against. */
-    private final class Staged {
-        private final CompletableFuture<Void> committed;
-        private final Publication publication;
-        private final Map<String, ImageStatus> replaced;
-        private final List<CompletableFuture<Void>> awaited;
-        private final String stampKey;
-        private final Resolution resolution;
+    private record Staged(CompletableFuture<Void> committed, Publication publication, Map<String, ImageStatus> replaced,
+                          List<CompletableFuture<Void>> awaited, String stampKey) {
+    }
 
-        Staged(CompletableFuture<Void> committed, Publication publication, Map<String, ImageStatus> replaced,
-               List<CompletableFuture<Void>> awaited, String stampKey, Resolution resolution) {
-            this.committed = committed;
-            this.publication = publication;
-            this.replaced = replaced;
-            this.awaited = awaited;
-            this.stampKey = stampKey;
-            this.resolution = resolution;
-        }
-
-        Staged answering(Resolution resolution) {
-            return new Staged(committed, publication, replaced, awaited, stampKey, resolution);
-        }
-
-        Resolution await(List<String> keys) {
-            if (committed != null) {
-                try {
-                    Publisher.await(committed);
-                } catch (PublishFailedException e) {
-                    takeBack(keys);
-                    throw e;
-                } finally {
-                    publication.events().forEach(ev -> uncommitted.remove(ev.image(), committed));
-                }
+    /** Outside the lock: the own commit (taken back if it fails), then any concurrent one this request relies on. */
+    private void await(Staged staged, List<String> keys) {
+        if (staged.committed() != null) {
+            try {
+                Publisher.await(staged.committed());
+            } catch (PublishFailedException e) {
+                takeBack(staged, keys);
+                throw e;
+            } finally {
+                staged.publication().events().forEach(ev -> uncommitted.remove(ev.image(), staged.committed()));
             }
-            for (CompletableFuture<Void> other : awaited) {
-                Publisher.await(other); // the request this one deduplicated against failed: so does this one
-            }
-            return resolution;
         }
+        for (CompletableFuture<Void> other : staged.awaited()) {
+            Publisher.await(other); // the request this one deduplicated against failed: so does this one
+        }
+    }
 
-        /** Nothing was published: the book goes back to what it said, so the next resolve decides afresh. */
-        private void takeBack(List<String> keys) {
-            try (ImageLocks.Held held = locks.lock(keys)) {
-                for (ImageStatus status : publication.statuses()) {
-                    book.revert(status, replaced.get(status.image()));
-                }
-                if (stampKey != null) {
-                    stamped.remove(stampKey);
-                }
+    /** Nothing was published: the book goes back to what it said, so the next resolve decides afresh. */
+    private void takeBack(Staged staged, List<String> keys) {
+        try (ImageLocks.Held held = locks.lock(keys)) {
+            for (ImageStatus status : staged.publication().statuses()) {
+                book.revert(status, staged.replaced().get(status.image()));
+            }
+            if (staged.stampKey() != null) {
+                stamped.remove(staged.stampKey());
             }
         }
     }

@@ -10,6 +10,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,18 +44,11 @@ public class Access {
     }
 
     /**
-     * Whether this request may read the repository's statuses (the dashboard lists only those): always
-     * where anonymous reads are on, else when the credential covers it. Never throws.
+     * Which repositories' statuses this request may read (the dashboard and the event stream show only
+     * those): all where anonymous reads are on, else those the credential covers. The caller is captured
+     * now, so the predicate outlives the request (an event stream filters with it long after).
      */
-    public boolean canRead(String repository) {
-        return readFilter().test(repository);
-    }
-
-    /**
-     * {@link #canRead} as a predicate that outlives the request (an event stream filters with it long
-     * after): the caller is captured now.
-     */
-    public java.util.function.Predicate<String> readFilter() {
+    public Predicate<String> readFilter() {
         if (anonymousRead && identity.isAnonymous()) {
             return repository -> true;
         }

@@ -5,6 +5,7 @@ import io.imagefarm.hasher.resolve.StatusBook;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import java.util.concurrent.Flow.Processor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -30,12 +31,12 @@ public class StatusStream {
     }
 
     /** @return the stream for one listener, or empty when too many listen already */
-    public java.util.Optional<Multi<ImageStatus>> listen(Predicate<ImageStatus> filter) {
+    public Optional<Multi<ImageStatus>> listen(Predicate<ImageStatus> filter) {
         if (listeners.incrementAndGet() > MAX_LISTENERS) {
             listeners.decrementAndGet();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(processor
+        return Optional.of(processor
                 .filter(filter)
                 .onOverflow().drop()
                 .onTermination().invoke(listeners::decrementAndGet));
