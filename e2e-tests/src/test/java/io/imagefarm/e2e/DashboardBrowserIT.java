@@ -9,7 +9,6 @@ import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.testsupport.BuildHost;
-import io.imagefarm.testsupport.Processes;
 import io.imagefarm.testsupport.SampleRepository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +49,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STACK = Path.of("target", "dashboard-stack").toAbsolutePath();
     static final String REPOSITORY = "demo/sample"; // the stack's janitor prunes it, keeping one hash
 
@@ -64,12 +62,7 @@ class DashboardBrowserIT {
     static void start() throws IOException {
         BuildHost.requireEngineWithBuildx();
         BuildHost.requireBrowser();
-        demoStack("stop", STACK.toString());
-        Processes.run(Duration.ofSeconds(30), List.of("rm", "-rf", STACK.toString())).orThrow();
-        Files.createDirectories(STACK.resolve("opts"));
-        Files.write(STACK.resolve("opts/hasher"), List.of("-Dimagefarm.hasher.arches=amd64"));
-        demoStack("start", STACK.toString()).orThrow();
-        stack = StackClient.load(STACK.resolve("stack.env"));
+        stack = DemoStack.startFresh(STACK, Map.of("hasher", List.of("-Dimagefarm.hasher.arches=amd64")), Map.of());
         sample = SampleRepository.init(STACK.resolve("sources").resolve("sample"));
 
         ChromeOptions options = new ChromeOptions();
@@ -89,13 +82,7 @@ class DashboardBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        demoStack("stop", STACK.toString());
-    }
-
-    static Processes.Result demoStack(String... args) {
-        List<String> command = new ArrayList<>(List.of("scripts/demo-stack.sh"));
-        command.addAll(List.of(args));
-        return Processes.run(Duration.ofMinutes(5), ROOT, Map.of(), command);
+        DemoStack.run(STACK, "stop");
     }
 
     static Object js(String script, Object... args) {
@@ -116,7 +103,7 @@ class DashboardBrowserIT {
     @Test
     @Order(1)
     void chipsGoFromRequestedThroughBuildingToBuiltLiveWithoutAReload() throws Exception {
-        demoStack("stop", STACK.toString(), "worker-amd64").orThrow(); // so REQUESTED stays long enough to be seen
+        DemoStack.run(STACK, "stop", "worker-amd64"); // so REQUESTED stays long enough to be seen
         browser.get(stack.get("HASHER_URL") + "/");
         js("window.__sameDocument = 'yes';");
         awaitLive();
@@ -129,7 +116,7 @@ class DashboardBrowserIT {
 
         List<String> seen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("REQUESTED"));
-        demoStack("start", STACK.toString(), "worker-amd64").orThrow();
+        DemoStack.run(STACK, "start", "worker-amd64");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("BUILT"));
 
         assertThat(seen).as("states the chip showed").containsSubsequence("REQUESTED", "BUILDING", "BUILT");

@@ -48,7 +48,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STACK = Path.of("target", "fault-stack").toAbsolutePath();
     static final String AMD64 = "amd64";
     /**
@@ -71,15 +70,9 @@ class FaultSuiteIT {
     @BeforeAll
     static void startStack() throws IOException {
         BuildHost.requireEngineWithBuildx();
-        demoStack(Duration.ofMinutes(2), "stop", STACK.toString());
-        Processes.run(Duration.ofSeconds(30), List.of("rm", "-rf", STACK.toString())).orThrow();
-        Files.createDirectories(STACK.resolve("opts"));
-        Files.write(STACK.resolve("opts/hasher"), HASHER_OPTIONS);
-        Files.write(STACK.resolve("opts/worker-amd64"), WORKER_OPTIONS);
         // The supervisor must not take a hasher that a fault freezes for a few seconds for a hung one.
-        Processes.run(Duration.ofMinutes(5), ROOT, Map.of("SUPERVISE_FAILURES", "6"),
-                List.of("scripts/demo-stack.sh", "start", STACK.toString())).orThrow();
-        stack = StackClient.load(STACK.resolve("stack.env"));
+        stack = DemoStack.startFresh(STACK, Map.of("hasher", HASHER_OPTIONS, "worker-amd64", WORKER_OPTIONS),
+                Map.of("SUPERVISE_FAILURES", "6"));
         signals = new SignalServer();
         topics = new TopicProbe(stack.get("KAFKA_BOOTSTRAP"));
         registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
@@ -93,7 +86,7 @@ class FaultSuiteIT {
         if (topics != null) {
             topics.close();
         }
-        demoStack(Duration.ofMinutes(2), "stop", STACK.toString());
+        DemoStack.run(STACK, "stop");
     }
 
     // ---- 7. Permanent failure -------------------------------------------------------------------
@@ -180,7 +173,7 @@ class FaultSuiteIT {
         String hash = stack.pushWebhook(repository, commit, repo.url()).path("versionHash").asText();
         signals.await("f4-push", Duration.ofMinutes(3));
 
-        demoStack(Duration.ofMinutes(1), "stop", STACK.toString(), "registry");
+        DemoStack.run(STACK, "stop", "registry");
         Instant down = Instant.now();
         List<String> seen = new ArrayList<>();
         try {
@@ -194,7 +187,7 @@ class FaultSuiteIT {
                 return !s.path("outcome").asText().equals("READY") && !a.path("state").asText().equals("FAILED");
             });
         } finally {
-            demoStack(Duration.ofMinutes(1), "start", STACK.toString(), "registry");
+            DemoStack.run(STACK, "start", "registry");
         }
         Instant up = Instant.now();
         stack.awaitReadyWithIndex(hash, repository);
@@ -221,7 +214,7 @@ class FaultSuiteIT {
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
                     "BUILT".equals(lastStateByKey(IsolationLevel.READ_UNCOMMITTED).get(perArch)));
-            demoStack(Duration.ofMinutes(1), "stop", STACK.toString(), "registry");
+            DemoStack.run(STACK, "stop", "registry");
         } finally {
             signal("CONT", pid("hasher"));
         }
@@ -230,7 +223,7 @@ class FaultSuiteIT {
             await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !stack.images(hash, repository).path("outcome").asText().equals("READY"));
         } finally {
-            demoStack(Duration.ofMinutes(1), "start", STACK.toString(), "registry");
+            DemoStack.run(STACK, "start", "registry");
         }
         Instant up = Instant.now();
         // No resolve, no webhook: the assembler's own retry must push it.
@@ -336,7 +329,7 @@ class FaultSuiteIT {
         Map<String, String> lastBefore = lastState(statusBefore);
 
         Instant stopped = Instant.now();
-        demoStack(Duration.ofMinutes(3), "restart", STACK.toString(), "kafka");
+        DemoStack.run(STACK, "restart", "kafka");
         Instant back = Instant.now();
 
         List<ConsumerRecord<String, String>> statusAfter = topics.readAll(Topics.IMAGE_STATUS, IsolationLevel.READ_COMMITTED);
@@ -407,7 +400,7 @@ class FaultSuiteIT {
     void fault6_aWorkerWhoseClockRunsTenMinutesBehindStillCompletesItsImage() throws Exception {
         List<String> skewed = new ArrayList<>(WORKER_OPTIONS);
         skewed.add("-Dimagefarm.worker.clock-offset=-PT10M");
-        demoStack(Duration.ofMinutes(3), concat(List.of("restart", STACK.toString(), "worker-amd64"), skewed));
+        DemoStack.run(STACK, "restart", concat(List.of("worker-amd64"), skewed));
         try {
             String repository = "demo/f6";
             SampleRepository repo = repo("f6");
@@ -424,7 +417,7 @@ class FaultSuiteIT {
             assertThat(skew).as("the worker's BUILT carries its late clock").isLessThan(Duration.ofMinutes(-9));
             figure(6, "a worker %.0f s behind: READY with its index %.1f s after the push", skew.toMillis() / 1000.0, seconds(sent));
         } finally {
-            demoStack(Duration.ofMinutes(3), concat(List.of("restart", STACK.toString(), "worker-amd64"), WORKER_OPTIONS));
+            DemoStack.run(STACK, "restart", concat(List.of("worker-amd64"), WORKER_OPTIONS));
         }
     }
 
@@ -514,16 +507,6 @@ class FaultSuiteIT {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all.toArray(String[]::new);
-    }
-
-    static Processes.Result demoStack(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("scripts/demo-stack.sh"));
-        command.addAll(List.of(args));
-        Processes.Result r = Processes.run(timeout, ROOT, Map.of(), command);
-        if (!args[0].equals("stop")) {
-            r.orThrow();
-        }
-        return r;
     }
 
     static long pid(String part) {

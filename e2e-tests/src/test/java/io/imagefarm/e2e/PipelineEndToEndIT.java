@@ -1,7 +1,6 @@
 package io.imagefarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imagefarm.testsupport.BuildHost;
@@ -41,17 +40,14 @@ class PipelineEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         BuildHost.requireArm64Emulation();
-        // The stack keeps its data in its folder (like a deployment): start from nothing, as a first run would.
-        Processes.run(Duration.ofMinutes(2), ROOT, Map.of(), List.of("scripts/demo-stack.sh", "stop", STACK.toString()));
-        Processes.run(Duration.ofSeconds(30), List.of("rm", "-rf", STACK.toString())).orThrow();
-        Processes.run(Duration.ofMinutes(5), ROOT, Map.of(), List.of("scripts/demo-stack.sh", "start", STACK.toString())).orThrow();
-        stack = StackClient.load(STACK.resolve("stack.env"));
+        // From nothing, as a first run would.
+        stack = DemoStack.startFresh(STACK, Map.of(), Map.of());
         sample = SampleRepository.init(STACK.resolve("sources").resolve("sample-" + UUID.randomUUID()));
     }
 
     @AfterAll
     static void stopStack() {
-        Processes.run(Duration.ofMinutes(2), ROOT, Map.of(), List.of("scripts/demo-stack.sh", "stop", STACK.toString()));
+        DemoStack.run(STACK, "stop");
     }
 
     static String dockerfile(String lastStep) {
