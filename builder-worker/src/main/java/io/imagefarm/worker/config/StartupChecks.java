@@ -1,11 +1,11 @@
 package io.imagefarm.worker.config;
 
 import io.imagefarm.core.event.Topics;
+import io.imagefarm.git.GitSettings;
 import io.imagefarm.worker.buildx.BuildHostException;
 import io.imagefarm.worker.buildx.BuildxBuilder;
 import io.imagefarm.worker.buildx.DockerEngine;
 import io.imagefarm.worker.buildx.OrphanBuilds;
-import io.imagefarm.worker.context.GitSettings;
 import io.imagefarm.worker.context.SourcePolicy;
 import io.imagefarm.worker.job.Workspaces;
 import io.imagefarm.worker.messaging.Channels;

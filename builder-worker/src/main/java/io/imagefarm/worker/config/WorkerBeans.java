@@ -2,13 +2,13 @@ package io.imagefarm.worker.config;
 
 import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.git.GitSettings;
 import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.worker.buildx.BuildxBuilder;
 import io.imagefarm.worker.buildx.DockerEngine;
 import io.imagefarm.worker.context.ContextFetcher;
 import io.imagefarm.worker.context.ContextLimits;
-import io.imagefarm.worker.context.GitSettings;
 import io.imagefarm.worker.context.SourcePolicy;
 import io.imagefarm.worker.job.BuildJob;
 import io.imagefarm.worker.job.ImageRegistry;
@@ -50,16 +50,6 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
-    RegistryClient registryClient(WorkerConfig config) {
-        return new RegistryClient(RegistryClientSettings.defaults().withCredentials(Credentials.resolve(config.registries())));
-    }
-
-    void closeRegistryClient(@Disposes RegistryClient client) {
-        client.close();
-    }
-
-    @Produces
-    @Singleton
     SourcePolicy sourcePolicy(WorkerConfig config) {
         return new SourcePolicy(config.context().allowedSchemes(), config.context().allowedUrlPatterns());
     }
@@ -86,11 +76,12 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
-    BuildJob buildJob(WorkerConfig config, RetryPolicy retry, RegistryClient registry, BuildxBuilder builder,
+    BuildJob buildJob(WorkerConfig config, RetryPolicy retry, RegistryClient registry, RegistryClientSettings registries,
+                      BuildxBuilder builder,
                       DockerEngine engine, WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
         JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(), retry,
                 config.networkHost(), config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
-                config.heartbeatInterval(), Credentials.resolve(config.registries()));
+                config.heartbeatInterval(), registries.credentials());
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         // HEAD with the full Accept list; a tag that is not there is empty
         ImageRegistry images = image -> registry.headManifest(image).map(ManifestHead::digest);

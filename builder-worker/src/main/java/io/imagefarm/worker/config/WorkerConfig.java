@@ -114,9 +114,6 @@ public interface WorkerConfig {
 
     Docker docker();
 
-    /** Credentials per registry host, e.g. {@code imagefarm.worker.registries."ghcr.io".username}. */
-    Map<String, RegistryAuth> registries();
-
     /** Lines of build output a FAILED status carries. */
     @WithConverter(Checked.NonNegative.class)
     @WithDefault("40")
@@ -180,16 +177,5 @@ public interface WorkerConfig {
         @WithConverter(Checked.PositiveDuration.class)
         @WithDefault("PT2M")
         Duration apiTimeout();
-    }
-
-    interface RegistryAuth {
-        /** Unset or empty: the worker pushes to this registry anonymously (a deployment template may leave it blank). */
-        Optional<String> username();
-
-        /** The password or token itself (from an env var or a secret store). */
-        Optional<String> password();
-
-        /** A file holding the password or token (a mounted secret); wins over {@code password}. */
-        Optional<Path> passwordFile();
     }
 }

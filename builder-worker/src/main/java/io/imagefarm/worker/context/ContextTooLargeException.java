@@ -1,7 +1,7 @@
 package io.imagefarm.worker.context;
 
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.job.ClassifiedFailure;
 
 /** The repository at that commit holds more than the configured context limit. Permanent. */
 public final class ContextTooLargeException extends ClassifiedFailure {

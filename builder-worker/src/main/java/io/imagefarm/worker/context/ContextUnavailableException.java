@@ -1,7 +1,7 @@
 package io.imagefarm.worker.context;
 
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.job.ClassifiedFailure;
 
 /**
  * The git remote could not be reached or fetched from (network, 5xx, a silent remote, a refusal).

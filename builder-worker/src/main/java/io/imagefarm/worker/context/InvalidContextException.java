@@ -1,7 +1,7 @@
 package io.imagefarm.worker.context;
 
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.job.ClassifiedFailure;
 
 /**
  * The context cannot be built safely or at all: a Dockerfile outside the context, a symlink pointing

@@ -2,12 +2,12 @@ package io.imagefarm.worker.context;
 
 import io.imagefarm.core.image.InvalidReferenceException;
 import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.git.SourceUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -16,18 +16,11 @@ import java.util.stream.Collectors;
  * {@code ..} segments, no query or fragment, and a match with one of the allowed patterns for the
  * event's repository.
  *
- * <p>Patterns: {@code {repository}} stands for the event's repository ({@code OWNER/NAME}), {@code *}
- * for any characters within one path segment (no {@code /}), {@code **} for any characters across
- * segments. Scheme and host compare case-insensitively, the rest exactly. E.g.
- * {@code https://github.com/{repository}.git} or {@code file:///srv/git/**}.
- *
- * <p>URLs go into messages only through {@link #redact}, so a password planted in one never reaches
- * a log or a status.
+ * <p>Patterns are git-fetch's {@link SourceUrls} language, e.g.
+ * {@code https://github.com/{repository}.git} or {@code file:///srv/git/**}. URLs go into messages
+ * only through {@link SourceUrls#redact}, so a password planted in one never reaches a log or a status.
  */
 public final class SourcePolicy {
-
-    private static final String REPOSITORY_PLACEHOLDER = "{repository}";
-    private static final String HIDDEN = "***";
 
     private final Set<String> allowedSchemes;
     private final List<String> allowedPatterns;
@@ -49,7 +42,7 @@ public final class SourcePolicy {
                         + "' must start with a literal scheme and '://', e.g. https://github.com/{repository}.git");
             }
             if (pattern.substring(0, colon + 3).contains("@") || authority(pattern).contains("@")) {
-                throw new IllegalArgumentException("allowed URL pattern '" + redact(pattern) + "' must not carry user info");
+                throw new IllegalArgumentException("allowed URL pattern '" + SourceUrls.redact(pattern) + "' must not carry user info");
             }
         }
     }
@@ -62,7 +55,7 @@ public final class SourcePolicy {
         if (sourceUrl == null || sourceUrl.isBlank()) {
             throw new InvalidContextException("the event names no sourceUrl to fetch the context from");
         }
-        String shown = redact(sourceUrl);
+        String shown = SourceUrls.redact(sourceUrl);
         URI uri;
         try {
             uri = new URI(sourceUrl);
@@ -103,9 +96,8 @@ public final class SourcePolicy {
             throw new InvalidContextException("the event's repository cannot be matched against the allowed URL patterns: "
                     + e.getMessage());
         }
-        String normalized = lowerSchemeAndAuthority(sourceUrl);
         for (String pattern : allowedPatterns) {
-            if (compile(pattern, parsed.toString()).matcher(normalized).matches()) {
+            if (SourceUrls.matches(pattern, parsed.toString(), sourceUrl)) {
                 return;
             }
         }
@@ -113,94 +105,10 @@ public final class SourcePolicy {
                 + ": it matches none of imagefarm.worker.context.allowed-url-patterns " + allowedPatterns);
     }
 
-    /** Whether {@code url} matches {@code pattern} with {@code {repository}} standing for {@code repository}. */
-    static boolean matches(String pattern, String repository, String url) {
-        return compile(pattern, repository).matcher(lowerSchemeAndAuthority(url)).matches();
-    }
-
-    private static Pattern compile(String pattern, String repository) {
-        String p = lowerSchemeAndAuthority(pattern);
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        int i = 0;
-        while (i < p.length()) {
-            if (p.startsWith(REPOSITORY_PLACEHOLDER, i)) {
-                flush(regex, literal);
-                regex.append(Pattern.quote(repository));
-                i += REPOSITORY_PLACEHOLDER.length();
-            } else if (p.startsWith("**", i)) {
-                flush(regex, literal);
-                regex.append(".*");
-                i += 2;
-            } else if (p.charAt(i) == '*') {
-                flush(regex, literal);
-                regex.append("[^/]*");
-                i++;
-            } else {
-                literal.append(p.charAt(i));
-                i++;
-            }
-        }
-        flush(regex, literal);
-        return Pattern.compile(regex.toString());
-    }
-
-    private static void flush(StringBuilder regex, StringBuilder literal) {
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-            literal.setLength(0);
-        }
-    }
-
-    /** {@code scheme://authority} lower-cased (both are case-insensitive); the rest as it is. */
-    private static String lowerSchemeAndAuthority(String url) {
-        int sep = url.indexOf("://");
-        if (sep < 0) {
-            return url;
-        }
-        int end = url.indexOf('/', sep + 3);
-        if (end < 0) {
-            end = url.length();
-        }
-        return url.substring(0, end).toLowerCase(Locale.ROOT) + url.substring(end);
-    }
-
     private static String authority(String url) {
         int sep = url.indexOf("://");
         int end = url.indexOf('/', sep + 3);
         return url.substring(sep + 3, end < 0 ? url.length() : end);
-    }
-
-    /**
-     * The URL with any user info replaced by {@code ***}: safe for logs, messages and statuses. Strings
-     * that do not parse as URLs are redacted conservatively: everything between the scheme and the
-     * last {@code @}.
-     */
-    public static String redact(String url) {
-        if (url == null || url.indexOf('@') < 0) {
-            return url;
-        }
-        try {
-            URI uri = new URI(url);
-            String authority = uri.getRawAuthority();
-            if (uri.getScheme() != null && authority != null) {
-                int at = authority.lastIndexOf('@');
-                if (at < 0) {
-                    return url; // an '@' in the path hides nothing
-                }
-                int start = uri.getScheme().length() + 3;
-                return url.substring(0, start) + HIDDEN + url.substring(start + at);
-            }
-        } catch (URISyntaxException e) {
-            // not a URL: redact conservatively below
-        }
-        int sep = url.indexOf("://");
-        int from = sep < 0 ? 0 : sep + 3;
-        int at = url.lastIndexOf('@');
-        if (at < from) {
-            return url;
-        }
-        return url.substring(0, from) + HIDDEN + url.substring(at);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.imagefarm.worker.job;
 
 import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;

@@ -1,5 +1,6 @@
 package io.imagefarm.worker.job;
 
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
 import java.time.Duration;
 

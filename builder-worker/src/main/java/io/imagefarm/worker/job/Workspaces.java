@@ -1,16 +1,13 @@
 package io.imagefarm.worker.job;
 
 import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +52,12 @@ public final class Workspaces {
      * it is gone; a folder that cannot be removed is logged as an error, since it may hold credentials.
      */
     public boolean delete(Path jobFolder) {
-        deleteTree(jobFolder);
+        FileTrees.delete(jobFolder);
         if (!Files.exists(jobFolder, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
         // once more: something (a late writer) may have raced the first pass
-        List<String> problems = deleteTree(jobFolder);
+        List<String> problems = FileTrees.delete(jobFolder);
         if (!Files.exists(jobFolder, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
@@ -86,57 +83,5 @@ public final class Workspaces {
             throw new UncheckedIOException("cannot list the work directory " + workDir, e);
         }
         return removed;
-    }
-
-    private static List<String> deleteTree(Path root) {
-        List<String> problems = new ArrayList<>();
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    // a read-only directory (e.g. written so by a build) must become writable to be emptied
-                    try {
-                        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                    } catch (IOException | UnsupportedOperationException e) {
-                        // not ours to change, or not POSIX: try the deletion anyway
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    if (!(e instanceof NoSuchFileException)) {
-                        problems.add(file + ": " + e);
-                    }
-                    delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                    delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                private void delete(Path p) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        problems.add(p + ": " + e);
-                    }
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            problems.add(root + ": " + e);
-        }
-        return problems;
     }
 }

@@ -1,7 +1,7 @@
 package io.imagefarm.worker.verify;
 
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
-import io.imagefarm.worker.job.ClassifiedFailure;
 
 /**
  * The event asks for something its commit does not back: reported FAILED with

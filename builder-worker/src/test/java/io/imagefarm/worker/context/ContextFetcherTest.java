@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
+import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.hash.HashInputs;
+import io.imagefarm.git.GitSettings;
 import io.imagefarm.testsupport.SampleRepository;
-import io.imagefarm.worker.job.ClassifiedFailure;
-import io.imagefarm.worker.testing.SourceRepo;
+import io.imagefarm.testsupport.SourceRepo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectIdRef;
-import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,21 +115,6 @@ class ContextFetcherTest {
                 assertThat(local.getObjectDatabase().has(ObjectId.fromString(tip))).as("no history fetched").isFalse();
             }
         }
-    }
-
-    @Test
-    void theBoundedFallbackTakesABranchOverATagAndPeeledTagsCount() {
-        ObjectId commit = ObjectId.fromString("0123456789012345678901234567890123456789");
-        ObjectId tagObject = ObjectId.fromString("89abcdef0123456789abcdef0123456789abcdef");
-        ObjectId other = ObjectId.fromString("fedcba9876543210fedcba9876543210fedcba98");
-        Ref annotated = new ObjectIdRef.PeeledTag(Ref.Storage.NETWORK, "refs/tags/v1", tagObject, commit);
-        Ref branch = new ObjectIdRef.PeeledNonTag(Ref.Storage.NETWORK, "refs/heads/main", commit);
-        Ref elsewhere = new ObjectIdRef.PeeledNonTag(Ref.Storage.NETWORK, "refs/heads/dev", other);
-        Ref review = new ObjectIdRef.PeeledNonTag(Ref.Storage.NETWORK, "refs/pull/1/head", commit);
-
-        assertThat(ContextFetcher.refAt(List.of(annotated, elsewhere, branch), commit)).contains("refs/heads/main");
-        assertThat(ContextFetcher.refAt(List.of(annotated, elsewhere), commit)).contains("refs/tags/v1");
-        assertThat(ContextFetcher.refAt(List.of(elsewhere, review), commit)).isEmpty();
     }
 
     @Test
@@ -270,6 +254,7 @@ class ContextFetcherTest {
         }
     }
 
+    /** The hasher saw the repository before it published: a remote that says it is gone now is retried. */
     @Test
     void aRemoteThatIsNotThereFailsAsSourceUnavailable() throws IOException {
         Path missing = Files.createTempDirectory("imagefarm-gone-").resolve("widget.git");
@@ -277,7 +262,7 @@ class ContextFetcherTest {
         assertThatThrownBy(() -> fetcher.fetch(missing.toUri().toString(), REPOSITORY,
                 "0123456789012345678901234567890123456789", ".", DOCKERFILE, workspace))
                 .isInstanceOfSatisfying(ContextUnavailableException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE))
-                .hasMessageContaining("cannot fetch");
+                .hasMessageContaining("no repository at " + missing.toUri());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageCoordinates;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.testsupport.SampleRepository;
+import io.imagefarm.testsupport.SourceRepo;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;

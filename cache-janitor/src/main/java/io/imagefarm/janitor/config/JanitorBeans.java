@@ -15,8 +15,6 @@ import io.imagefarm.janitor.policy.PolicySettings;
 import io.imagefarm.janitor.report.JanitorMetrics;
 import io.imagefarm.janitor.usage.UsageSource;
 import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
-import io.imagefarm.registry.RegistryCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.Startup;
@@ -30,7 +28,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -117,24 +114,6 @@ public class JanitorBeans {
     @Singleton
     JanitorMetrics metrics(MeterRegistry registry) {
         return new JanitorMetrics(registry);
-    }
-
-    /** One registry client for every repository and run; it keeps a REST client per registry, closed on shutdown. */
-    @Produces
-    @Singleton
-    RegistryClient registryClient(JanitorConfig config) {
-        Map<String, RegistryCredentials> credentials = new HashMap<>();
-        config.credentials().forEach((host, c) -> credentials.put(host, new RegistryCredentials(c.username(),
-                Secrets.require("imagefarm.janitor.credentials.\"" + host + "\".password", c.password(), c.passwordFile()))));
-        githubToken(config).ifPresent(t -> credentials.putIfAbsent("ghcr.io", new RegistryCredentials("imagefarm-janitor", t)));
-        return new RegistryClient(RegistryClientSettings.defaults()
-                .withCredentials(credentials)
-                .withTagsPageSize(config.tagsPageSize())
-                .withRetry(4, Duration.ofMillis(200), Duration.ofSeconds(5)));
-    }
-
-    void closeRegistryClient(@Disposes RegistryClient client) {
-        client.close();
     }
 
     /** One GitHub Packages client for every run (there is one {@code github.api-url}), closed on shutdown. */

@@ -35,18 +35,11 @@ public interface JanitorConfig {
 
     Github github();
 
-    /** Registry credentials by host: {@code imagefarm.janitor.credentials."ghcr.io".username=...}. */
-    Map<String, Credentials> credentials();
-
     Lease lease();
 
     /** How long a run may take to read the status topic to its end. */
     @WithDefault("PT30S")
     Duration usageReadTimeout();
-
-    /** {@code n} of OCI tag listing pages. */
-    @WithDefault("100")
-    int tagsPageSize();
 
     interface Schedule {
         /** Quartz cron (seconds first); {@code off} disables the schedule. */
@@ -130,16 +123,6 @@ public interface JanitorConfig {
         /** At most this much waiting for rate limits per run; past it the rest is deferred to the next run. */
         @WithDefault("PT5M")
         Duration maxRateLimitWait();
-    }
-
-    interface Credentials {
-        String username();
-
-        /** The password or token; prefer {@code password-file}. */
-        Optional<String> password();
-
-        /** A file holding it (a mounted secret); wins over {@code password}. */
-        Optional<Path> passwordFile();
     }
 
     interface Lease {

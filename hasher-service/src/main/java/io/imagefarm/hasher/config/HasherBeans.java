@@ -5,26 +5,24 @@ import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.auth.AccessPolicy;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.git.GitSettings;
 import io.imagefarm.hasher.board.BuildBoard;
 import io.imagefarm.hasher.board.JanitorRuns;
-import io.imagefarm.hasher.resolve.ChangeWaiters;
-import io.imagefarm.hasher.source.SourceUrlPolicy;
 import io.imagefarm.hasher.registry.RegistryAdapter;
+import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImageLocks;
 import io.imagefarm.hasher.resolve.ImageResolver;
 import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.imagefarm.hasher.resolve.Publisher;
+import io.imagefarm.hasher.resolve.RepositoryAllowList;
 import io.imagefarm.hasher.resolve.StatusBook;
 import io.imagefarm.hasher.source.GitRemoteSource;
 import io.imagefarm.hasher.source.GithubContentsSource;
 import io.imagefarm.hasher.source.RepositorySource;
 import io.imagefarm.hasher.source.SharedFetchSource;
+import io.imagefarm.hasher.source.SourceUrlPolicy;
 import io.imagefarm.hasher.webhook.DeliveryLog;
-import io.imagefarm.hasher.resolve.RepositoryAllowList;
 import io.imagefarm.hasher.webhook.WebhookSignature;
-import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
-import io.imagefarm.registry.RegistryCredentials;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -35,13 +33,10 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -146,25 +141,6 @@ public class HasherBeans {
         return config.arches().stream().distinct().toList();
     }
 
-    /** The one registry client of the process (a REST client per registry host), closed on shutdown. */
-    @Produces
-    @Singleton
-    RegistryClient registryClient(HasherConfig config) {
-        RegistryClientSettings settings = RegistryClientSettings.defaults()
-                .withPlainHttp(new HashSet<>(config.registryAuth().plainHttp().orElse(List.of())));
-        Optional<String> password = Secrets.read("imagefarm.hasher.registry-auth.password",
-                config.registryAuth().password(), config.registryAuth().passwordFile());
-        if (config.registryAuth().username().isPresent() && password.isPresent()) {
-            settings = settings.withCredentials(Map.of(config.registry(),
-                    new RegistryCredentials(config.registryAuth().username().get(), password.get())));
-        }
-        return new RegistryClient(settings);
-    }
-
-    void closeRegistryClient(@Disposes RegistryClient client) {
-        client.close();
-    }
-
     @Produces
     @Singleton
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
@@ -217,11 +193,15 @@ public class HasherBeans {
     RepositorySource repositorySource(HasherConfig config) {
         var token = Secrets.read("imagefarm.hasher.source.token", config.source().token(), config.source().tokenFile());
         RepositorySource source = switch (config.source().kind()) {
-            case "git" -> new GitRemoteSource(token, config.source().timeout(), config.source().maxFileBytes());
-            case "github" -> new GithubContentsSource(config.source().githubApiUrl(), token, config.source().timeout(), config.source().maxFileBytes());
-            default -> throw new IllegalStateException("imagefarm.hasher.source.kind must be git or github, not '" + config.source().kind() + "'");
+            case GIT -> new GitRemoteSource(new GitSettings(token, config.source().timeout(), config.source().timeout()),
+                    config.source().maxFileBytes());
+            case GITHUB -> new GithubContentsSource(config.source().githubApiUrl(), token, config.source().timeout(), config.source().maxFileBytes());
         };
         return new SharedFetchSource(source, config.source().fetchCacheTtl(), config.source().fetchCacheSize(), Clock.systemUTC());
+    }
+
+    void closeRepositorySource(@Disposes RepositorySource source) {
+        source.close();
     }
 
     @Produces

@@ -76,8 +76,6 @@ public interface HasherConfig {
 
     Source source();
 
-    RegistryAuth registryAuth();
-
     Wait await();
 
     Topics topics();
@@ -102,10 +100,18 @@ public interface HasherConfig {
         int deliveryMemory();
     }
 
+    /** Where files at a commit come from. */
+    enum SourceKind {
+        /** Any git remote, through git-fetch (the workers' fetch). */
+        GIT,
+        /** GitHub's REST contents API. */
+        GITHUB
+    }
+
     interface Source {
-        /** Where files at a commit come from: {@code git} (any remote, JGit) or {@code github} (REST contents API). */
+        /** {@code git} or {@code github}. */
         @WithDefault("git")
-        String kind();
+        SourceKind kind();
 
         /** GitHub REST API base, for kind=github (GitHub Enterprise: https://HOST/api/v3). */
         @WithDefault("https://api.github.com")
@@ -143,17 +149,6 @@ public interface HasherConfig {
         /** Larger hash inputs are refused. */
         @WithDefault("1048576")
         long maxFileBytes();
-    }
-
-    interface RegistryAuth {
-        Optional<String> username();
-
-        Optional<String> password();
-
-        Optional<Path> passwordFile();
-
-        /** Registries reached over plain http besides loopback ones (which always are). */
-        Optional<List<String>> plainHttp();
     }
 
     interface Wait {

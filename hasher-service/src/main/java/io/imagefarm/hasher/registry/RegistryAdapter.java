@@ -11,7 +11,7 @@ import io.imagefarm.registry.RegistryClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/** The hasher's side of the shared registry client (built and closed in {@code HasherBeans}): existence checks and index pushes. */
+/** The hasher's side of the shared registry client (produced and closed by registry-client's {@code RegistryBeans}): existence checks and index pushes. */
 @ApplicationScoped
 public class RegistryAdapter implements RegistryLookup, IndexWriter {
 

@@ -7,6 +7,8 @@ import io.imagefarm.core.image.SourceRepository;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -89,5 +91,17 @@ public final class GithubContentsSource implements RepositorySource {
             throw new SourceUnavailableException("GitHub refused the configured token reading " + what + " of " + repository + " (401)", null);
         }
         throw new SourceUnavailableException("GitHub answered " + r.getStatus() + " reading " + what + " of " + repository + hint, null);
+    }
+
+    @Override
+    public void close() {
+        // Quarkus REST client proxies are Closeable; closing releases the underlying HTTP client.
+        if (api instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // shutting down: nothing left to do about it
+            }
+        }
     }
 }

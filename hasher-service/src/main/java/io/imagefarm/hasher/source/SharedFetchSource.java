@@ -102,4 +102,9 @@ public final class SharedFetchSource implements RepositorySource {
             it.remove();
         }
     }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
 }

@@ -1,11 +1,11 @@
-package io.imagefarm.worker.context;
+package io.imagefarm.git;
 
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How {@link ContextFetcher} talks to git remotes.
+ * How {@link ShallowFetcher} talks to git remotes (the hasher reading hash inputs, a worker fetching a build context).
  *
  * @param token          for private repositories: sent as HTTP basic auth credentials (user
  *                       {@code x-access-token}, as GitHub expects), never in the URL

@@ -1,4 +1,4 @@
-package io.imagefarm.worker.testing;
+package io.imagefarm.testsupport;
 
 import io.imagefarm.core.hash.HashInputs;
 import io.imagefarm.core.hash.RepositoryFiles;
@@ -28,7 +28,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
-/** A real git repository on disk, reached by the worker through a file:// URL. */
+/** A real git repository on disk, built with JGit (no git CLI), reached through a file:// URL. */
 public final class SourceRepo implements AutoCloseable {
 
     private final Path dir;

@@ -1,4 +1,4 @@
-package io.imagefarm.worker.context;
+package io.imagefarm.git;
 
 import java.io.IOException;
 import java.net.Proxy;

@@ -1,13 +1,11 @@
-package io.imagefarm.worker.job;
-
-import io.imagefarm.core.event.FailureKind;
+package io.imagefarm.core.event;
 
 /**
  * A failure that already knows what it means: the {@link FailureKind} reported on the status topic and
  * the log lines a human needs. Whether another attempt can help is the kind's
  * {@link FailureKind#isTransient()}, nothing else, so the worker and the hasher (which remembers
- * permanent failures) never disagree. {@link BuildJob} is the one place that turns it into "retry with
- * backoff" or "FAILED".
+ * permanent failures) never disagree. The worker's {@code BuildJob} is the one place that turns it into
+ * "retry with backoff" or "FAILED"; the worker's context and verify steps throw subclasses of it.
  */
 public class ClassifiedFailure extends RuntimeException {
 
