@@ -2,6 +2,7 @@ package io.imagefarm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.core.image.Arch;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class ImageRequiredTopic {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
     private static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
     /** The Kafka timestamp (epoch ms) of each committed event for {@code image}, in topic order per partition. */

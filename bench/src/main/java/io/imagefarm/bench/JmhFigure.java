@@ -2,6 +2,7 @@ package io.imagefarm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.event.EventCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /** One JMH result (average time), in nanoseconds per operation, from JMH's {@code -rf json} file. */
 record JmhFigure(String benchmark, double nanosPerOp, double errorNanos) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
 
     /** The result of the benchmark whose name ends with {@code name} (e.g. {@code VersionHashBench.hash}), if the file has it. */
     static Optional<JmhFigure> read(Path jmhJson, String name) {

@@ -2,6 +2,7 @@ package io.imagefarm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.hash.HashInputs;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  */
 public final class LoadBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int STORM_WARMUPS = 3;
     /** Not a hash input: a commit changing only this keeps the known version hash. */

@@ -3,6 +3,7 @@ package io.imagefarm.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.image.Arch;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,7 @@ import org.HdrHistogram.Histogram;
  */
 final class WebhookStorm {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventCodec.mapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     /** One webhook of a storm: when it was sent (wall clock, comparable to Kafka timestamps), how it went. */

@@ -186,7 +186,7 @@ public final class ShallowFetcher {
 
     private static GitFetchException notFound(String shown, Exception e) {
         return new GitFetchException(GitFetchException.Reason.REPOSITORY_NOT_FOUND,
-                "no repository at " + shown + ": " + SourceUrls.redact(e.getMessage()), e);
+                "cannot fetch " + shown + ": no such repository (" + SourceUrls.redact(e.getMessage()) + ")", e);
     }
 
     private static GitFetchException unavailable(String shown, Exception e) {

@@ -70,7 +70,8 @@ class ShallowFetcherTest {
 
         assertThatThrownBy(() -> fetcher.fetch(missing, UNKNOWN, work.resolve("git")))
                 .isInstanceOfSatisfying(GitFetchException.class,
-                        e -> assertThat(e.reason()).isEqualTo(GitFetchException.Reason.REPOSITORY_NOT_FOUND));
+                        e -> assertThat(e.reason()).isEqualTo(GitFetchException.Reason.REPOSITORY_NOT_FOUND))
+                .hasMessageContaining("no such repository");
     }
 
     @Test

@@ -33,11 +33,6 @@ public record RegistryClientSettings(Set<String> plainHttpRegistries, Map<String
                 initial, max, tagsPageSize);
     }
 
-    public RegistryClientSettings withPlainHttp(Set<String> registries) {
-        return new RegistryClientSettings(Set.copyOf(registries), credentials, connectTimeout, readTimeout, maxAttempts,
-                initialBackoff, maxBackoff, tagsPageSize);
-    }
-
     public RegistryClientSettings withTagsPageSize(int n) {
         return new RegistryClientSettings(plainHttpRegistries, credentials, connectTimeout, readTimeout, maxAttempts,
                 initialBackoff, maxBackoff, n);

@@ -1,6 +1,7 @@
 package io.imagefarm.testsupport;
 
 import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class BaseImages {
             throw new UncheckedIOException("cannot prepare the base image context", e);
         } finally {
             if (context != null) {
-                LocalRegistry.deleteRecursively(context);
+                FileTrees.delete(context);
             }
         }
     }

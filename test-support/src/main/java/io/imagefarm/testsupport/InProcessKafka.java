@@ -1,5 +1,6 @@
 package io.imagefarm.testsupport;
 
+import io.imagefarm.core.io.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -42,7 +43,7 @@ public final class InProcessKafka implements AutoCloseable {
             return new InProcessKafka(cluster, dataDir);
         } catch (Exception e) {
             if (dataDir != null) {
-                LocalRegistry.deleteRecursively(dataDir);
+                FileTrees.delete(dataDir);
             }
             throw new IllegalStateException("cannot start the in-process Kafka broker", e);
         }
@@ -59,7 +60,7 @@ public final class InProcessKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the in-process Kafka broker", e);
         } finally {
-            LocalRegistry.deleteRecursively(dataDir);
+            FileTrees.delete(dataDir);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.imagefarm.testsupport;
 
+import io.imagefarm.core.io.FileTrees;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -12,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A real CNCF distribution registry (Debian's {@code docker-registry}) on 127.0.0.1 with a fresh
@@ -177,24 +176,13 @@ public final class LocalRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        deleteRecursively(storage);
+        FileTrees.delete(storage); // best effort: a leftover temp dir is not worth failing a test over
     }
 
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a leftover temp dir is not worth failing a test over
         }
     }
 }

@@ -2,6 +2,7 @@ package io.imagefarm.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.imagefarm.core.io.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -145,6 +146,6 @@ public final class TokenServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        LocalRegistry.deleteRecursively(dir);
+        FileTrees.delete(dir);
     }
 }

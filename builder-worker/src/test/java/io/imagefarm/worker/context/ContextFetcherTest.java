@@ -262,7 +262,7 @@ class ContextFetcherTest {
         assertThatThrownBy(() -> fetcher.fetch(missing.toUri().toString(), REPOSITORY,
                 "0123456789012345678901234567890123456789", ".", DOCKERFILE, workspace))
                 .isInstanceOfSatisfying(ContextUnavailableException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.SOURCE_UNAVAILABLE))
-                .hasMessageContaining("no repository at " + missing.toUri());
+                .hasMessageContaining("cannot fetch " + missing.toUri() + ": no such repository");
     }
 
     /**

@@ -6,8 +6,4 @@ import java.util.List;
 /** The answer to a {@link ResolveRequest}: the hash, its inputs, the index ref and each arch's state. */
 public record Resolution(String repository, String commit, String versionHash, VersionInputs inputs,
                          String imageBase, String cacheBase, List<ArchResolution> arches) {
-
-    public long publishedCount() {
-        return arches.stream().filter(ArchResolution::published).count();
-    }
 }

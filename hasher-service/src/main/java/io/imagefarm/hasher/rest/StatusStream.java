@@ -41,8 +41,4 @@ public class StatusStream {
                 .onOverflow().drop()
                 .onTermination().invoke(listeners::decrementAndGet));
     }
-
-    public int listeners() {
-        return listeners.get();
-    }
 }

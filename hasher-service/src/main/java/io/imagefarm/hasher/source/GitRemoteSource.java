@@ -32,10 +32,10 @@ public final class GitRemoteSource implements RepositorySource {
         } catch (GitFetchException e) {
             throw switch (e.reason()) {
                 case REPOSITORY_NOT_FOUND -> new SourceNotFoundException(SourceNotFoundException.What.REPOSITORY,
-                        "repository " + repository + " not found: " + e.getMessage());
+                        "repository " + repository + " not found (" + e.getMessage() + ")");
                 case COMMIT_NOT_FOUND -> new SourceNotFoundException(SourceNotFoundException.What.COMMIT,
-                        "commit " + commit + " not found in " + repository + ": " + e.getMessage());
-                case UNAVAILABLE -> new SourceUnavailableException("cannot fetch " + repository + ": " + e.getMessage(), e);
+                        "commit " + commit + " not found in " + repository + " (" + e.getMessage() + ")");
+                case UNAVAILABLE -> new SourceUnavailableException(e.getMessage(), e);
             };
         }
     }

@@ -85,8 +85,8 @@ public final class SharedFetchSource implements RepositorySource {
         }
     }
 
-    /** Commits currently kept (done or in flight). */
-    public int size() {
+    /** Commits currently kept (done or in flight); for the bound's tests. */
+    int size() {
         synchronized (entries) {
             return entries.size();
         }

@@ -27,8 +27,4 @@ public enum BuildState {
     public boolean inFlight() {
         return this == REQUESTED || this == BUILDING;
     }
-
-    public boolean terminal() {
-        return this == BUILT || this == EXISTS || this == FAILED;
-    }
 }

@@ -1,5 +1,6 @@
-package io.imagefarm.hasher.registry;
+package io.imagefarm.hasher.health;
 
+import io.imagefarm.hasher.registry.RegistryAdapter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
