@@ -83,6 +83,7 @@ public final class ShallowFetcher {
         }
         String shown = SourceUrls.redact(sourceUrl);
         Git git = null;
+        boolean handedOver = false;
         try {
             git = Git.init().setBare(true).setDirectory(gitDir.toFile()).call();
             noBackgroundGc(git.getRepository().getConfig());
@@ -95,15 +96,17 @@ public final class ShallowFetcher {
                         "commit " + commit + " is not in " + shown, e);
             }
             FetchedCommit fetched = new FetchedCommit(git, revCommit, deleteOnFailureOrClose);
-            git = null;
+            handedOver = true;
             return fetched;
         } catch (GitAPIException | JGitInternalException e) {
             throw unavailable(shown, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the git directory " + gitDir + " for " + shown, e);
         } finally {
-            if (git != null) {
-                git.close();
+            if (!handedOver) {
+                if (git != null) {
+                    git.close();
+                }
                 if (deleteOnFailureOrClose != null) {
                     FileTrees.delete(deleteOnFailureOrClose);
                 }

@@ -4,6 +4,7 @@ import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.registry.RegistryCredentials;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -16,20 +17,23 @@ import java.util.Set;
 
 /**
  * The one registry client of a process, for every service that has this module: it keeps one REST
- * client per registry host and is closed on shutdown. Settings are checked at start-up, each error
- * naming its key.
+ * client per registry host and is closed on shutdown. Settings (and secret files) are read and checked
+ * at start-up, each error naming its key.
  */
 @ApplicationScoped
 public class RegistryBeans {
 
+    /** Built at start-up: a bad setting stops the service there, not its first registry call. */
     @Produces
     @Singleton
+    @Startup
     RegistryClientSettings registrySettings(RegistryConfig config) {
         return settings(config);
     }
 
     @Produces
     @Singleton
+    @Startup
     RegistryClient registryClient(RegistryClientSettings settings) {
         return new RegistryClient(settings);
     }
