@@ -77,8 +77,8 @@ public class WorkerBeans {
     @Produces
     @Singleton
     BuildJob buildJob(WorkerConfig config, RetryPolicy retry, RegistryClient registry, RegistryClientSettings registries,
-                      BuildxBuilder builder,
-                      DockerEngine engine, WorkerMetrics metrics, SourcePolicy sources, GitSettings git) {
+                      BuildxBuilder builder, DockerEngine engine, WorkerMetrics metrics, SourcePolicy sources,
+                      GitSettings git) {
         JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(), retry,
                 config.networkHost(), config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
                 config.heartbeatInterval(), registries.credentials());
