@@ -22,4 +22,12 @@ class HealthEndpointIT {
                 .then().statusCode(200)
                 .body("status", equalTo("UP"));
     }
+
+    @Test
+    void readinessChecksEveryRegistryTheJanitorPrunes() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.find { it.name == 'registry' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'registry' }.data.size()", equalTo(2));
+    }
 }
