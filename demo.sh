@@ -134,6 +134,21 @@ expect() { # status answer what
   printf '   %s -> %s %s\n' "$3" "$1" "$(jq -r '.error // empty' <<<"${2#* }")"
 }
 mint() { curl -fsS "$OIDC_ISSUER_URL/mint?repository=$1&sha=$2"; } # a GitHub Actions job's OIDC token (local issuer)
+gone() { [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]; }
+forge_event() { # claimed-hash commit -> an image-required event for amd64, produced straight to the topic
+  local image="$REGISTRY/demo/sample:builder-$1-amd64" event
+  event=$(jq -nc --arg id "$(cat /proc/sys/kernel/random/uuid)" --arg commit "$2" --arg url "file://$sample" \
+    --arg hash "$1" --arg image "$image" --arg cache "$REGISTRY/demo/sample:buildcache-amd64" \
+    --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    '{schemaVersion:1, eventId:$id, repository:"demo/sample", commit:$commit, sourceUrl:$url, versionHash:$hash,
+      inputs:{rustChannel:"1.83.0", nodeVersion:"22.11.0", pnpmVersion:"9.15.0", pythonVersion:"3.12.7",
+              uvVersion:"0.5.11", dockerfileHash:"0000000000000000"},
+      image:$image, cache:$cache, platform:"linux/amd64", dockerfile:".devcontainer/Dockerfile", context:".",
+      requestedAt:$at}')
+  printf '%s|%s\n' "$image" "$event" | java -cp "kafka-broker/target/kafka/libs/*" org.apache.kafka.tools.ConsoleProducer \
+    --bootstrap-server "$KAFKA_BOOTSTRAP" --topic imagefarm.image-required.amd64 \
+    --property parse.key=true --property key.separator='|' >>"$demo/logs/forged-event.log" 2>&1
+}
 
 step "4. Who may ask: GitHub Actions OIDC tokens and API tokens"
 oidc=$(mint demo/sample "$commit1")
@@ -144,6 +159,11 @@ expect 400 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample 
   "resolve with a foreign sourceUrl"
 expect 200 "$(api POST "$HASHER_URL/api/v1/hash" "$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')" "$(cat "$CI_TOKEN_FILE")")" \
   "hash with the static ci API token"
+forged=$(curl -sS -o "$demo/last-answer.json" -w '%{http_code}' -X POST "$HASHER_URL/webhooks/github" \
+  -H "X-GitHub-Event: push" -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \
+  -H "X-Hub-Signature-256: sha256=$(printf '%064d' 0)" -H 'Content-Type: application/json' \
+  --data "{\"ref\":\"refs/heads/main\",\"after\":\"$commit1\",\"repository\":{\"full_name\":\"demo/sample\"}}")
+expect 401 "$forged $(cat "$demo/last-answer.json")" "webhook with a forged signature"
 expect 401 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}')" "forced janitor run without a credential"
 expect 403 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}' "$(cat "$CI_TOKEN_FILE")")" \
   "forced janitor run with the ci token (runs need admin)"
@@ -153,6 +173,19 @@ answer1=${answer#* }
 hash1=$(jq -r .versionHash <<<"$answer1")
 jq -r '.arches[] | "   \(.arch): \(.state) \(.image)"' <<<"$answer1"
 [[ $(jq '[.arches[] | select(.published)] | length' <<<"$answer1") == 2 ]] || fail "expected one build event per arch"
+# Kafka events can come from anywhere that can produce to the topic: the worker checks the files itself.
+forge_event 0123456789abcdef "$commit1"
+forged_status=""
+for _ in $(seq 60); do
+  forged_status=$(curl -sS "$HASHER_URL/api/v1/images/0123456789abcdef?repository=demo/sample")
+  [[ $(jq -r '.arches[] | select(.arch == "amd64") | .state // ""' <<<"$forged_status") == FAILED ]] && break
+  sleep 2
+done
+[[ $(jq -r '.arches[] | select(.arch == "amd64") | .failure // ""' <<<"$forged_status") == INPUTS_MISMATCH ]] \
+  || fail "an event claiming a hash its files do not have must end FAILED INPUTS_MISMATCH: ${forged_status:0:400}"
+gone builder-0123456789abcdef-amd64 || fail "a forged event's tag was pushed"
+echo "   event produced straight to the topic, claiming hash 0123456789abcdef for commit ${commit1:0:12} -> FAILED INPUTS_MISMATCH, nothing pushed"
+echo "      $(jq -r '.arches[] | select(.arch == "amd64") | .reason' <<<"$forged_status" | cut -c1-150)"
 ok "refusals as expected; the authenticated resolve published one image-required event per arch for $hash1"
 
 step "5. Building both arches (arm64 under QEMU)"
@@ -200,7 +233,6 @@ jq -r '.. | objects | select(has("action") and has("reason")) | "     \(.action)
 echo "   apply:"
 report=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" "${admin[@]}" -H 'Content-Type: application/json' --data '{"dryRun":false}')
 jq -c '.. | objects | select(has("deleted"))? | {deleted, failed}' <<<"$report" 2>/dev/null | head -3 || true
-gone() { [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]; }
 for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do gone "$tag" || fail "$tag should be gone"; done
 for tag in "builder-$hash2" "builder-$hash2-amd64" "builder-$hash2-arm64" buildcache-amd64 buildcache-arm64; do ! gone "$tag" || fail "$tag must be kept"; done
 ok "first hash's tags gone; current hash and per-arch caches intact"
