@@ -16,12 +16,21 @@ free_port() { # [taken]: a loopback port nobody listens on and not in the space-
 }
 
 # Ports are chosen once per stack folder and kept in FILE (NAME=port lines), so a part restarted
-# later comes back where it was.
+# later comes back where it was. A NAME the file does not have yet (a part added to the stack since)
+# gets a port of its own, appended; the others are left as they are.
 ensure_ports_file() { # file name...
-  local file=$1 n p taken=" "; shift
-  [[ -f $file ]] && return 0
-  : >"$file.tmp"
-  for n in "$@"; do
+  local file=$1 n p taken=" " missing=(); shift
+  declare -A have=()
+  if [[ -f $file ]]; then
+    while IFS='=' read -r n p; do
+      [[ -n $n ]] || continue
+      have[$n]=1; taken+="$p "
+    done <"$file"
+  fi
+  for n in "$@"; do [[ -n ${have[$n]:-} ]] || missing+=("$n"); done
+  ((${#missing[@]})) || return 0
+  if [[ -f $file ]]; then cp "$file" "$file.tmp"; else : >"$file.tmp"; fi
+  for n in "${missing[@]}"; do
     p=$(free_port "$taken"); taken+="$p "
     echo "$n=$p" >>"$file.tmp"
   done
@@ -51,7 +60,9 @@ push_base_image() { # registry-host:port work-dir
   mkdir -p "$ctx/amd64" "$ctx/arm64" "$work/logs"
   cp /var/cache/imagefarm/busybox/amd64/busybox "$ctx/amd64/busybox"
   cp /var/cache/imagefarm/busybox/arm64/busybox "$ctx/arm64/busybox"
-  printf 'FROM scratch\nARG TARGETARCH\nCOPY ${TARGETARCH}/busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n' >"$ctx/Dockerfile"
+  # shellcheck disable=SC2016 # ${TARGETARCH} is the Dockerfile's, not the shell's
+  printf '%s\n' 'FROM scratch' 'ARG TARGETARCH' 'COPY ${TARGETARCH}/busybox /bin/busybox' \
+    'RUN ["/bin/busybox", "--install", "-s", "/bin"]' 'ENV PATH=/bin' >"$ctx/Dockerfile"
   docker buildx build --network host --provenance=false --platform linux/amd64,linux/arm64 -t "$base" --push "$ctx" \
     >"$work/logs/base-image.log" 2>&1 || {
     echo "stack: base image build failed" >&2; tail -n 30 "$work/logs/base-image.log" >&2; return 1; }

@@ -23,13 +23,24 @@ final class DemoStack {
      * script's environment extended by {@code env}; returns the stack's client.
      */
     static StackClient startFresh(Path dir, Map<String, List<String>> partOptions, Map<String, String> env) throws IOException {
+        return startFresh(dir, partOptions, env, List.of());
+    }
+
+    /**
+     * {@link #startFresh(Path, Map, Map)} with more arguments to {@code demo-stack.sh start DIR}, e.g. a farm:
+     * {@code List.of("--brokers", "3", "--hashers", "2", "--workers", "amd64=2,arm64=1")}. Part options may be
+     * given by a part's name ({@code hasher-2}) or by the single stack's name of the first ({@code hasher}).
+     */
+    static StackClient startFresh(Path dir, Map<String, List<String>> partOptions, Map<String, String> env,
+            List<String> startArgs) throws IOException {
         run(dir, "stop");
         Processes.run(Duration.ofSeconds(30), List.of("rm", "-rf", dir.toString())).orThrow();
         Files.createDirectories(dir.resolve("opts"));
         for (Map.Entry<String, List<String>> part : partOptions.entrySet()) {
             Files.write(dir.resolve("opts").resolve(part.getKey()), part.getValue());
         }
-        List<String> command = List.of("scripts/demo-stack.sh", "start", dir.toString());
+        List<String> command = new ArrayList<>(List.of("scripts/demo-stack.sh", "start", dir.toString()));
+        command.addAll(startArgs);
         Processes.run(Duration.ofMinutes(5), ROOT, env, command).orThrow();
         return StackClient.load(dir.resolve("stack.env"));
     }

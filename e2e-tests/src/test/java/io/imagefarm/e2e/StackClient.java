@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -24,7 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A running stack as GitHub and CI see it, from the {@code stack.env} that both
- * {@code scripts/demo-stack.sh} (processes) and {@code scripts/compose-stack.sh} (containers) write.
+ * {@code scripts/demo-stack.sh} (processes) and {@code scripts/compose-stack.sh} (containers) write
+ * ({@code KEY=value} lines; a list value is space-separated in double quotes, see {@link #list}).
  */
 final class StackClient {
 
@@ -43,13 +45,25 @@ final class StackClient {
             for (String line : Files.readAllLines(stackEnv)) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
-                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                    env.put(line.substring(0, eq), unquote(line.substring(eq + 1)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new StackClient(env);
+    }
+
+    /** A list value ({@code "a b c"}, as the shell reads it: lists are space-separated in double quotes). */
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+
+    /** A space-separated value as a list, e.g. {@code HASHER_URLS} (one URL per hasher replica). */
+    List<String> list(String key) {
+        String value = get(key).strip();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
     String get(String key) {

@@ -12,6 +12,7 @@ import io.imagefarm.hasher.registry.RegistryAdapter;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImageLocks;
 import io.imagefarm.hasher.resolve.ImageResolver;
+import io.imagefarm.hasher.resolve.RequestDecider;
 import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.imagefarm.hasher.resolve.Publisher;
 import io.imagefarm.hasher.resolve.RepositoryAllowList;
@@ -146,7 +147,7 @@ public class HasherBeans {
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
                            Publisher publisher, ImageLocks locks) {
         ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
-                config.failureTtl(), config.heartbeatInterval(), config.usageInterval());
+                config.failureTtl(), config.heartbeatInterval(), config.usageInterval(), config.decisionTimeout());
         if (config.heartbeatInterval().isZero() || config.heartbeatInterval().isNegative()) {
             throw new IllegalStateException("imagefarm.hasher.heartbeat-interval must be positive, not " + config.heartbeatInterval());
         }
@@ -175,6 +176,13 @@ public class HasherBeans {
             }
         }, config.revalidateInterval().toMillis(), config.revalidateInterval().toMillis(), TimeUnit.MILLISECONDS);
         return resolver;
+    }
+
+    /** Decides the requests of the partitions this replica owns (RequestDecisions), with the resolver's rules. */
+    @Produces
+    @Singleton
+    RequestDecider requestDecider(StatusBook book, ImageResolver resolver) {
+        return new RequestDecider(book, resolver.rules(), Clock.systemUTC());
     }
 
     @Produces

@@ -65,6 +65,14 @@ public interface HasherConfig {
     @WithDefault("PT1H")
     Duration revalidateInterval();
 
+    /**
+     * A resolve that proposed a request answers once the replica deciding it (the owner of the image's
+     * partition of the requests topic) did, and its decision reached this replica's book; past this
+     * it answers 503 (the request stays queued and is decided).
+     */
+    @WithDefault("PT20S")
+    Duration decisionTimeout();
+
     /** Registry lookups of one resolve run in parallel, on at most this many threads per replica. */
     @WithDefault("16")
     int registryConcurrency();
@@ -166,14 +174,27 @@ public interface HasherConfig {
     }
 
     interface Topics {
-        /** Created at start-up when missing. */
+        /** Created at start-up when missing (with {@code auto.create.topics.enable=false}, as brokers should run). */
         @WithDefault("true")
         boolean create();
 
-        @WithDefault("6")
+        /**
+         * Partitions of the work queues ({@code image-required.<arch>} and its retry topic), the status
+         * topic and the requests topic: at least the most workers of one arch (a worker beyond it idles)
+         * and the most hasher replicas that decide requests. A work queue with fewer is grown to this at
+         * start-up (its events carry no order between keys, so nothing is lost); the keyed status and
+         * requests topics are never grown (that would move keys between partitions): readiness is DOWN
+         * instead, naming the topic.
+         */
+        @WithDefault("12")
         int partitions();
 
+        /** Replicas of every topic: 3 on a cluster, 1 on a single broker. Fewer on an existing topic: readiness DOWN. */
         @WithDefault("1")
         short replicationFactor();
+
+        /** {@code min.insync.replicas} of every topic: 2 with three replicas, so acks=all survives one broker lost. */
+        @WithDefault("1")
+        int minInsyncReplicas();
     }
 }

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Group commit: publications from concurrent requests queue up, and one publisher thread commits
+ * Group commit: publications (proposed requests, statuses) from concurrent requests queue up, and one publisher thread commits
  * everything queued in one Kafka transaction, so throughput is not one transaction per request. Each
  * publication is still all-or-nothing (a transaction never commits half of it), each submitter's
  * future completes only after its batch committed (the HTTP answer follows Kafka's acknowledgement),
@@ -97,9 +97,8 @@ public class KafkaPublisher implements Publisher {
         try {
             transactions.withTransaction(emitter -> {
                 for (Pending p : batch) {
-                    for (ImageRequired event : p.publication().events()) {
-                        emitter.send(record(Topics.imageRequired(Arch.parse(event.platform())), event.image(),
-                                EventCodec.encodeToString(event)));
+                    for (ImageRequired request : p.publication().requests()) {
+                        emitter.send(record(Topics.IMAGE_REQUESTS, request.image(), EventCodec.encodeToString(request)));
                     }
                     for (ImageStatus status : p.publication().statuses()) {
                         emitter.send(record(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
@@ -111,17 +110,17 @@ public class KafkaPublisher implements Publisher {
                 return Uni.createFrom().voidItem();
             }).await().atMost(COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
-            int events = batch.stream().mapToInt(p -> p.publication().events().size()).sum();
-            LOG.warnf("Kafka did not commit a batch of %d publication(s) (%d event(s)); each caller gets 503: %s",
-                    batch.size(), events, e.getMessage());
+            int requests = batch.stream().mapToInt(p -> p.publication().requests().size()).sum();
+            LOG.warnf("Kafka did not commit a batch of %d publication(s) (%d request(s)); each caller gets 503: %s",
+                    batch.size(), requests, e.getMessage());
             PublishFailedException failed = new PublishFailedException("Kafka did not commit the publication: " + e.getMessage(), e);
             batch.forEach(p -> p.committed().completeExceptionally(failed));
             return;
         }
         batchSizes.record(batch.size());
         for (Pending p : batch) {
-            for (ImageRequired event : p.publication().events()) {
-                metrics.counter("imagefarm.hasher.events.published", "arch", Arch.parse(event.platform()).id()).increment();
+            for (ImageRequired request : p.publication().requests()) {
+                metrics.counter("imagefarm.hasher.requests.proposed", "arch", Arch.parse(request.platform()).id()).increment();
             }
             p.committed().complete(null);
         }

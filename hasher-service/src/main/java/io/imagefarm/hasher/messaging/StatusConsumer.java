@@ -10,6 +10,7 @@ import io.imagefarm.hasher.resolve.StatusBook;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -24,10 +25,12 @@ public class StatusConsumer {
 
     private final StatusBook book;
     private final MeterRegistry metrics;
+    private final StatusPositions positions;
 
-    public StatusConsumer(StatusBook book, MeterRegistry metrics) {
+    public StatusConsumer(StatusBook book, MeterRegistry metrics, StatusPositions positions) {
         this.book = book;
         this.metrics = metrics;
+        this.positions = positions;
     }
 
     /**
@@ -48,6 +51,14 @@ public class StatusConsumer {
 
     @Incoming(Channels.STATUS_IN)
     public void onStatus(ConsumerRecord<String, String> record) {
+        try {
+            apply(record);
+        } finally {
+            positions.applied(new TopicPartition(record.topic(), record.partition()), record.offset());
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
             book.remove(record.key());
             return;

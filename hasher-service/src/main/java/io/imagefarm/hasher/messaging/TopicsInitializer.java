@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,50 +17,114 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the pipeline's topics before the messaging channels start: the status topic must be
- * compacted (a broker's auto-created topic would not be), and the per-arch work topics need enough
- * partitions for the workers of each arch to scale.
+ * Topics are infrastructure: brokers run with {@code auto.create.topics.enable=false}, and this creates
+ * every topic of the pipeline once, with its configured partitions, replicas and
+ * {@code min.insync.replicas}, before the messaging channels start (so before any consumer subscribes).
+ * Existing topics are checked: a work queue with fewer partitions than configured is grown (its events
+ * carry no order between keys); any other shortfall is kept in {@link #problems()}, and readiness is
+ * DOWN naming the topic.
  */
 @ApplicationScoped
 public class TopicsInitializer {
 
     private static final Logger LOG = Logger.getLogger(TopicsInitializer.class);
 
+    private volatile List<String> problems = List.of();
+
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent ignored, HasherConfig config,
-                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        if (!config.topics().create()) {
-            return;
-        }
+                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                 @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        HasherConfig.Topics t = config.topics();
+        int partitions = t.partitions();
+        short replicas = t.replicationFactor();
+        Map<String, String> durable = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(t.minInsyncReplicas()));
+        Map<String, String> compacted = new HashMap<>(durable);
+        compacted.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(new NewTopic(Topics.IMAGE_STATUS, config.topics().partitions(), config.topics().replicationFactor())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        wanted.add(new NewTopic(Topics.JANITOR_REPORTS, 1, config.topics().replicationFactor()));
+        wanted.add(new NewTopic(Topics.IMAGE_STATUS, partitions, replicas).configs(compacted));
+        wanted.add(new NewTopic(Topics.IMAGE_REQUESTS, partitions, replicas).configs(durable));
+        wanted.add(new NewTopic(Topics.JANITOR_REPORTS, 1, replicas).configs(durable));
+        List<String> workQueues = new ArrayList<>();
         for (Arch a : config.arches()) {
-            wanted.add(new NewTopic(Topics.imageRequired(a), config.topics().partitions(), config.topics().replicationFactor()));
-            wanted.add(new NewTopic(Topics.imageRequiredRetry(a), config.topics().partitions(), config.topics().replicationFactor()));
-            wanted.add(new NewTopic(Topics.imageRequiredDeadLetter(a), 1, config.topics().replicationFactor()));
+            wanted.add(new NewTopic(Topics.imageRequired(a), partitions, replicas).configs(durable));
+            wanted.add(new NewTopic(Topics.imageRequiredRetry(a), partitions, replicas).configs(durable));
+            wanted.add(new NewTopic(Topics.imageRequiredDeadLetter(a), 1, replicas).configs(durable));
+            workQueues.add(Topics.imageRequired(a));
+            workQueues.add(Topics.imageRequiredRetry(a));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000))) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000);
+        try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+            if (!missing.isEmpty() && t.create()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.infof("created topics %s (%d partitions, %d replicas, min.insync.replicas=%d)",
+                            missing.stream().map(NewTopic::name).toList(), partitions, replicas, t.minInsyncReplicas());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // another replica created them meanwhile: fine, checked below
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = new HashMap<>();
+            for (NewTopic n : wanted) {
+                try {
+                    described.put(n.name(), admin.describeTopics(List.of(n.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get(n.name()));
+                } catch (ExecutionException e) {
+                    described.put(n.name(), null);
+                }
+            }
+            List<String> found = new ArrayList<>();
+            for (NewTopic n : wanted) {
+                TopicDescription d = described.get(n.name());
+                if (d == null) {
+                    found.add(n.name() + " does not exist (topic creation is off: create it with " + n.numPartitions()
+                            + " partitions and " + replicas + " replicas)");
+                    continue;
+                }
+                int have = d.partitions().size();
+                if (have < n.numPartitions() && workQueues.contains(n.name()) && t.create()) {
+                    admin.createPartitions(Map.of(n.name(), NewPartitions.increaseTo(n.numPartitions()))).all()
+                            .get(30, TimeUnit.SECONDS);
+                    LOG.infof("grew %s from %d to %d partitions (imagefarm.hasher.topics.partitions)", n.name(), have,
+                            n.numPartitions());
+                } else if (have < n.numPartitions()) {
+                    found.add(n.name() + " has " + have + " partitions, fewer than the " + n.numPartitions() + " configured");
+                }
+                int leastReplicas = d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+                if (leastReplicas < replicas) {
+                    found.add(n.name() + " has " + leastReplicas + " replicas, fewer than the " + replicas + " configured");
+                }
+            }
+            problems = List.copyOf(found);
+            if (!found.isEmpty()) {
+                LOG.errorf("the pipeline's topics are not as configured; readiness stays DOWN: %s", found);
             }
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the pipeline's Kafka topics at " + bootstrap + ": " + e.getCause(), e);
-            }
+            throw new IllegalStateException("cannot set up the pipeline's Kafka topics at " + bootstrap + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up the pipeline's Kafka topics", e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the pipeline's Kafka topics at " + bootstrap + ": " + e, e);
+            throw new IllegalStateException("cannot set up the pipeline's Kafka topics at " + bootstrap + ": " + e, e);
         }
+    }
+
+    /** Topics short of partitions or replicas, or missing; empty when every topic is as configured. */
+    public List<String> problems() {
+        return problems;
     }
 }

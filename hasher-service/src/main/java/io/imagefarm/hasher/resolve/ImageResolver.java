@@ -24,7 +24,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,14 +39,17 @@ import org.jboss.logging.Logger;
  *   <li>publish nothing, because a request for that image is in flight (queued within the in-flight
  *   TTL, or building with recent heartbeats) or failed permanently a short while ago;</li>
  *   <li>record EXISTS, because the registry has it (an index or a manifest);</li>
- *   <li>publish an {@link ImageRequired} event and a REQUESTED status.</li>
+ *   <li>propose a request: an {@link ImageRequired} on the requests topic, which the {@link RequestDecider}
+ *   of the replica owning the image's partition turns into the image-required event and its REQUESTED
+ *   status, unless another replica's proposal came first. The request answers once that decision is
+ *   in this replica's book.</li>
  * </ul>
  * The hot path holds no lock across a network call: registry lookups run first, in parallel and
  * shared between concurrent requests for the same image; then the short check-and-stage step runs
- * under the image's locks and writes the decision through to the book; the publication is committed
- * by the {@link Publisher} (batched with other requests' publications), and the request answers once
- * it is. A concurrent request for the same image sees the staged REQUESTED, publishes nothing, and
- * waits for the same commit; a failed commit is taken back from the book and fails both (503).
+ * under the image's locks; the publication is committed by the {@link Publisher} (batched with other
+ * requests' publications). A concurrent request of this replica for the same image proposes nothing
+ * and waits for the same decision; a failed commit fails both (503), and statuses written through to
+ * the book are taken back.
  * Every hash's last use (the index ref's lastRequestedAt, for the janitor's retention) is stamped at
  * most once per {@code usageInterval} per replica. Plain Java: the ports are the registry, the status
  * book and the publisher.
@@ -60,7 +66,7 @@ public final class ImageResolver {
      * @param usageInterval a hash's last use is stamped at most this often per replica
      */
     public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl, Duration heartbeat,
-                           Duration usageInterval) {
+                           Duration usageInterval, Duration decisionTimeout) {
 
         public static final int MISSED_BEATS = 3;
 
@@ -81,8 +87,9 @@ public final class ImageResolver {
     private final Executor lookups;
     /** Registry lookups in progress, shared by concurrent requests for the same image. */
     private final Map<String, CompletableFuture<Optional<ManifestHead>>> headsInFlight = new ConcurrentHashMap<>();
-    /** Staged publications not yet committed, by image ref: a deduplicated request waits for its commit. */
-    private final Map<String, CompletableFuture<Void>> uncommitted = new ConcurrentHashMap<>();
+    /** Proposals of this replica not decided yet, by image ref: a concurrent request waits for the same decision. */
+    private final Map<String, Proposal> undecided = new ConcurrentHashMap<>();
+    private final BookRules rules;
     /** When this replica last stamped a hash's use, by index ref (on its own clock). */
     private final Map<String, Instant> stamped = new ConcurrentHashMap<>();
 
@@ -96,6 +103,28 @@ public final class ImageResolver {
         this.locks = locks;
         this.clock = clock;
         this.lookups = lookups;
+        this.rules = new BookRules(book, settings.inFlightTtl(), settings.failureTtl(), settings.buildingAlive());
+        book.onChange(this::decided);
+    }
+
+    /** A proposal waiting for its decider: {@code decision} completes with the first status the book takes for the image. */
+    private record Proposal(String eventId, CompletableFuture<ImageStatus> decision) {
+    }
+
+    /** One arch of a request whose answer is a decision still to come. */
+    private record Awaited(int index, Arch arch, ImageRef image, ImageRef cache, Proposal proposal, boolean own) {
+    }
+
+    /** Book listener: a status for an image with an undecided proposal is its decision (a DELETED is not). */
+    private void decided(ImageStatus status) {
+        Proposal p = undecided.get(status.image());
+        if (p != null && status.state() != BuildState.DELETED) {
+            p.decision().complete(status);
+        }
+    }
+
+    public BookRules rules() {
+        return rules;
     }
 
     /** Hash only: no registry, no Kafka. */
@@ -134,9 +163,10 @@ public final class ImageResolver {
                 }
                 List<ImageRequired> events = new ArrayList<>();
                 List<ImageStatus> statuses = new ArrayList<>();
-                List<CompletableFuture<Void>> awaited = new ArrayList<>();
+                List<Awaited> awaited = new ArrayList<>();
                 for (Arch arch : settings.arches()) {
-                    results.add(decide(request, inputs, hash, c, arch, heads.get(arch), now, events, statuses, awaited));
+                    results.add(decide(request, inputs, hash, c, arch, heads.get(arch), now, events, statuses, awaited,
+                            results.size()));
                 }
                 boolean stamp = stampDue(c.index().toString(), now);
                 if (stamp) {
@@ -144,8 +174,11 @@ public final class ImageResolver {
                 }
                 staged = stage(new Publication(events, statuses), awaited, stamp ? c.index().toString() : null, now);
             }
-            // 3. Wait for Kafka, outside the lock.
+            // 3. Wait for Kafka and the decisions, outside the lock.
             await(staged, keys);
+            for (Awaited a : staged.awaited()) {
+                results.set(a.index(), decision(a));
+            }
             return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
                     c.imageBase().toString(), c.cacheBase().toString(), results);
         }
@@ -160,7 +193,7 @@ public final class ImageResolver {
     }
 
     private boolean answeredFromBook(ImageStatus known, Instant now) {
-        return known.state().available() || rememberedFailure(known, now) || alive(known, now);
+        return rules.answers(known, now);
     }
 
     private Map<Arch, Optional<ManifestHead>> lookUp(ImageCoordinates c, List<Arch> arches) {
@@ -192,22 +225,18 @@ public final class ImageResolver {
 
     private ArchResolution decide(ResolveRequest request, VersionInputs inputs, VersionHash hash, ImageCoordinates c,
                                   Arch arch, Optional<ManifestHead> head, Instant now, List<ImageRequired> events,
-                                  List<ImageStatus> statuses, List<CompletableFuture<Void>> awaited) {
+                                  List<ImageStatus> statuses, List<Awaited> awaited, int index) {
         ImageRef image = c.image(arch);
         ImageRef cache = c.cache(arch);
         Optional<ImageStatus> known = book.get(image.toString());
-        if (known.isPresent() && rememberedFailure(known.get(), now)) {
+        if (known.isPresent() && rules.rememberedFailure(known.get(), now)) {
             // The same inputs fail the same way: answer the failure instead of running the broken build again,
             // until the hash changes, an admin retries it, or failure-ttl passes.
             ImageStatus failed = known.get();
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.FAILED, null, false, false,
                     failed.failure(), failed.reason(), failed.logTail());
         }
-        if (known.isPresent() && alive(known.get(), now)) {
-            CompletableFuture<Void> pending = uncommitted.get(image.toString());
-            if (pending != null) {
-                awaited.add(pending); // staged by a concurrent request: answer once it is committed
-            }
+        if (known.isPresent() && rules.alive(known.get(), now)) {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), known.get().state(), null, false, true);
         }
         if (head == null && known.isPresent() && known.get().state().available()) {
@@ -224,12 +253,45 @@ public final class ImageResolver {
             }
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.EXISTS, digest, false, false);
         }
+        Proposal pending = undecided.get(image.toString());
+        if (pending != null) { // proposed by a concurrent request of this replica: answer with its decision
+            awaited.add(new Awaited(index, arch, image, cache, pending, false));
+            return null;
+        }
         ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
                 image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now);
+        Proposal mine = new Proposal(event.eventId(), new CompletableFuture<>());
+        undecided.put(image.toString(), mine);
         events.add(event);
-        statuses.add(ImageStatus.requested(event));
-        return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.REQUESTED, null, true, false);
+        awaited.add(new Awaited(index, arch, image, cache, mine, true));
+        return null;
+    }
+
+    /** The decision on a proposal, as this arch's answer: published when it was this request's own proposal that won. */
+    private ArchResolution decision(Awaited a) {
+        ImageStatus decided;
+        try {
+            decided = a.proposal().decision().get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PublishFailedException p ? p
+                    : new PublishFailedException("the request for " + a.image() + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishFailedException("the request for " + a.image() + " was queued, but no decision reached this "
+                    + "replica within " + settings.decisionTimeout() + "; retry shortly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("interrupted while waiting for the decision on " + a.image(), e);
+        } finally {
+            if (a.own()) {
+                undecided.remove(a.image().toString(), a.proposal());
+            }
+        }
+        boolean published = a.own() && a.proposal().eventId().equals(decided.requestEventId());
+        return new ArchResolution(a.arch().id(), a.image().toString(), a.cache().toString(), decided.state(), decided.digest(),
+                published, !published, decided.state() == BuildState.FAILED ? decided.failure() : null,
+                decided.state() == BuildState.FAILED ? decided.reason() : null,
+                decided.state() == BuildState.FAILED ? decided.logTail() : null);
     }
 
     private boolean stampDue(String indexKey, Instant now) {
@@ -238,7 +300,7 @@ public final class ImageResolver {
     }
 
     /** Under the locks: submit the publication and write it through to the book, remembering what it replaced. */
-    private Staged stage(Publication publication, List<CompletableFuture<Void>> awaited, String stampKey, Instant now) {
+    private Staged stage(Publication publication, List<Awaited> awaited, String stampKey, Instant now) {
         if (publication.isEmpty()) {
             return new Staged(null, publication, Map.of(), awaited, null);
         }
@@ -253,9 +315,6 @@ public final class ImageResolver {
             replaced.put(status.image(), book.get(status.image()).orElse(null));
             book.apply(status);
         }
-        for (ImageRequired event : publication.events()) {
-            uncommitted.put(event.image(), committed);
-        }
         if (stampKey != null) {
             stamped.put(stampKey, now); // taken back if the commit fails
         }
@@ -264,7 +323,7 @@ public final class ImageResolver {
 
     /** A staged decision: the own publication's commit and any concurrent one this request deduplicated against. */
     private record Staged(CompletableFuture<Void> committed, Publication publication, Map<String, ImageStatus> replaced,
-                          List<CompletableFuture<Void>> awaited, String stampKey) {
+                          List<Awaited> awaited, String stampKey) {
     }
 
     /** Outside the lock: the own commit (taken back if it fails), then any concurrent one this request relies on. */
@@ -274,13 +333,14 @@ public final class ImageResolver {
                 Publisher.await(staged.committed());
             } catch (PublishFailedException e) {
                 takeBack(staged, keys);
+                for (Awaited a : staged.awaited()) {
+                    if (a.own()) { // a concurrent request waiting for this proposal fails too
+                        a.proposal().decision().completeExceptionally(e);
+                        undecided.remove(a.image().toString(), a.proposal());
+                    }
+                }
                 throw e;
-            } finally {
-                staged.publication().events().forEach(ev -> uncommitted.remove(ev.image(), staged.committed()));
             }
-        }
-        for (CompletableFuture<Void> other : staged.awaited()) {
-            Publisher.await(other); // the request this one deduplicated against failed: so does this one
         }
     }
 
@@ -332,25 +392,6 @@ public final class ImageResolver {
     public void forgetOldStamps() {
         Instant cutoff = clock.instant().minus(settings.usageInterval());
         stamped.values().removeIf(at -> at.isBefore(cutoff));
-    }
-
-    private boolean rememberedFailure(ImageStatus status, Instant now) {
-        return status.state() == BuildState.FAILED && status.failure() != null && !status.failure().isTransient()
-                && age(status, now).compareTo(settings.failureTtl()) < 0;
-    }
-
-    /** Someone is on it: queued within the in-flight TTL, or building with a heartbeat within three beats. */
-    private boolean alive(ImageStatus status, Instant now) {
-        return switch (status.state()) {
-            case REQUESTED -> age(status, now).compareTo(settings.inFlightTtl()) < 0;
-            case BUILDING -> age(status, now).compareTo(settings.buildingAlive()) < 0;
-            default -> false;
-        };
-    }
-
-    /** Measured on this replica's clock from when it took the status in, not from another host's updatedAt. */
-    private Duration age(ImageStatus status, Instant now) {
-        return Duration.between(book.receivedAt(status.image()).orElse(status.updatedAt()), now);
     }
 
     /**

@@ -42,7 +42,7 @@ class ImageResolverTest {
 
     /** failure-ttl 1 h and 30 s heartbeats, the defaults */
     static ImageResolver.Settings settings(List<Arch> arches, Duration inFlightTtl) {
-        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1));
+        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5));
     }
 
     ImageResolver resolver(Duration ttl) {
@@ -51,7 +51,23 @@ class ImageResolverTest {
             return Optional.ofNullable(registryContent.get(image.toString()));
         };
         return new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), ttl),
-                lookup, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(8), clock, Runnable::run);
+                lookup, book, deciding(p -> {
+                    published.add(p);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }, ttl), new ImageLocks(8), clock, Runnable::run);
+    }
+
+    /**
+     * The publisher and the request decider as Kafka chains them: once a publication is committed, its
+     * proposals are decided (by the partition's owner, here the same book) and the decisions reach the book.
+     */
+    Publisher deciding(java.util.function.Function<Publication, java.util.concurrent.CompletableFuture<Void>> commit, Duration ttl) {
+        RequestDecider decider = new RequestDecider(book, new BookRules(book, ttl, Duration.ofHours(1), Duration.ofSeconds(90)), clock);
+        return p -> commit.apply(p).thenRun(() -> {
+            RequestDecider.Batch batch = decider.batch();
+            p.requests().forEach(batch::offer);
+            batch.applyTo();
+        });
     }
 
     ResolveRequest request() {
@@ -64,13 +80,19 @@ class ImageResolverTest {
 
         assertThat(r.versionHash()).isEqualTo("5ea78654994769b1");
         assertThat(published).singleElement().satisfies(p -> {
-            assertThat(p.events()).extracting(e -> e.image()).containsExactly(
+            assertThat(p.requests()).extracting(e -> e.image()).containsExactly(
                     "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64", "ghcr.io/acme/widget:builder-5ea78654994769b1-arm64");
-            assertThat(p.events()).extracting(e -> e.cache()).containsExactly(
+            assertThat(p.requests()).extracting(e -> e.cache()).containsExactly(
                     "ghcr.io/acme/widget:buildcache-amd64", "ghcr.io/acme/widget:buildcache-arm64");
-            assertThat(p.statuses()).extracting(s -> s.state()).containsExactly(BuildState.REQUESTED, BuildState.REQUESTED, BuildState.REQUESTED);
-            assertThat(p.statuses().get(2).isIndex()).isTrue();
-            assertThat(p.statuses().get(2).lastRequestedAt()).isEqualTo(clock.instant());
+            assertThat(p.statuses()).as("the REQUESTED statuses are the decider's; the resolver stamps the index's use")
+                    .singleElement().satisfies(index -> {
+                        assertThat(index.isIndex()).isTrue();
+                        assertThat(index.lastRequestedAt()).isEqualTo(clock.instant());
+                    });
+        });
+        assertThat(r.arches()).allSatisfy(a -> {
+            assertThat(a.state()).isEqualTo(BuildState.REQUESTED);
+            assertThat(a.published()).as("this request's own proposal won").isTrue();
         });
     }
 
@@ -91,7 +113,7 @@ class ImageResolverTest {
         clock.advance(Duration.ofSeconds(11));                   // 91 s: three beats missed
         ArchResolution again = resolver.resolve(request()).arches().get(0);
         assertThat(again.published()).isTrue();
-        assertThat(published.get(published.size() - 1).events()).extracting(e -> e.image()).contains(amd);
+        assertThat(published.get(published.size() - 1).requests()).extracting(e -> e.image()).contains(amd);
     }
 
     @Test
@@ -132,7 +154,7 @@ class ImageResolverTest {
 
         resolver.resolve(request());
 
-        assertThat(published.get(1).events()).hasSize(2);
+        assertThat(published.get(1).requests()).hasSize(2);
     }
 
     @Test
@@ -150,7 +172,7 @@ class ImageResolverTest {
         assertThat(second.arches()).extracting(ArchResolution::digest).containsExactly("sha256:" + "1".repeat(64), "sha256:" + "2".repeat(64));
         assertThat(lookupsFirst).isEqualTo(2);
         assertThat(lookups.get()).as("no registry lookup for images the book knows").isEqualTo(2);
-        assertThat(published.get(0).events()).isEmpty();
+        assertThat(published.get(0).requests()).isEmpty();
         assertThat(published.get(0).statuses()).filteredOn(s -> !s.isIndex()).hasSize(2);
         assertThat(published).as("the second resolve writes nothing: its use was stamped within the usage interval").hasSize(1);
     }
@@ -180,10 +202,10 @@ class ImageResolverTest {
         java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
         List<Publication> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
         ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), Duration.ofMinutes(30)),
-                image -> Optional.empty(), book, p -> {
+                image -> Optional.empty(), book, deciding(p -> {
                     submitted.add(p);
                     return commit;
-                }, new ImageLocks(8), clock, Runnable::run);
+                }, Duration.ofMinutes(30)), new ImageLocks(8), clock, Runnable::run);
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(20);
         List<java.util.concurrent.Future<Resolution>> answers = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -200,19 +222,23 @@ class ImageResolverTest {
         }
         callers.shutdown();
         assertThat(submitted).as("one publication").hasSize(1);
-        assertThat(submitted.get(0).events()).hasSize(2);
+        assertThat(submitted.get(0).requests()).hasSize(2);
         assertThat(published).as("one event per arch over 50 requests").isEqualTo(2);
     }
 
     @Test
     void aFailedCommitFailsTheRequestsThatWaitedForItAndIsTakenBackFromTheBook() throws Exception {
         java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
+        List<Publication> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
         ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64), Duration.ofMinutes(30)),
-                image -> Optional.empty(), book, p -> commit, new ImageLocks(8), clock, Runnable::run);
+                image -> Optional.empty(), book, deciding(p -> {
+                    submitted.add(p);
+                    return commit;
+                }, Duration.ofMinutes(30)), new ImageLocks(8), clock, Runnable::run);
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
         java.util.concurrent.Future<Resolution> first = callers.submit(() -> resolver.resolve(request()));
         String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
-        org.awaitility.Awaitility.await().until(() -> book.get(amd).isPresent());
+        org.awaitility.Awaitility.await().until(() -> !submitted.isEmpty());
         java.util.concurrent.Future<Resolution> second = callers.submit(() -> resolver.resolve(request()));
 
         commit.completeExceptionally(new PublishFailedException("broker down", null));
@@ -220,7 +246,7 @@ class ImageResolverTest {
         assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(PublishFailedException.class);
         assertThatThrownBy(() -> second.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(PublishFailedException.class);
         callers.shutdown();
-        assertThat(book.get(amd)).as("nothing was published: the staged REQUESTED is gone").isEmpty();
+        assertThat(book.get(amd)).as("nothing was published: no REQUESTED in the book").isEmpty();
     }
 
     @Test

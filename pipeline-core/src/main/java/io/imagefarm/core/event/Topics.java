@@ -11,6 +11,14 @@ public final class Topics {
     /** Compacted: key = image ref, value = latest {@link ImageStatus}. */
     public static final String IMAGE_STATUS = "imagefarm.image-status";
 
+    /**
+     * Requests for images, proposed by any hasher replica (key = per-arch image ref, value = the
+     * {@link ImageRequired} it would publish). The replica that owns a key's partition (consumer group
+     * {@code imagefarm-hasher-deciders}) turns at most one live request per image into an
+     * {@code image-required} event, so replicas never publish the same build twice.
+     */
+    public static final String IMAGE_REQUESTS = "imagefarm.image-requests";
+
     /** One report per janitor run. */
     public static final String JANITOR_REPORTS = "imagefarm.janitor-reports";
 
