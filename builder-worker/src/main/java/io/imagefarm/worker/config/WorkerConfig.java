@@ -79,9 +79,13 @@ public interface WorkerConfig {
      */
     String instanceId();
 
-    /** On SIGTERM, how long the build in flight may still take before it is abandoned (and redelivered). */
+    /**
+     * On SIGTERM (an autoscaler's scale-in, a rollout), how long the build in flight may still take
+     * before it is abandoned: its event is left uncommitted and another worker of the arch builds it.
+     * A pod's terminationGracePeriodSeconds (compose: stop_grace_period) must be longer.
+     */
     @WithConverter(Checked.NonNegativeDuration.class)
-    @WithDefault("PT2M")
+    @WithDefault("PT10M")
     Duration shutdownGrace();
 
     /** {@code --network host} for RUN steps: for engines without a default bridge. */
