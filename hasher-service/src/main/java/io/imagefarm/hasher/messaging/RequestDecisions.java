@@ -21,9 +21,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,7 +49,9 @@ import org.jboss.logging.Logger;
  * is decided there from the next uncommitted proposal; the previous owner, if it still runs, is fenced
  * by the group generation and its open transaction aborted. Before deciding on partitions it has just
  * taken over, the replica waits until its book has taken in the status topic up to its end, so it
- * knows every decision the previous owner committed.
+ * knows every decision the previous owner committed. An accepted event goes to a partition of the
+ * arch's least loaded worker ({@link io.imagefarm.hasher.resolve.QueuePlacement}), so it does not wait
+ * behind a busy worker while another one idles.
  */
 @ApplicationScoped
 public class RequestDecisions {
@@ -55,6 +60,8 @@ public class RequestDecisions {
     private static final Logger LOG = Logger.getLogger(RequestDecisions.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(60);
+    /** How old a look at a worker group may be when placing an event (own placements are added meanwhile). */
+    private static final Duration PLACEMENT_MAX_AGE = Duration.ofMillis(500);
 
     private final RequestDecider decider;
     private final StatusPositions applied;
@@ -92,7 +99,9 @@ public class RequestDecisions {
     private void run() {
         while (!stopped) {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps());
-                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
+                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps());
+                 Admin admin = Admin.create(adminProps())) {
+                WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_MAX_AGE);
                 producer.initTransactions();
                 consumer.subscribe(List.of(Topics.IMAGE_REQUESTS), new ConsumerRebalanceListener() {
                     @Override
@@ -114,7 +123,7 @@ public class RequestDecisions {
                         takenOver = false;
                     }
                     if (!records.isEmpty()) {
-                        decide(consumer, producer, records);
+                        decide(consumer, producer, load, records);
                     }
                 }
             } catch (RuntimeException e) {
@@ -133,7 +142,7 @@ public class RequestDecisions {
         }
     }
 
-    private void decide(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer,
+    private void decide(KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer, WorkQueueLoad load,
                         ConsumerRecords<String, String> records) {
         RequestDecider.Batch batch = decider.batch();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -155,8 +164,10 @@ public class RequestDecisions {
                     metrics.counter("imagefarm.hasher.dedup_hits", "where", "decider").increment();
                     continue;
                 }
-                producer.send(new ProducerRecord<>(Topics.imageRequired(Arch.parse(proposal.platform())), proposal.image(),
-                        EventCodec.encodeToString(proposal)));
+                Arch arch = Arch.parse(proposal.platform());
+                OptionalInt partition = load.placement(arch).next();
+                producer.send(new ProducerRecord<>(Topics.imageRequired(arch), partition.isPresent() ? partition.getAsInt() : null,
+                        proposal.image(), EventCodec.encodeToString(proposal)));
                 producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, proposal.image(), EventCodec.encodeToString(accepted.get())));
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -256,6 +267,15 @@ public class RequestDecisions {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        return props;
+    }
+
+    private Properties adminProps() {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "request-decider-admin-" + instanceId);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         return props;
     }
 

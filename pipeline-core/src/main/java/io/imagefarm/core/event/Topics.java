@@ -37,6 +37,11 @@ public final class Topics {
         return imageRequired(arch) + ".retry";
     }
 
+    /** The consumer group of an arch's workers on its work queue: {@code builder-<arch>}. */
+    public static String workerGroup(Arch arch) {
+        return "builder-" + arch.id();
+    }
+
     /** Where a worker of this arch parks events it cannot decode or process. */
     public static String imageRequiredDeadLetter(Arch arch) {
         return imageRequired(arch) + ".dlq";

@@ -1,0 +1,95 @@
+package io.imagefarm.hasher.messaging;
+
+import io.imagefarm.core.event.Topics;
+import io.imagefarm.core.image.Arch;
+import io.imagefarm.hasher.resolve.QueuePlacement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * Each arch's worker group as the request decider places events: who holds which partition of the work
+ * queue, and how many events each partition has not had committed yet. Looked up at most every
+ * {@code maxAge}; between looks, one {@link QueuePlacement} per arch adds this replica's own placements.
+ */
+final class WorkQueueLoad {
+
+    private static final Logger LOG = Logger.getLogger(WorkQueueLoad.class);
+    private static final long CALL_TIMEOUT_MS = 2000;
+
+    private record Cached(QueuePlacement placement, long at, QueuePlacement.Snapshot snapshot) {
+    }
+
+    private final Admin admin;
+    private final Duration maxAge;
+    private final Map<Arch, Cached> cache = new EnumMap<>(Arch.class);
+
+    WorkQueueLoad(Admin admin, Duration maxAge) {
+        this.admin = admin;
+        this.maxAge = maxAge;
+    }
+
+    /** The placement for {@code arch}, from a snapshot at most {@code maxAge} old. */
+    QueuePlacement placement(Arch arch) {
+        Cached c = cache.get(arch);
+        if (c == null || System.nanoTime() - c.at() > maxAge.toNanos()) {
+            QueuePlacement.Snapshot s = snapshot(arch);
+            c = new Cached(new QueuePlacement(s), System.nanoTime(), s);
+            cache.put(arch, c);
+        }
+        return c.placement();
+    }
+
+    /** The group's members, their partitions, and each partition's uncommitted events; empty when it cannot tell. */
+    QueuePlacement.Snapshot snapshot(Arch arch) {
+        String group = Topics.workerGroup(arch);
+        String topic = Topics.imageRequired(arch);
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<String, List<Integer>> assignment = new HashMap<>();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (MemberDescription m : d.members()) {
+                List<Integer> mine = m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
+                        .map(TopicPartition::partition).sorted().toList();
+                assignment.put(m.groupInstanceId().orElse(m.consumerId()), mine);
+                mine.forEach(p -> partitions.add(new TopicPartition(topic, p)));
+            }
+            if (partitions.isEmpty()) {
+                return QueuePlacement.Snapshot.NONE;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<Integer, Long> outstanding = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                long end = ends.get(tp).offset();
+                outstanding.put(tp.partition(), Math.max(0, end - (c == null ? 0 : c.offset())));
+            }
+            return new QueuePlacement.Snapshot(assignment, outstanding);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.debugf("the %s group cannot be looked at (%s); events go to their key's partition", group, e.toString());
+            return QueuePlacement.Snapshot.NONE;
+        }
+    }
+}
