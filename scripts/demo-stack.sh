@@ -537,10 +537,21 @@ start_stack() { # start flags...
   echo "stack.env       $dir/stack.env"
 }
 
+stop_together() { # part...: stopped at once
+  local part jobs=()
+  for part in "$@"; do stop_part "$part" & jobs+=("$!"); done
+  wait "${jobs[@]}"
+}
+
+# The services at once, then the brokers at once: each broker's controlled shutdown needs a quorum of the
+# controllers, so the last of brokers stopped one by one would wait out its grace.
 stop_stack() {
-  local i file part
+  local file part
   stop_part supervisor
-  for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[i]}"; done
+  stop_together "${SUPERVISED[@]}"
+  stop_part oidc-issuer
+  stop_together "${BROKER_PARTS[@]}"
+  stop_part registry
   # Whatever else still has a pid file (a replica of an earlier, larger farm).
   for file in "$dir"/pids/*; do
     part=${file##*/}
