@@ -76,18 +76,26 @@ final class StackClient {
 
     /** A signed GitHub push webhook for {@code commit}; asserts 200 and returns the hasher's answer. */
     JsonNode pushWebhook(String repository, String commit, String cloneUrl) throws Exception {
+        HttpResponse<String> r = webhookAt(get("HASHER_URL"), repository, commit, cloneUrl);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /**
+     * A signed GitHub push webhook for {@code commit} to one hasher replica ({@code hasherUrl}, e.g. one of
+     * {@code HASHER_URLS}); returns the answer as it is.
+     */
+    HttpResponse<String> webhookAt(String hasherUrl, String repository, String commit, String cloneUrl) throws Exception {
         byte[] body = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\",\"deleted\":false,"
                 + "\"repository\":{\"full_name\":\"" + repository + "\",\"clone_url\":\"" + cloneUrl + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Files.readAllBytes(Path.of(get("WEBHOOK_SECRET_FILE"))), "HmacSHA256"));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(get("HASHER_URL") + "/webhooks/github"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(hasherUrl + "/webhooks/github"))
                 .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", UUID.randomUUID().toString())
                 .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
     }
 
     JsonNode getJson(String url) throws Exception {
@@ -101,9 +109,15 @@ final class StackClient {
      * hashed files, the workers fetch {@code sourceUrl} at {@code commit}. Returns the status and body.
      */
     HttpResponse<String> resolve(String repository, String commit, String sourceUrl, Map<String, String> files) throws Exception {
+        return resolveAt(get("HASHER_URL"), repository, commit, sourceUrl, files);
+    }
+
+    /** {@link #resolve} at one hasher replica ({@code hasherUrl}, e.g. one of {@code HASHER_URLS}). */
+    HttpResponse<String> resolveAt(String hasherUrl, String repository, String commit, String sourceUrl,
+            Map<String, String> files) throws Exception {
         String body = JSON.writeValueAsString(Map.of("repository", repository, "commit", commit, "sourceUrl", sourceUrl,
                 "files", files));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(get("HASHER_URL") + "/api/v1/resolve"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(hasherUrl + "/api/v1/resolve"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + Files.readString(Path.of(get("CI_TOKEN_FILE"))).strip())
                 .timeout(Duration.ofSeconds(30))
