@@ -543,14 +543,43 @@ stop_together() { # part...: stopped at once
   wait "${jobs[@]}"
 }
 
-# The services at once, then the brokers at once: each broker's controlled shutdown needs a quorum of the
-# controllers, so the last of brokers stopped one by one would wait out its grace.
+# Every broker at once (TERM, 30 s grace, then KILL). A broker's shutdown needs a quorum of the controllers
+# (every broker is one): one left without a quorum cannot finish it, so it gets KILL after 5 s, not its grace.
+stop_brokers() {
+  local part pid pids=() left i short=0 quorum=$((BROKERS / 2 + 1))
+  for part in "${BROKER_PARTS[@]}"; do
+    pid=$(pid_of "$part") || continue
+    rm -f "$dir/pids/$part"
+    kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  done
+  ((${#pids[@]})) || return 0
+  for ((i = 0; i < 120; i++)); do
+    left=0
+    for pid in "${pids[@]}"; do if alive "$pid"; then left=$((left + 1)); fi; done
+    ((left > 0)) || return 0
+    if ((left < quorum)); then
+      short=$((short + 1))
+      if ((short > 20)); then break; fi
+    fi
+    sleep 0.25
+  done
+  for pid in "${pids[@]}"; do kill -KILL "-$pid" 2>/dev/null || true; done
+  for ((i = 0; i < 40; i++)); do
+    left=0
+    for pid in "${pids[@]}"; do if alive "$pid"; then left=$((left + 1)); fi; done
+    ((left > 0)) || return 0
+    sleep 0.25
+  done
+}
+
+# The services at once, then the brokers at once.
 stop_stack() {
   local file part
   stop_part supervisor
   stop_together "${SUPERVISED[@]}"
   stop_part oidc-issuer
-  stop_together "${BROKER_PARTS[@]}"
+  stop_brokers
   stop_part registry
   # Whatever else still has a pid file (a replica of an earlier, larger farm).
   for file in "$dir"/pids/*; do
