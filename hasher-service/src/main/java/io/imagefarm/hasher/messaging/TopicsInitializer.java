@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -78,21 +79,13 @@ public class TopicsInitializer {
                     }
                 }
             }
-            Map<String, TopicDescription> described = new HashMap<>();
-            for (NewTopic n : wanted) {
-                try {
-                    described.put(n.name(), admin.describeTopics(List.of(n.name())).allTopicNames().get(30, TimeUnit.SECONDS)
-                            .get(n.name()));
-                } catch (ExecutionException e) {
-                    described.put(n.name(), null);
-                }
-            }
+            Map<String, TopicDescription> described = describe(admin, wanted);
             List<String> found = new ArrayList<>();
             for (NewTopic n : wanted) {
                 TopicDescription d = described.get(n.name());
                 if (d == null) {
-                    found.add(n.name() + " does not exist (topic creation is off: create it with " + n.numPartitions()
-                            + " partitions and " + replicas + " replicas)");
+                    found.add(n.name() + " does not exist" + (t.create() ? "" : " (imagefarm.hasher.topics.create is off)")
+                            + ": create it with " + n.numPartitions() + " partitions and " + replicas + " replicas");
                     continue;
                 }
                 int have = d.partitions().size();
@@ -120,6 +113,35 @@ public class TopicsInitializer {
             throw new IllegalStateException("interrupted while setting up the pipeline's Kafka topics", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the pipeline's Kafka topics at " + bootstrap + ": " + e, e);
+        }
+    }
+
+    /**
+     * Describes every wanted topic; one just created may be unknown to the broker answering for a moment
+     * (its metadata has not reached it yet), so unknown topics are asked again for up to 15 s.
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<NewTopic> wanted) throws Exception {
+        Map<String, TopicDescription> described = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            for (NewTopic n : wanted) {
+                if (described.get(n.name()) != null) {
+                    continue;
+                }
+                try {
+                    described.put(n.name(), admin.describeTopics(List.of(n.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get(n.name()));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    described.put(n.name(), null);
+                }
+            }
+            if (!described.containsValue(null) || System.nanoTime() > deadline) {
+                return described;
+            }
+            Thread.sleep(250); // metadata propagation between brokers: a bounded wait at start-up
         }
     }
 
