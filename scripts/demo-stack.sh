@@ -250,8 +250,16 @@ running() { local pid; pid=$(pid_of "$1") && alive "$pid"; }
 
 launch() { # part log command...
   local part=$1 log=$2; shift 2
-  # 9>&-: a part must not inherit the lock of with_part_lock, or it would hold it for its lifetime
-  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
+  # A part inherits no descriptor of its caller beyond stdio: not the lock of with_part_lock, nor a
+  # caller's lock or pipe (a CI step's output, a `flock FILE demo-stack.sh start`), which it would
+  # otherwise hold for its whole life.
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid "$@" >>"$log" 2>&1 </dev/null
+  ) &
   echo "$!" >"$dir/pids/$part"
 }
 
