@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -119,14 +121,17 @@ public class RequestDecisions {
                 while (!stopped) {
                     ConsumerRecords<String, String> records = consumer.poll(POLL);
                     if (takenOver) {
-                        awaitBookCaughtUp(consumer);
+                        awaitBookCaughtUp(consumer, admin);
                         takenOver = false;
                     }
                     if (!records.isEmpty()) {
                         decide(consumer, producer, load, records);
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
                 if (stopped) {
                     break;
                 }
@@ -135,9 +140,6 @@ public class RequestDecisions {
                 metrics.counter("imagefarm.hasher.decider.restarts").increment();
                 LOG.warnf("request decider restarts: %s", e.toString());
                 pause(Duration.ofSeconds(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }
@@ -211,10 +213,13 @@ public class RequestDecisions {
      * its last record: it counts as caught up once the status consumer fetched past the end and nothing
      * more was applied for a moment.
      */
-    private void awaitBookCaughtUp(KafkaConsumer<String, String> consumer) throws InterruptedException {
-        Set<TopicPartition> status = consumer.partitionsFor(Topics.IMAGE_STATUS).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toSet());
-        Map<TopicPartition, Long> ends = consumer.endOffsets(status);
+    private void awaitBookCaughtUp(KafkaConsumer<String, String> consumer, Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        consumer.partitionsFor(Topics.IMAGE_STATUS).forEach(p -> latest.put(new TopicPartition(p.topic(), p.partition()),
+                OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS)
+                .forEach((tp, info) -> ends.put(tp, info.offset()));
         long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
         Map<TopicPartition, Long> lastApplied = new HashMap<>();
         Map<TopicPartition, Integer> stable = new HashMap<>();
