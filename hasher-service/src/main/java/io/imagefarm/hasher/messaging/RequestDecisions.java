@@ -168,6 +168,8 @@ public class RequestDecisions {
                 }
                 Arch arch = Arch.parse(proposal.platform());
                 OptionalInt partition = load.placement(arch).next();
+                metrics.counter("imagefarm.hasher.events.placed", "arch", arch.id(),
+                        "by", partition.isPresent() ? "least-loaded-worker" : "key").increment();
                 producer.send(new ProducerRecord<>(Topics.imageRequired(arch), partition.isPresent() ? partition.getAsInt() : null,
                         proposal.image(), EventCodec.encodeToString(proposal)));
                 producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, proposal.image(), EventCodec.encodeToString(accepted.get())));

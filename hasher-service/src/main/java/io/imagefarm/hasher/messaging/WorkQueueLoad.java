@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
 final class WorkQueueLoad {
 
     private static final Logger LOG = Logger.getLogger(WorkQueueLoad.class);
-    private static final long CALL_TIMEOUT_MS = 2000;
+    /** A burst loads the brokers too: a look may take a few seconds then, and is still worth more than a key's hash. */
+    private static final long CALL_TIMEOUT_MS = 5000;
 
     private record Cached(QueuePlacement placement, long at, QueuePlacement.Snapshot snapshot) {
     }
@@ -36,6 +37,7 @@ final class WorkQueueLoad {
     private final Admin admin;
     private final Duration maxAge;
     private final Map<Arch, Cached> cache = new EnumMap<>(Arch.class);
+    private long lastFailureLog;
 
     WorkQueueLoad(Admin admin, Duration maxAge) {
         this.admin = admin;
@@ -88,7 +90,10 @@ final class WorkQueueLoad {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.debugf("the %s group cannot be looked at (%s); events go to their key's partition", group, e.toString());
+            if (System.nanoTime() - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+                lastFailureLog = System.nanoTime();
+                LOG.infof("the %s group cannot be looked at (%s); events go to their key's partition meanwhile", group, e.toString());
+            }
             return QueuePlacement.Snapshot.NONE;
         }
     }
