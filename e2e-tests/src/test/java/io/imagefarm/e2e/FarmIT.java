@@ -170,6 +170,43 @@ class FarmIT {
         DemoStack.run(STACK, "start", builder);
     }
 
+    @Test
+    @Order(4)
+    void aHasherReplicaKilledMidBurstLosesNoDecisionAndTheOtherKeepsServing() throws Exception {
+        List<String> hashers = stack.list("HASHER_URLS");
+        List<String[]> burst = new ArrayList<>();
+        for (int r = 0; r < REPOSITORIES; r++) {
+            SampleRepository repo = repositories.get(r);
+            burst.add(new String[] {repo.commit(SampleRepository.seedFiles(dockerfile("after-kill-" + r, 1)), "burst"),
+                    repo.url()});
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(2 * REPOSITORIES);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        for (String[] c : burst) { // to the replica about to die, and to the one that stays
+            answers.add(callers.submit(() -> stack.webhookAt(hashers.get(1), REPOSITORY, c[0], c[1])));
+            answers.add(callers.submit(() -> stack.webhookAt(hashers.get(0), REPOSITORY, c[0], c[1])));
+        }
+        DemoStack.run(STACK, "kill", "hasher-2");
+
+        List<String> burstHashes = new ArrayList<>();
+        for (int i = 1; i < answers.size(); i += 2) { // the killed replica's answers may never come
+            HttpResponse<String> r = answers.get(i).get(2, TimeUnit.MINUTES);
+            // the surviving replica answers every request, whichever replica owned its decision
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            burstHashes.add(StackClient.JSON.readTree(r.body()).path("versionHash").asText());
+        }
+        callers.shutdown();
+        for (String hash : burstHashes) {
+            stack.awaitReadyWithIndex(hash, REPOSITORY);
+        }
+        Map<String, Long> events = countByKey(List.of("imagefarm.image-required.amd64", "imagefarm.image-required.arm64"));
+        for (String hash : burstHashes) {
+            assertThat(events.entrySet().stream().filter(e -> e.getKey().contains(":builder-" + hash + "-")))
+                    .as("one event per arch of %s", hash).hasSize(2).allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1L));
+        }
+        await().atMost(Duration.ofMinutes(2)).until(() -> stack.statusOf(hashers.get(1) + "/q/health/ready") == 200);
+    }
+
     static String workerThatVerified(String image) throws Exception {
         for (int w = 1; w <= 2; w++) {
             if (verifiedIn("worker-amd64-" + w, image)) {
