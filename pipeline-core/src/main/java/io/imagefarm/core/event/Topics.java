@@ -22,6 +22,12 @@ public final class Topics {
     /** One report per janitor run. */
     public static final String JANITOR_REPORTS = "imagefarm.janitor-reports";
 
+    /**
+     * Compacted: key = a builder-worker's instance id, value = its latest {@link WorkerBeat} (alive, what
+     * it builds); a tombstone once it has stopped. Read whole by every hasher replica, for the dashboard.
+     */
+    public static final String WORKERS = "imagefarm.workers";
+
     private Topics() {
     }
 
@@ -40,6 +46,11 @@ public final class Topics {
     /** The consumer group of an arch's workers on its work queue: {@code builder-<arch>}. */
     public static String workerGroup(Arch arch) {
         return "builder-" + arch.id();
+    }
+
+    /** The consumer group of an arch's workers on its retry topic: {@code builder-<arch>-retry}. */
+    public static String workerRetryGroup(Arch arch) {
+        return workerGroup(arch) + "-retry";
     }
 
     /** Where a worker of this arch parks events it cannot decode or process. */
