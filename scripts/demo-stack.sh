@@ -263,13 +263,15 @@ launch() { # part log command...
   echo "$!" >"$dir/pids/$part"
 }
 
-stop_part() { # part [kill]: TERM (30 s grace) then KILL; with "kill", KILL at once (a hung process)
+stop_part() { # part [kill]: TERM (30 s grace) then KILL to its group; with "kill", KILL at once (a hung process)
   local part=$1 pid i
   pid=$(pid_of "$part") || return 0
   # The pid file goes first: the supervisor takes a part without one for stopped on purpose.
   rm -f "$dir/pids/$part"
   if [[ ${2:-} != kill ]]; then
-    kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    # TERM to the part's own process only, as an orchestrator sends it to a container's PID 1: a
+    # worker's buildx child must not die before the worker decides to let its build finish.
+    kill -TERM "$pid" 2>/dev/null || true
     kill -CONT "-$pid" 2>/dev/null || true
     for ((i = 0; i < 120; i++)); do alive "$pid" || break; sleep 0.25; done
   fi

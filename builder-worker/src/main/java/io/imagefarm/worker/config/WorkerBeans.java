@@ -93,7 +93,7 @@ public class WorkerBeans {
     @Singleton
     JobRunner jobRunner(BuildJob job, RetryPolicy retry, KafkaStatusPublisher statuses, KafkaRetryQueue retries,
                         ShutdownGate gate, WorkerMetrics metrics, WorkerConfig config) {
-        return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate::abandoned), statuses, retries,
+        return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate), statuses, retries,
                 retry, metrics, clock(config));
     }
 

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -90,7 +89,7 @@ public final class BuildJob {
      * @return BUILT, EXISTS or FAILED (published), or a retry for later (REQUESTED published)
      * @throws BuildAbandonedException the worker is shutting down; nothing more was published
      */
-    public JobResult run(JobSpec job, Attempt attempt, StatusSink sink, BooleanSupplier abandoned) {
+    public JobResult run(JobSpec job, Attempt attempt, StatusSink sink, ShutdownSignal shutdown) {
         ImageRequired event = job.event();
         Instant start = clock.instant();
         Instant deadline = settings.retry().deadline(attempt);
@@ -98,13 +97,13 @@ public final class BuildJob {
         Path workspace = workspaces.create(job.image());
         Heartbeat heartbeat = null;
         try {
-            requireNotAbandoned(job, abandoned);
+            requireNotAbandoned(job, shutdown);
             try {
                 // before any registry is asked: the event's refs must be its claimed hash's on ours
                 verifier.checkRefs(event, job.image(), job.cache());
                 Optional<String> existing = registry.digestOf(job.image());
                 if (existing.isPresent()) {
-                    requireNotAbandoned(job, abandoned);
+                    requireNotAbandoned(job, shutdown);
                     LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
                     sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),
                             job.arch().id(), existing.get(), event.eventId(), clock.instant()));
@@ -132,7 +131,7 @@ public final class BuildJob {
                 BuildOutcome.Pushed pushed = (BuildOutcome.Pushed) outcome;
                 verifyPushed(job.image(), pushed.digest());
                 removeLocalImage(job.image());
-                requireNotAbandoned(job, abandoned);
+                requireNotAbandoned(job, shutdown);
                 heartbeat = stop(heartbeat);
                 sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
                         new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
@@ -142,7 +141,11 @@ public final class BuildJob {
                         pushed.cachedSteps(), pushed.totalSteps()));
             } catch (ClassifiedFailure | RegistryException | IOException failure) {
                 ClassifiedFailure f = classify(job, failure);
-                requireNotAbandoned(job, abandoned);
+                if (shutdown.begun()) {
+                    LOG.infof("%s: the build failed after shutdown began (%s); its event is left for another worker",
+                            job.image(), f.getMessage());
+                    throw new BuildAbandonedException("build of " + job.image() + " cut short: the worker is shutting down");
+                }
                 heartbeat = stop(heartbeat);
                 Instant now = clock.instant();
                 boolean transientFailure = f.kind().isTransient();
@@ -267,8 +270,8 @@ public final class BuildJob {
                 "local I/O failed while building " + job.image() + ": " + failure.getMessage(), "", failure);
     }
 
-    private static void requireNotAbandoned(JobSpec job, BooleanSupplier abandoned) {
-        if (abandoned.getAsBoolean()) {
+    private static void requireNotAbandoned(JobSpec job, ShutdownSignal shutdown) {
+        if (shutdown.abandoned()) {
             throw new BuildAbandonedException("build of " + job.image() + " abandoned: the worker is shutting down");
         }
     }

@@ -395,6 +395,30 @@ class BuildJobTest {
         assertThat(workDir).isEmptyDirectory();
     }
 
+    @Test
+    void aBuildThatFailsOnceShutdownBeganIsNoVerdictAndIsLeftForAnotherWorker() {
+        // SIGTERM arrived mid-build (scale-in) and the build died with it: not a permanent BUILD_ERROR
+        builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.BUILD_ERROR, "ERROR: cut short", "interrupted"));
+        boolean[] sigterm = {false};
+        builder.afterEach = () -> sigterm[0] = true;
+        ShutdownSignal shutdown = new ShutdownSignal() {
+            @Override
+            public boolean abandoned() {
+                return false; // still within the grace
+            }
+
+            @Override
+            public boolean begun() {
+                return sigterm[0];
+            }
+        };
+
+        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), first(), published::add, shutdown))
+                .isInstanceOf(BuildAbandonedException.class);
+        assertThat(states()).as("no FAILED: the event goes back uncommitted").containsExactly(BuildState.BUILDING);
+        assertThat(workDir).isEmptyDirectory();
+    }
+
     private static final class FakeRegistry implements ImageRegistry {
         volatile String digest;
         volatile int asked;
