@@ -2,6 +2,7 @@ package io.imagefarm.worker.messaging;
 
 import io.imagefarm.core.event.WorkerBeat;
 import io.imagefarm.worker.config.WorkerConfig;
+import io.imagefarm.worker.job.ShutdownSignal;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +32,7 @@ import org.jboss.logging.Logger;
  * application context is destroyed).
  */
 @ApplicationScoped
-public class ShutdownGate {
+public class ShutdownGate implements ShutdownSignal {
 
     private static final Logger LOG = Logger.getLogger(ShutdownGate.class);
 
