@@ -1,5 +1,7 @@
 package io.imagefarm.worker.config;
 
+import io.imagefarm.core.event.InvalidEventException;
+import io.imagefarm.core.event.WorkerBeat;
 import io.imagefarm.core.image.OciNames;
 import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
@@ -69,6 +71,30 @@ public final class Checked {
         @Override
         public String convert(String value) {
             return value.isBlank() ? null : OciNames.requireRegistry(value.strip());
+        }
+    }
+
+    /** A beat interval within {@link WorkerBeat#MIN_INTERVAL} and {@link WorkerBeat#MAX_INTERVAL}: what the hasher accepts. */
+    public static final class BeatInterval implements Converter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = duration(value);
+            return d == null ? null : WorkerBeat.requireInterval(d);
+        }
+    }
+
+    /** An instance id the worker's beats can carry ({@link WorkerBeat#requireInstanceId}). */
+    public static final class InstanceId implements Converter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                return null;
+            }
+            try {
+                return WorkerBeat.requireInstanceId(value.strip());
+            } catch (InvalidEventException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("WorkerBeat: ", ""));
+            }
         }
     }
 

@@ -102,7 +102,7 @@ public class StartupChecks {
         expect(IN, "group.id", groupId());
         expect(IN, "group.instance.id", config.instanceId() + "-" + config.arch().id());
         expect(RETRY_IN, "topic", Topics.imageRequiredRetry(config.arch()));
-        expect(RETRY_IN, "group.id", groupId() + "-retry");
+        expect(RETRY_IN, "group.id", Topics.workerRetryGroup(config.arch()));
         expect(RETRY_IN, "group.instance.id", config.instanceId() + "-" + config.arch().id() + "-retry");
         expect(RETRY_OUT, "topic", Topics.imageRequiredRetry(config.arch()));
         expect(RETRY_OUT, "acks", "all");

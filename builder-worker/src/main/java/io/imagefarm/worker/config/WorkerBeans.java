@@ -19,7 +19,10 @@ import io.imagefarm.worker.messaging.JobRunner;
 import io.imagefarm.worker.messaging.KafkaRetryQueue;
 import io.imagefarm.worker.messaging.KafkaStatusPublisher;
 import io.imagefarm.worker.messaging.ShutdownGate;
+import io.imagefarm.worker.messaging.WorkerBeats;
 import io.imagefarm.worker.messaging.WorkerMetrics;
+import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -27,6 +30,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The one place the worker's plain-Java parts are built from configuration and wired together. */
 @ApplicationScoped
@@ -95,6 +99,36 @@ public class WorkerBeans {
                         ShutdownGate gate, WorkerMetrics metrics, WorkerConfig config) {
         return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate), statuses, retries,
                 retry, metrics, clock(config));
+    }
+
+    /**
+     * The worker's beats on imagefarm.workers, from the shutdown gate's state; started once the start-up
+     * checks passed (a worker that refuses to start never beats), ended with a tombstone when the context
+     * is destroyed, after the gate let the builds in flight finish.
+     */
+    @Produces
+    @Singleton
+    @Startup(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000)
+    WorkerBeats workerBeats(WorkerConfig config, ShutdownGate gate, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        Map<String, Object> settings = new java.util.HashMap<>(kafka);
+        settings.put("bootstrap.servers", bootstrap);
+        WorkerBeats beats = new WorkerBeats(config.instanceId(), config.arch(), config.beatInterval(), gate::snapshot,
+                clock(config), WorkerBeats.producer(settings, config.instanceId()));
+        gate.onChange(beats::beatSoon);
+        beats.start();
+        return beats;
+    }
+
+    void closeBeats(@Disposes WorkerBeats beats) {
+        beats.close();
+    }
+
+    /** The worker's clock (see {@link #clock(WorkerConfig)}), for the shutdown gate's beats. */
+    @Produces
+    @Singleton
+    Clock workerClock(WorkerConfig config) {
+        return clock(config);
     }
 
     /** The worker's clock, shifted by imagefarm.worker.clock-offset (fault drills only). */

@@ -75,8 +75,10 @@ public interface WorkerConfig {
      * consumers is {@code <instance-id>-<arch>} and {@code <instance-id>-<arch>-retry}): restarted with the
      * same name, the worker gets its partitions back at once, without a rebalance. Must differ between
      * the live workers of an arch (two members with one id fence each other). Defaults to
-     * {@code $HOSTNAME}, else a random id per start (no fast restart, but never a clash).
+     * {@code $HOSTNAME}, else a random id per start (no fast restart, but never a clash). Also the key of
+     * the worker's beats on {@code imagefarm.workers}: 1 to 128 of {@code A-Z a-z 0-9 . _ -}.
      */
+    @WithConverter(Checked.InstanceId.class)
     String instanceId();
 
     /**
@@ -103,6 +105,15 @@ public interface WorkerConfig {
     @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT30S")
     Duration heartbeatInterval();
+
+    /**
+     * The worker beats on {@code imagefarm.workers} this often (IDLE, BUILDING with its images, STOPPING
+     * after SIGTERM), and at once when that changes; the hasher's dashboard shows it alive while its last
+     * beat is younger than three intervals. 0.5 s to 5 min.
+     */
+    @WithConverter(Checked.BeatInterval.class)
+    @WithDefault("PT5S")
+    Duration beatInterval();
 
     /**
      * Shifts this worker's clock (e.g. {@code -PT10M}): for fault drills, to show that the pipeline never

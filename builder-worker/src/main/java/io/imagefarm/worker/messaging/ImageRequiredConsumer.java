@@ -95,7 +95,7 @@ public class ImageRequiredConsumer {
     }
 
     private CompletionStage<Void> process(Message<byte[]> message, JobSpec job, Attempt attempt) {
-        if (!gate.enter()) {
+        if (!gate.enter(job.image().toString())) {
             LOG.infof("shutting down: %s is left for redelivery", job.image());
             return CompletableFuture.completedFuture(null);
         }

@@ -43,6 +43,7 @@ class WorkerConfigTest {
         assertThat(config.buildTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.maxAttempts()).isEqualTo(8);
         assertThat(config.git().readTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.beatInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -63,6 +64,9 @@ class WorkerConfigTest {
             "imagefarm.worker.max-unexpected-failures, 0",
             "imagefarm.worker.shutdown-grace, -PT1S",
             "imagefarm.worker.heartbeat-interval, 0s",
+            "imagefarm.worker.beat-interval, PT0.1S",
+            "imagefarm.worker.beat-interval, PT10M",
+            "imagefarm.worker.instance-id, worker/1",
             "imagefarm.worker.log-tail-lines, -1",
             "imagefarm.worker.context.max-bytes, 0",
             "imagefarm.worker.git.connect-timeout, PT0S",
