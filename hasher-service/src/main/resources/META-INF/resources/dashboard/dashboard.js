@@ -1,7 +1,8 @@
 // Live updates for the server-rendered dashboard: statuses arrive over Server-Sent Events
 // (/api/v1/events); a chip changes state at once, and the board is re-read from the server (which
-// escapes everything) when something new appears or a build ends. Data from events only ever goes
-// into textContent and data attributes, never into markup.
+// escapes everything) when something new appears or a build ends. The farm section (workers, queues,
+// brokers: nothing a status says) is re-read from /farm every 5 s while the page is shown. Data from
+// events only ever goes into textContent and data attributes, never into markup.
 (function () {
   'use strict';
   var board = document.getElementById('board');
@@ -71,6 +72,25 @@
         .then(function () { pending = null; });
     }, 1000); // at most one re-read a second per page, however many statuses arrive
   }
+
+  // The farm: server-rendered like the rest, re-read every 5 s (the board re-read replaces it too).
+  var farmUrl = '/farm' + (repository ? '?repository=' + encodeURIComponent(repository) : '');
+  var farmPending = false;
+  setInterval(function () {
+    var current = document.getElementById('farm');
+    if (!current || farmPending || document.hidden) { return; }
+    farmPending = true;
+    fetch(farmUrl, { headers: { 'Accept': 'text/html' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('farm');
+        var now = document.getElementById('farm');
+        if (fresh && now) { now.replaceWith(document.importNode(fresh, true)); }
+      })
+      .catch(function () { /* the next tick tries again */ })
+      .then(function () { farmPending = false; });
+  }, 5000);
 
   // Elapsed time of building chips, counted on from what the server rendered.
   setInterval(function () {

@@ -45,12 +45,17 @@ public final class HasherFixtures {
 
     /** Publishes a status as a worker (or another replica) would, straight to the topic. */
     public static void publishStatus(ImageStatus status) {
+        publish(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status));
+    }
+
+    /** Writes a record (null value: a tombstone) straight to a topic, as anything that can produce to it could. */
+    public static void publish(String topic, String key, String value) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedParts.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status))).get();
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish a status", e);
+            throw new IllegalStateException("cannot publish to " + topic, e);
         }
     }
 }

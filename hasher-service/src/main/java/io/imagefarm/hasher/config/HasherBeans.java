@@ -7,7 +7,9 @@ import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.git.GitSettings;
 import io.imagefarm.hasher.board.BuildBoard;
+import io.imagefarm.hasher.board.FarmBoard;
 import io.imagefarm.hasher.board.JanitorRuns;
+import io.imagefarm.hasher.messaging.FarmWatch;
 import io.imagefarm.hasher.registry.RegistryAdapter;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImageLocks;
@@ -26,6 +28,8 @@ import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.WebhookSignature;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -35,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Wires the plain-Java domain to config and adapters. */
@@ -68,6 +74,13 @@ public class HasherBeans {
     });
 
     private final BuildBoard board = new BuildBoard();
+
+    /** The farm view's admin look-ups: their own thread, never a request's. */
+    private final ScheduledExecutorService farmWatching = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "farm-watch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hasher-housekeeping");
@@ -115,6 +128,43 @@ public class HasherBeans {
     @Singleton
     JanitorRuns janitorRuns() {
         return new JanitorRuns();
+    }
+
+    /** The dashboard's farm view: the workers' beats (WorkerBeatConsumer), queue lags and brokers (FarmWatch). */
+    @Produces
+    @Singleton
+    FarmBoard farmBoard(MeterRegistry metrics) {
+        FarmBoard farm = new FarmBoard();
+        Gauge.builder("imagefarm.hasher.farm.workers", farm, FarmBoard::workerCount)
+                .description("workers the farm view holds (alive or silent); bounded by FarmBoard.MAX_WORKERS").register(metrics);
+        return farm;
+    }
+
+    /** Looks up each arch's queue lag and the brokers every farm.poll-interval, on its own thread, from start-up on. */
+    @Produces
+    @Singleton
+    @Startup
+    FarmWatch farmWatch(HasherConfig config, FarmBoard farm, List<Arch> arches,
+                        @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        Duration every = config.farm().pollInterval();
+        if (every.isZero() || every.isNegative()) {
+            throw new IllegalStateException("imagefarm.hasher.farm.poll-interval must be positive, not " + every);
+        }
+        FarmWatch watch = new FarmWatch(FarmWatch.admin(kafka, bootstrap, config.instanceId()), farm, arches, Clock.systemUTC());
+        farmWatching.scheduleWithFixedDelay(() -> {
+            try {
+                watch.look();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "the farm view's look-up failed; tried again in %s", every);
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return watch;
+    }
+
+    void closeFarmWatch(@Disposes FarmWatch watch) {
+        farmWatching.shutdownNow();
+        watch.close();
     }
 
     @Produces
@@ -234,6 +284,7 @@ public class HasherBeans {
     void stop() {
         housekeeping.shutdownNow();
         revalidation.shutdownNow();
+        farmWatching.shutdownNow();
         assemblerPool.shutdownNow();
         if (registryLookups != null) {
             registryLookups.shutdownNow();

@@ -90,6 +90,18 @@ public interface HasherConfig {
 
     Api api();
 
+    Farm farm();
+
+    /** The dashboard's farm view (workers' beats come from imagefarm.workers; this is what is looked up). */
+    interface Farm {
+        /**
+         * Each arch's worker group lag and the brokers (up, in sync) are looked up this often through a Kafka
+         * admin client, off the request path; the page shows the last look and its age.
+         */
+        @WithDefault("PT5S")
+        Duration pollInterval();
+    }
+
     interface Api {
         /** Status and wait answer callers without a credential (e.g. a dashboard on a trusted network). */
         @WithDefault("false")

@@ -12,6 +12,9 @@ public final class Channels {
     /** The janitor's run reports, for the dashboard (recent ones, read by every replica). */
     public static final String JANITOR_REPORTS_IN = "janitor-reports-in";
 
+    /** The workers' beats (compacted), read whole by every replica, for the dashboard's farm view. */
+    public static final String WORKERS_IN = "workers-in";
+
     private Channels() {
     }
 }

@@ -54,6 +54,7 @@ public class TopicsInitializer {
         wanted.add(new NewTopic(Topics.IMAGE_STATUS, partitions, replicas).configs(compacted));
         wanted.add(new NewTopic(Topics.IMAGE_REQUESTS, partitions, replicas).configs(durable));
         wanted.add(new NewTopic(Topics.JANITOR_REPORTS, 1, replicas).configs(durable));
+        wanted.add(new NewTopic(Topics.WORKERS, partitions, replicas).configs(compacted));
         List<String> workQueues = new ArrayList<>();
         for (Arch a : config.arches()) {
             wanted.add(new NewTopic(Topics.imageRequired(a), partitions, replicas).configs(durable));

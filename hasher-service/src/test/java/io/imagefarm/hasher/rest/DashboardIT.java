@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageStatus;
+import io.imagefarm.core.event.Topics;
 import io.imagefarm.hasher.HasherFixtures;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.RegistryResource;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard's server side: the API's read rules (anonymous only with anonymous-read, which the
- * test profile leaves off), escaping of untrusted status fields, and the live event stream.
+ * test profile leaves off), escaping of untrusted status fields, the live event stream, and the farm
+ * section (worker beats, queue lags, the broker).
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
@@ -57,6 +59,55 @@ class DashboardIT {
         given().get("/").then().statusCode(401);
         given().get("/images/" + hash() + "?repository=acme/widget").then().statusCode(401);
         given().get("/api/v1/events").then().statusCode(401);
+        given().get("/farm").then().statusCode(401);
+    }
+
+    static String beat(String instanceId, String state, String... images) {
+        StringBuilder builds = new StringBuilder();
+        for (String image : images) {
+            builds.append(builds.length() == 0 ? "" : ",").append("{\"image\":\"").append(image)
+                    .append("\",\"since\":\"").append(Instant.now()).append("\"}");
+        }
+        return "{\"schemaVersion\":1,\"instanceId\":\"" + instanceId + "\",\"arch\":\"amd64\",\"state\":\"" + state
+                + "\",\"builds\":[" + builds + "],\"since\":\"" + Instant.now() + "\",\"intervalMillis\":5000,\"at\":\""
+                + Instant.now() + "\"}";
+    }
+
+    @Test
+    void theFarmSectionShowsAWorkerFromItsBeatAndWhatItBuildsOnlyToWhoMayReadIt() {
+        String worker = "it-worker-" + hash();
+        String mine = "127.0.0.1:5000/acme/farm-mine:builder-" + hash() + "-amd64";
+        String theirs = "127.0.0.1:5000/octo/allowed:builder-" + hash() + "-amd64";
+        HasherFixtures.publish(Topics.WORKERS, worker, beat(worker, "BUILDING", mine, theirs));
+        // a beat that breaks the rules (markup as instance id) is skipped; the next one is taken
+        String hostile = "<script>window.__pwned=1</script>";
+        HasherFixtures.publish(Topics.WORKERS, hostile, beat(hostile, "IDLE"));
+        String next = "it-worker-" + hash();
+        HasherFixtures.publish(Topics.WORKERS, next, beat(next, "IDLE"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> asAdmin().get("/farm").then().extract().asString().contains(next));
+
+        String admin = asAdmin().get("/farm").then().statusCode(200).contentType("text/html").extract().asString();
+        assertThat(admin).contains("data-instance=\"" + worker + "\" data-arch=\"amd64\" data-alive=\"true\" data-state=\"BUILDING\"",
+                mine, theirs).doesNotContain("__pwned");
+        String ci = given().auth().oauth2(HasherFixtures.CI_TOKEN).get("/").then().statusCode(200).extract().asString();
+        assertThat(ci).contains("<section class=\"farm\" id=\"farm\">", worker, mine).doesNotContain(theirs)
+                .contains("an image of a repository you may not read");
+
+        // a tombstone: the worker stopped and left the farm
+        HasherFixtures.publish(Topics.WORKERS, worker, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !asAdmin().get("/farm").then().extract().asString().contains(worker));
+    }
+
+    @Test
+    void theFarmSectionShowsEachArchsQueueLagAndTheBrokerInSync() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String farm = asAdmin().get("/farm").then().statusCode(200).extract().asString();
+            for (String arch : List.of("amd64", "arm64")) {
+                assertThat(farm).containsPattern("<tr class=\"queue\" data-arch=\"" + arch + "\" data-lag=\"\\d+\" data-waiting=\"\\d+\">");
+            }
+            assertThat(farm).containsPattern("<tr class=\"broker\" data-broker=\"\\d+\" data-up=\"true\" data-in-sync=\"true\">")
+                    .contains("0</span> under-replicated").doesNotContain("data-in-sync=\"false\"");
+        });
     }
 
     @Test
