@@ -5,13 +5,14 @@ import io.imagefarm.core.image.Arch;
 import io.imagefarm.hasher.resolve.QueuePlacement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -55,16 +56,42 @@ final class WorkQueueLoad {
         return c.placement();
     }
 
+    /**
+     * The group's members with their assignments. Worker groups are classic groups (the workers' consumers
+     * use Kafka's default protocol, with static membership): one DescribeGroups round trip. Admin's
+     * describeConsumerGroups would first ask with the consumer protocol's ConsumerGroupDescribe, be told
+     * GROUP_ID_NOT_FOUND for a classic group, and ask again after retry.backoff.ms (100 ms): ~100 ms per arch
+     * on the decision path, measured. A group on the consumer protocol is refused by DescribeGroups
+     * (GROUP_ID_NOT_FOUND) and described that way instead.
+     */
+    private Collection<MemberDescription> members(String group) throws Exception {
+        try {
+            return admin.describeClassicGroups(List.of(group)).describedGroups().get(group)
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
+        } catch (ExecutionException notClassic) {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
+        }
+    }
+
+    /**
+     * Events on a partition that the group has not committed (queued, or being built). The events are
+     * written in transactions, so the partition's last offset is a commit marker that no consumer ever
+     * commits past: a worker that built everything commits the offset of that marker, one short of the
+     * end. Without the marker's offset, a done partition would look loaded for good.
+     */
+    static long uncommittedEvents(long end, long committed) {
+        return Math.max(0, end - committed - 1);
+    }
+
     /** The group's members, their partitions, and each partition's uncommitted events; empty when it cannot tell. */
     QueuePlacement.Snapshot snapshot(Arch arch) {
         String group = Topics.workerGroup(arch);
         String topic = Topics.imageRequired(arch);
         try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             Map<String, List<Integer>> assignment = new HashMap<>();
             List<TopicPartition> partitions = new ArrayList<>();
-            for (MemberDescription m : d.members()) {
+            for (MemberDescription m : members(group)) {
                 List<Integer> mine = m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
                         .map(TopicPartition::partition).sorted().toList();
                 assignment.put(m.groupInstanceId().orElse(m.consumerId()), mine);
@@ -82,17 +109,16 @@ final class WorkQueueLoad {
             Map<Integer, Long> outstanding = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);
-                long end = ends.get(tp).offset();
-                outstanding.put(tp.partition(), Math.max(0, end - (c == null ? 0 : c.offset())));
+                outstanding.put(tp.partition(), uncommittedEvents(ends.get(tp).offset(), c == null ? 0 : c.offset()));
             }
             return new QueuePlacement.Snapshot(assignment, outstanding);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            if (System.nanoTime() - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+            if (lastFailureLog == 0 || System.nanoTime() - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
                 lastFailureLog = System.nanoTime();
-                LOG.infof("the %s group cannot be looked at (%s); events go to their key's partition meanwhile", group, e.toString());
+                LOG.warnf(e, "the %s group cannot be looked at; events go to their key's partition meanwhile", group);
             }
             return QueuePlacement.Snapshot.NONE;
         }
