@@ -39,6 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -102,8 +103,8 @@ public class RequestDecisions {
         while (!stopped) {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps());
                  KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps());
-                 Admin admin = Admin.create(adminProps())) {
-                WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_MAX_AGE);
+                 Admin admin = Admin.create(adminProps());
+                 WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_MAX_AGE, queueReaderProps())) {
                 producer.initTransactions();
                 consumer.subscribe(List.of(Topics.IMAGE_REQUESTS), new ConsumerRebalanceListener() {
                     @Override
@@ -274,6 +275,20 @@ public class RequestDecisions {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        return props;
+    }
+
+    /** Counts the events queued in the work queues (no group: it commits nothing, reads what is there). */
+    private Properties queueReaderProps() {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-decider-queues-" + instanceId);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         return props;
     }
 

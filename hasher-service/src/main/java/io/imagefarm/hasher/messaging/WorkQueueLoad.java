@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * queue, and how many events each partition has not had committed yet. Looked up at most every
  * {@code maxAge}; between looks, one {@link QueuePlacement} per arch adds this replica's own placements.
  */
-final class WorkQueueLoad {
+final class WorkQueueLoad implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkQueueLoad.class);
     /** A burst loads the brokers too: a look may take a few seconds then, and is still worth more than a key's hash. */
@@ -38,11 +38,15 @@ final class WorkQueueLoad {
     private final Admin admin;
     private final Duration maxAge;
     private final Map<Arch, Cached> cache = new EnumMap<>(Arch.class);
+    private final Map<Arch, KafkaConsumer<byte[], byte[]>> readers = new EnumMap<>(Arch.class);
+    private final Properties readerProps;
     private long lastFailureLog;
 
-    WorkQueueLoad(Admin admin, Duration maxAge) {
+    /** @param readerProps a read_committed consumer without a group, to count the queued events */
+    WorkQueueLoad(Admin admin, Duration maxAge, Properties readerProps) {
         this.admin = admin;
         this.maxAge = maxAge;
+        this.readerProps = readerProps;
     }
 
     /** The placement for {@code arch}, from a snapshot at most {@code maxAge} old. */
@@ -75,13 +79,41 @@ final class WorkQueueLoad {
     }
 
     /**
-     * Events on a partition that the group has not committed (queued, or being built). The events are
-     * written in transactions, so the partition's last offset is a commit marker that no consumer ever
-     * commits past: a worker that built everything commits the offset of that marker, one short of the
-     * end. Without the marker's offset, a done partition would look loaded for good.
+     * Events on each partition that the group has not committed (queued, or being built), counted as
+     * records, read_committed, from the group's committed offset to the end. Offsets alone would not do:
+     * the events are written in transactions, and every transaction leaves a commit marker offset that no
+     * consumer ever commits past, so a built-out partition, or one that got its events in several
+     * transactions, would look more loaded than it is (bursts then piled onto one worker).
      */
-    static long uncommittedEvents(long end, long committed) {
-        return Math.max(0, end - committed - 1);
+    private Map<Integer, Long> queued(Arch arch, List<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+        KafkaConsumer<byte[], byte[]> reader = readers.computeIfAbsent(arch, a -> new KafkaConsumer<>(readerProps));
+        reader.assign(partitions);
+        Duration limit = Duration.ofMillis(CALL_TIMEOUT_MS);
+        Map<TopicPartition, Long> ends = reader.endOffsets(partitions, limit);
+        Map<TopicPartition, Long> beginnings = reader.beginningOffsets(partitions, limit);
+        Map<Integer, Long> counts = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = committed.get(tp);
+            reader.seek(tp, Math.max(c == null ? 0 : c.offset(), beginnings.get(tp)));
+            counts.put(tp.partition(), 0L);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MS);
+        while (partitions.stream().anyMatch(tp -> reader.position(tp, limit) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the " + Topics.imageRequired(arch) + " queue could not be read to its end in time");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
+                if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+                    counts.merge(r.partition(), 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        readers.values().forEach(KafkaConsumer::close);
     }
 
     /** The group's members, their partitions, and each partition's uncommitted events; empty when it cannot tell. */
@@ -102,16 +134,7 @@ final class WorkQueueLoad {
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            Map<Integer, Long> outstanding = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                OffsetAndMetadata c = committed.get(tp);
-                outstanding.put(tp.partition(), uncommittedEvents(ends.get(tp).offset(), c == null ? 0 : c.offset()));
-            }
-            return new QueuePlacement.Snapshot(assignment, outstanding);
+            return new QueuePlacement.Snapshot(assignment, queued(arch, partitions, committed));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
