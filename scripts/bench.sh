@@ -6,8 +6,10 @@
 #   2. the version hash under JMH (target/bench/jmh.json), before the stack starts, on a quiet machine;
 #   3. starts the embedded stack in target/bench-stack (from nothing), makes a sample repository under
 #      its sources/ and builds its image through a signed webhook: the known image;
-#   4. LoadBench: resolve of the known image against /api/v1/hash at 1, 10 and 100 clients, then 100
-#      concurrent webhooks for a new commit with its events counted from the topics; the report;
+#   4. LoadBench: resolve of the known image against /api/v1/hash at 1, 10 and 100 keep-alive clients and at
+#      100 clients with a new connection per request (as each CI job makes its one resolve); then, once the
+#      webhook path is warm, 100 concurrent webhooks for a new commit against the same storm on /hash, with
+#      its events counted from the topics; the report;
 #   5. stops the stack (also on Ctrl-C or failure), unless --keep.
 # Exits 0 when every goal of the report holds, 3 when one does not, 1 when it could not measure.
 # BENCH_ARGS adds LoadBench options, e.g. BENCH_ARGS="--rounds 3 --measure 10"; JMH_ARGS, JMH's.
@@ -94,7 +96,7 @@ status=$(curl -sS --fail-with-body -m 960 "$HASHER_URL/api/v1/images/$hash/wait?
 [[ $(jq -r .outcome <<<"$status") == READY ]] || fail "the known image did not become READY: $(jq -c . <<<"$status")"
 ok "known image builder-$hash: $(jq -r '[.arches[] | "\(.arch) \(.state)"] | join(", ")' <<<"$status")"
 
-step "4. Load: resolve vs /hash, and a webhook storm for a new commit"
+step "4. Load: resolve vs /hash (keep-alive, new connection per request), a warm webhook storm vs a /hash storm"
 rc=0
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of options
 "$java" -cp bench/target/bench.jar io.imagefarm.bench.LoadBench --stack-env "$stack/stack.env" \

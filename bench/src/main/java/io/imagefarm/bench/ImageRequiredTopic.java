@@ -8,6 +8,8 @@ import io.imagefarm.core.image.Arch;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,13 +33,19 @@ final class ImageRequiredTopic {
 
     /** The Kafka timestamp (epoch ms) of each committed event for {@code image}, in topic order per partition. */
     static List<Long> eventTimestamps(String bootstrap, Arch arch, String image) {
+        return eventTimestamps(bootstrap, arch, List.of(image)).get(image);
+    }
+
+    /** The same for several images in one read of the topic: by image, each image's list (empty when it has none). */
+    static Map<String, List<Long>> eventTimestamps(String bootstrap, Arch arch, Collection<String> images) {
         String topic = Topics.imageRequired(arch);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "imagefarm-bench");
-        List<Long> timestamps = new ArrayList<>();
+        Map<String, List<Long>> timestamps = new HashMap<>();
+        images.forEach(image -> timestamps.put(image, new ArrayList<>()));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
             if (infos == null || infos.isEmpty()) {
@@ -53,8 +61,9 @@ final class ImageRequiredTopic {
                     throw new IllegalStateException("could not read " + topic + " up to " + end + " within " + READ_LIMIT);
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (image.equals(imageOf(record.value()))) {
-                        timestamps.add(record.timestamp());
+                    List<Long> mine = timestamps.get(imageOf(record.value()));
+                    if (mine != null) {
+                        mine.add(record.timestamp());
                     }
                 }
             }

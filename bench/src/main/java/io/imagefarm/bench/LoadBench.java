@@ -31,13 +31,15 @@ import java.util.function.Supplier;
  * The hot path's load benchmark against a running embedded stack ({@code scripts/bench.sh} starts it
  * and makes the known image first). In one run, so each figure and its reference see the same machine:
  * resolve of a known image and {@code /api/v1/hash} with the same files, alternating, at each number of
- * clients; then a storm of signed push webhooks for one new commit, with its events counted from the
- * topics. Writes the report (markdown) with the JMH figure merged in, and prints it.
+ * clients, with keep-alive clients and with a new connection per request (as each CI job makes its one
+ * resolve); then, once the webhook path is warm, a storm of signed push webhooks for one new commit
+ * against the same storm on {@code /hash}, with its events counted from the topics. Writes the report
+ * (markdown) with the JMH figure merged in, and prints it.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.imagefarm.bench.LoadBench --stack-env DIR/stack.env --repository demo/bench
  *     --repo-dir DIR/sources/bench --known-commit SHA [--jmh target/bench/jmh.json] [--report target/bench/report.md]
- *     [--clients 1,10,100] [--rounds 2] [--warmup 2] [--measure 5] [--storm 100]
+ *     [--clients 1,10,100] [--new-connection-clients 100] [--rounds 2] [--warmup 2] [--measure 5] [--storm 100] [--storm-rounds 3]
  * </pre>
  * Exits 0 when every goal holds, 3 when the report shows one that does not, 1 when it could not measure.
  */
@@ -100,18 +102,50 @@ public final class LoadBench {
                 "sourceUrl", cloneUrl, "files", files));
         byte[] hashBody = JSON.writeValueAsBytes(Map.of("repository", options.repository, "commit", options.knownCommit,
                 "files", files));
-        Supplier<HttpRequest> resolve = post(hasher + "/api/v1/resolve", ciToken, resolveBody);
-        Supplier<HttpRequest> hash = post(hasher + "/api/v1/hash", ciToken, hashBody);
-        requireKnown(resolve.get());
+        Supplier<HttpRequest> resolveRequest = post(hasher + "/api/v1/resolve", ciToken, resolveBody);
+        requireKnown(resolveRequest.get());
+        HttpCall resolve = HttpCall.keepAlive(http, resolveRequest);
+        HttpCall hash = HttpCall.keepAlive(http, post(hasher + "/api/v1/hash", ciToken, hashBody));
+        // A CI job's one resolve: a new connection per request, as each job of a matrix opens its own.
+        NewConnectionHttp fresh = new NewConnectionHttp(URI.create(hasher));
+        Map<String, String> apiHeaders = Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ciToken);
+        HttpCall resolveFresh = fresh.post("/api/v1/resolve", apiHeaders, resolveBody);
+        HttpCall hashFresh = fresh.post("/api/v1/hash", apiHeaders, hashBody);
 
-        LoadGenerator load = new LoadGenerator(http);
         progress("server warm-up: /hash and resolve, 10 clients, %d s each (discarded)", options.warmup.toSeconds() * 2);
-        load.run(10, Duration.ZERO, options.warmup.multipliedBy(2), hash);
-        load.run(10, Duration.ZERO, options.warmup.multipliedBy(2), resolve);
+        LoadGenerator.run(10, Duration.ZERO, options.warmup.multipliedBy(2), hash);
+        LoadGenerator.run(10, Duration.ZERO, options.warmup.multipliedBy(2), resolve);
+        LoadGenerator.run(10, Duration.ZERO, options.warmup.multipliedBy(2), hashFresh);
+        LoadGenerator.run(10, Duration.ZERO, options.warmup.multipliedBy(2), resolveFresh);
 
         SortedMap<Integer, LoadFigure> resolveFigures = new TreeMap<>();
         SortedMap<Integer, LoadFigure> hashFigures = new TreeMap<>();
-        for (int clients : options.clients) {
+        measure("keep-alive", options.clients, resolve, hash, resolveFigures, hashFigures);
+        SortedMap<Integer, LoadFigure> resolveFresh100 = new TreeMap<>();
+        SortedMap<Integer, LoadFigure> hashFresh100 = new TreeMap<>();
+        measure("new conn", options.newConnectionClients, resolveFresh, hashFresh, resolveFresh100, hashFresh100);
+
+        StormFigure storm = storm(hasher, cloneUrl, fresh, apiHeaders, hashBody);
+        String method = String.format(Locale.ROOT, "Embedded stack (`scripts/demo-stack.sh`), one hasher replica, load generator on "
+                        + "the same machine (closed loop at a fixed number of clients, latencies in HdrHistogram): keep-alive clients "
+                        + "(`java.net.http`, connections kept open between requests) and new-connection clients (plain sockets, "
+                        + "HTTP/1.1 `Connection: close`: each request opens its own TCP connection, as a CI job's one resolve does). "
+                        + "Each load figure merges %d rounds of %d s measured after %d s of warm-up; resolve and `/hash` alternate. "
+                        + "Every storm request is on a new connection, as GitHub delivers webhooks, all released at once. After %d "
+                        + "discarded storms for new commits that keep the known hash (fetched, nothing built) and one for a new commit "
+                        + "of another new hash (the whole path), %d rounds each run the same storm on `/hash`, then a webhook storm "
+                        + "for a new commit of a new hash, then wait until its image is built; a last `/hash` storm follows. Every "
+                        + "storm starts on the quiet machine; the builds a webhook storm requests start while its last answers go out "
+                        + "(the workers share the machine). Storm figures merge their rounds.",
+                options.rounds, options.measure.toSeconds(), options.warmup.toSeconds(), STORM_WARMUPS, options.stormRounds);
+        return new Report(machine(), method, resolveFigures, hashFigures, resolveFresh100, hashFresh100, storm, jmh);
+    }
+
+    /** Resolve against /hash at each number of clients, alternating (ABBA), into the two maps. */
+    private void measure(String mode, List<Integer> clientCounts, HttpCall resolve, HttpCall hash,
+                         SortedMap<Integer, LoadFigure> resolveFigures, SortedMap<Integer, LoadFigure> hashFigures)
+            throws InterruptedException {
+        for (int clients : clientCounts) {
             LoadGenerator.Accumulator r = new LoadGenerator.Accumulator();
             LoadGenerator.Accumulator h = new LoadGenerator.Accumulator();
             for (int round = 1; round <= options.rounds; round++) {
@@ -119,10 +153,10 @@ public final class LoadBench {
                 boolean hashFirst = round % 2 == 1;
                 for (int i = 0; i < 2; i++) {
                     boolean isHash = hashFirst == (i == 0);
-                    LoadGenerator.Run run = load.run(clients, options.warmup, options.measure, isHash ? hash : resolve);
+                    LoadGenerator.Run run = LoadGenerator.run(clients, options.warmup, options.measure, isHash ? hash : resolve);
                     (isHash ? h : r).add(run);
-                    progress("%-7s %3d clients, round %d/%d: %,8.0f req/s  p50 %s  p99 %s%s", isHash ? "/hash" : "resolve",
-                            clients, round, options.rounds, run.requests() / run.seconds(),
+                    progress("%-10s %-7s %3d clients, round %d/%d: %,8.0f req/s  p50 %s  p99 %s%s", mode,
+                            isHash ? "/hash" : "resolve", clients, round, options.rounds, run.requests() / run.seconds(),
                             Report.millis(run.latencies().getValueAtPercentile(50) / 1000.0),
                             Report.millis(run.latencies().getValueAtPercentile(99) / 1000.0),
                             run.errors() == 0 ? "" : "  " + run.errors() + " errors, last: " + run.lastError());
@@ -131,46 +165,94 @@ public final class LoadBench {
             resolveFigures.put(clients, r.figure());
             hashFigures.put(clients, h.figure());
         }
-
-        StormFigure storm = storm(hasher, cloneUrl);
-        String method = String.format(Locale.ROOT, "Embedded stack (`scripts/demo-stack.sh`), load generator on the same machine "
-                        + "(`java.net.http`, closed loop at a fixed number of clients, latencies in HdrHistogram). Each load figure "
-                        + "merges %d rounds of %d s measured after %d s of warm-up; resolve and `/hash` alternate. The storm follows "
-                        + "%d discarded storms, each for a new commit that keeps the known hash (the server fetches it, nothing is built); "
-                        + "the last of them is the storm's reference.",
-                options.rounds, options.measure.toSeconds(), options.warmup.toSeconds(), STORM_WARMUPS);
-        return new Report(machine(), method, resolveFigures, hashFigures, storm, jmh);
     }
 
-    private StormFigure storm(String hasher, String cloneUrl) throws Exception {
-        WebhookStorm storms = new WebhookStorm(http, hasher, stack.secretFrom("WEBHOOK_SECRET_FILE"), options.repository, cloneUrl);
+    private StormFigure storm(String hasher, String cloneUrl, NewConnectionHttp fresh, Map<String, String> apiHeaders,
+                              byte[] hashBody) throws Exception {
+        WebhookStorm storms = new WebhookStorm(fresh, stack.secretFrom("WEBHOOK_SECRET_FILE"), options.repository, cloneUrl);
         // Warm-up: storms for new commits that change no hash input, so the server fetches each commit
         // (as for any new commit) but the hash stays the known one and nothing is built meanwhile.
         progress("webhook storm warm-up: %d storms of %d pushes, each for a new commit of the known hash (discarded)",
                 STORM_WARMUPS, options.storm);
-        List<WebhookStorm.Answer> reference = List.of();
+        List<WebhookStorm.Answer> fetchOnly = List.of();
         for (int i = 1; i <= STORM_WARMUPS; i++) {
             String commit = commit(WARMUP_FILE, "warm-up " + i + " at " + Instant.now() + "\n", "bench: warm-up commit " + i);
-            reference = storms.storm(options.storm, commit);
-            for (WebhookStorm.Answer a : reference) {
-                if (a.status() != 200) {
-                    throw new IllegalStateException("a warm-up webhook was answered " + a.status() + ": " + LoadGenerator.abbreviate(a.body()));
-                }
-            }
-            StormFigure.Latency l = WebhookStorm.latency(reference);
-            progress("warm-up storm %d: p50 %s, p99 %s", i, Report.millis(l.p50Millis()), Report.millis(l.p99Millis()));
+            fetchOnly = requireAnswered("warm-up storm " + i, storms.storm(options.storm, commit));
         }
+        // Then the whole path once (fetch, registry, proposal, decision) for another new hash; its builds
+        // finish before the measured storm, so the workers are idle again when it comes.
+        String warmupCommit = newToolchain("bench: a new toolchain for the warm-up storm");
+        List<WebhookStorm.Answer> warmup = requireAnswered("warm-up storm on a new hash", storms.storm(options.storm, warmupCommit));
+        awaitReady(hasher, warmup.get(0).json().path("versionHash").asText());
+
+        // Rounds: the same storm on /hash, then the webhook storm for a new commit of a new hash, then its
+        // builds are waited for; a last /hash storm after the last builds. Every storm starts on the quiet
+        // machine (the builds a webhook storm requests start while its last answers go out: the workers
+        // share the machine).
+        List<List<WebhookStorm.Answer>> webhookStorms = new ArrayList<>();
+        List<List<WebhookStorm.Answer>> hashStorms = new ArrayList<>();
+        for (int round = 1; round <= options.stormRounds; round++) {
+            hashStorms.add(storms.storm(options.storm, "/api/v1/hash", apiHeaders, hashBody));
+            String commit = newToolchain("bench: a new toolchain for webhook storm " + round);
+            List<WebhookStorm.Answer> answers = storms.storm(options.storm, commit);
+            webhookStorms.add(answers);
+            StormFigure.Latency w = WebhookStorm.latency(answers);
+            progress("round %d/%d: /hash storm p99 %s; webhook storm for new commit %s: %d/%d answered 200, p50 %s, p99 %s", round,
+                    options.stormRounds, Report.millis(WebhookStorm.latency(hashStorms.get(hashStorms.size() - 1)).p99Millis()),
+                    commit.substring(0, 12), answers.stream().filter(x -> x.status() == 200).count(), answers.size(),
+                    Report.millis(w.p50Millis()), Report.millis(w.p99Millis()));
+            answers.stream().filter(x -> x.status() == 200).findFirst()
+                    .ifPresent(x -> awaitReadyUnchecked(hasher, x.json().path("versionHash").asText()));
+        }
+        hashStorms.add(storms.storm(options.storm, "/api/v1/hash", apiHeaders, hashBody));
+        StormFigure figure = WebhookStorm.figure(webhookStorms, hashStorms, warmup, fetchOnly, stack.get("KAFKA_BOOTSTRAP"));
+        progress("storms: %d/%d answered 200, p50 %s, p99 %s (/hash storms p99 %s); events per storm's image: %s", figure.answered(),
+                figure.webhooks(), Report.millis(figure.latency().p50Millis()), Report.millis(figure.latency().p99Millis()),
+                Report.millis(figure.hash().latency().p99Millis()),
+                figure.arches().stream().map(x -> x.arch() + "=" + x.events()).toList());
+        return figure;
+    }
+
+    private static List<WebhookStorm.Answer> requireAnswered(String what, List<WebhookStorm.Answer> answers) {
+        for (WebhookStorm.Answer a : answers) {
+            if (a.status() != 200) {
+                throw new IllegalStateException("a webhook of the " + what + " was answered " + a.status() + ": "
+                        + LoadGenerator.abbreviate(a.body()));
+            }
+        }
+        StormFigure.Latency l = WebhookStorm.latency(answers);
+        progress("%s: p50 %s, p99 %s (discarded)", what, Report.millis(l.p50Millis()), Report.millis(l.p99Millis()));
+        return answers;
+    }
+
+    /** A commit that changes the Dockerfile: a new version hash, so its image is built. */
+    private String newToolchain(String message) throws IOException {
         String from = filesAt(options.knownCommit).get(HashInputs.DOCKERFILE).lines().findFirst()
                 .orElseThrow(() -> new IllegalStateException("the known commit's Dockerfile is empty"));
-        String commit = commit(HashInputs.DOCKERFILE, from + "\nRUN echo \"bench storm " + Instant.now() + "\" > /b\n",
-                "bench: a new toolchain for the webhook storm");
-        progress("webhook storm: %d pushes of new commit %s (a new version hash)", options.storm, commit);
-        List<WebhookStorm.Answer> answers = storms.storm(options.storm, commit);
-        StormFigure figure = WebhookStorm.figure(answers, reference, stack.get("KAFKA_BOOTSTRAP"));
-        progress("storm: %d/%d answered 200, p50 %s, p99 %s; events on the topics: %s", figure.answered(), figure.webhooks(),
-                Report.millis(figure.latency().p50Millis()), Report.millis(figure.latency().p99Millis()),
-                figure.arches().stream().map(a -> a.arch() + "=" + a.eventsOnTopic()).toList());
-        return figure;
+        return commit(HashInputs.DOCKERFILE, from + "\nRUN echo \"" + message + " " + Instant.now() + "\" > /b\n", message);
+    }
+
+    private void awaitReadyUnchecked(String hasher, String versionHash) {
+        try {
+            awaitReady(hasher, versionHash);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("waiting for builder-" + versionHash + " failed: " + e, e);
+        }
+    }
+
+    /** Waits (the hasher's long poll) until both arches of {@code versionHash} are built. */
+    private void awaitReady(String hasher, String versionHash) throws Exception {
+        progress("waiting for builder-%s (both arches) to be built", versionHash);
+        HttpRequest wait = HttpRequest.newBuilder(URI.create(hasher + "/api/v1/images/" + versionHash + "/wait?timeout=PT10M&repository="
+                        + options.repository)).timeout(Duration.ofMinutes(11)).GET().build();
+        HttpResponse<String> r = http.send(wait, HttpResponse.BodyHandlers.ofString());
+        JsonNode status = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        if (status == null || !status.path("outcome").asText().equals("READY")) {
+            throw new IllegalStateException("the warm-up storm's image did not become READY: " + r.statusCode() + " "
+                    + LoadGenerator.abbreviate(r.body()));
+        }
     }
 
     /** The known image must be known: every arch BUILT or EXISTS, nothing published by asking. */
@@ -254,10 +336,11 @@ public final class LoadBench {
 
     /** The command line. */
     record Options(Path stackEnv, String repository, Path repoDir, String knownCommit, Path jmh, Path report,
-                   List<Integer> clients, int rounds, Duration warmup, Duration measure, int storm) {
+                   List<Integer> clients, List<Integer> newConnectionClients, int rounds, Duration warmup, Duration measure,
+                   int storm, int stormRounds) {
 
         static final String USAGE = "usage: LoadBench --stack-env FILE --repository OWNER/NAME --repo-dir DIR --known-commit SHA"
-                + " [--jmh JMH.json] [--report FILE] [--clients 1,10,100] [--rounds 2] [--warmup SECONDS] [--measure SECONDS] [--storm 100]";
+                + " [--jmh JMH.json] [--report FILE] [--clients 1,10,100] [--new-connection-clients 100] [--rounds 2] [--warmup SECONDS] [--measure SECONDS] [--storm 100] [--storm-rounds 3]";
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>();
@@ -272,12 +355,15 @@ public final class LoadBench {
                     given.containsKey("jmh") ? Path.of(given.get("jmh")) : null,
                     Path.of(given.getOrDefault("report", "target/bench/report.md")),
                     Arrays.stream(given.getOrDefault("clients", "1,10,100").split(",")).map(s -> positive("clients", s)).toList(),
+                    Arrays.stream(given.getOrDefault("new-connection-clients", "100").split(","))
+                            .map(s -> positive("new-connection-clients", s)).toList(),
                     positive("rounds", given.getOrDefault("rounds", "2")),
                     Duration.ofSeconds(positive("warmup", given.getOrDefault("warmup", "2"))),
                     Duration.ofSeconds(positive("measure", given.getOrDefault("measure", "5"))),
-                    positive("storm", given.getOrDefault("storm", "100")));
-            for (String known : List.of("stack-env", "repository", "repo-dir", "known-commit", "jmh", "report", "clients", "rounds",
-                    "warmup", "measure", "storm")) {
+                    positive("storm", given.getOrDefault("storm", "100")),
+                    positive("storm-rounds", given.getOrDefault("storm-rounds", "3")));
+            for (String known : List.of("stack-env", "repository", "repo-dir", "known-commit", "jmh", "report", "clients", "new-connection-clients", "rounds",
+                    "warmup", "measure", "storm", "storm-rounds")) {
                 given.remove(known);
             }
             if (!given.isEmpty()) {

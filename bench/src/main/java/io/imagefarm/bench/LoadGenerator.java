@@ -1,13 +1,9 @@
 package io.imagefarm.bench;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,18 +11,13 @@ import org.HdrHistogram.Histogram;
  * its next request as soon as the previous one is answered. A run is a warm-up window, discarded, then
  * a measured window with no gap between them, so the server sees one steady load. A request counts if
  * it starts and ends inside the measured window; latencies go into an HdrHistogram (microseconds).
- * Bounded in time, and in count by {@link #MAX_REQUESTS_PER_CLIENT}.
+ * Bounded in time, and in count by {@link #MAX_REQUESTS_PER_CLIENT}. How a request travels (kept-alive
+ * connections, or a new connection each) is the {@link HttpCall}'s business.
  */
 final class LoadGenerator {
 
     static final long MAX_REQUESTS_PER_CLIENT = 1_000_000;
     private static final long HIGHEST_MICROS = Duration.ofMinutes(2).toNanos() / 1000;
-
-    private final HttpClient http;
-
-    LoadGenerator(HttpClient http) {
-        this.http = http;
-    }
 
     /** The merged figures of several runs of one endpoint at one concurrency. */
     static final class Accumulator {
@@ -51,7 +42,7 @@ final class LoadGenerator {
     record Run(long requests, long errors, double seconds, Histogram latencies, String lastError) {
     }
 
-    Run run(int concurrency, Duration warmup, Duration measure, Supplier<HttpRequest> requests) throws InterruptedException {
+    static Run run(int concurrency, Duration warmup, Duration measure, HttpCall request) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long measureTo = measureFrom + measure.toNanos();
@@ -71,10 +62,10 @@ final class LoadGenerator {
                     boolean ok;
                     String error = null;
                     try {
-                        HttpResponse<String> r = http.send(requests.get(), HttpResponse.BodyHandlers.ofString());
-                        ok = r.statusCode() / 100 == 2;
+                        HttpCall.Answer r = request.call();
+                        ok = r.status() / 100 == 2;
                         if (!ok) {
-                            error = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+                            error = "HTTP " + r.status() + " " + abbreviate(r.body());
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

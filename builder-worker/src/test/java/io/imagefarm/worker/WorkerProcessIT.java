@@ -9,6 +9,7 @@ import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
+import io.imagefarm.core.event.WorkerBeat;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.testsupport.BaseImages;
@@ -161,10 +162,22 @@ class WorkerProcessIT {
             ImageRequired held = TestEvents.imageRequired(registry.host(), "held", source, c2, Arch.ARM64);
             kafka.send(held);
             awaitState(held.image(), BuildState.BUILDING);
+            // its beat says so at once (not only at the next interval), naming the image
+            await("a BUILDING beat").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> kafka.beats(instanceId).stream().anyMatch(b -> b != null
+                            && b.state() == WorkerBeat.State.BUILDING && b.builds().stream().anyMatch(x -> x.image().equals(held.image()))));
             first.process().destroy(); // SIGTERM
             assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).as("the worker exits after its grace period").isTrue();
             assertThat(first.output()).contains("abandoning the build in flight");
             assertThat(kafka.statuses(held.image())).extracting(ImageStatus::state).containsExactly(BuildState.BUILDING);
+            // STOPPING, with the build it let run, then a tombstone: the stopped worker left the farm
+            await("the stopped worker's tombstone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> { List<WorkerBeat> b = kafka.beats(instanceId); return !b.isEmpty() && b.get(b.size() - 1) == null; });
+            List<WorkerBeat> beats = kafka.beats(instanceId);
+            assertThat(beats.get(0).state()).isEqualTo(WorkerBeat.State.IDLE);
+            assertThat(beats.get(0).arch()).isEqualTo("arm64");
+            assertThat(beats).filteredOn(b -> b != null && b.state() == WorkerBeat.State.STOPPING).first()
+                    .satisfies(b -> assertThat(b.builds()).extracting(WorkerBeat.Build::image).containsExactly(held.image()));
 
             // 3. the worker restarted (same static member id) gets its partitions back and the event again,
             // and builds it

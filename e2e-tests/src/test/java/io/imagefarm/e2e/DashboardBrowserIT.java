@@ -35,6 +35,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -43,8 +44,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium through Selenium) on the embedded stack:
- * live chips, the hash page, a failure's log tail, escaping of a hostile status, the janitor's plan.
- * The hasher requests amd64 only here, to keep the builds short.
+ * live chips, the hash page, a failure's log tail, escaping of a hostile status, the janitor's plan,
+ * the farm (workers alive, each arch's queue lag, the broker in sync). The hasher requests amd64 only
+ * here, to keep the builds short; the stack still runs an arm64 worker, which has no work queue then.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -116,11 +118,50 @@ class DashboardBrowserIT {
 
         List<String> seen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("REQUESTED"));
+        // the farm section, re-read live: no amd64 worker (it stopped and left), and the event waits in its queue
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(queueCell("amd64", "data-events")).as(farmText()).isEqualTo("1");
+            assertThat(queueCell("amd64", "data-waiting")).as(farmText()).isEqualTo("1");
+            assertThat(workerAttribute("worker-amd64-1", "data-alive")).as(farmText()).isNull();
+        });
+        // the consumer lag counts offsets: the event's, and its transaction's commit marker; as Kafka says
+        assertThat(queueCell("amd64", "data-lag")).isEqualTo(String.valueOf(kafkaLag())).isEqualTo("2");
         DemoStack.run(STACK, "start", "worker-amd64");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> record(seen, chipState(image)).contains("BUILT"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(queueCell("amd64", "data-events")).as(farmText()).isEqualTo("0");
+            assertThat(queueCell("amd64", "data-lag")).as("as Kafka says: " + farmText()).isEqualTo(String.valueOf(kafkaLag()));
+            assertThat(workerAttribute("worker-amd64-1", "data-alive")).as(farmText()).isEqualTo("true");
+        });
 
         assertThat(seen).as("states the chip showed").containsSubsequence("REQUESTED", "BUILDING", "BUILT");
         assertThat(js("return window.__sameDocument;")).as("the page was never reloaded").isEqualTo("yes");
+    }
+
+    /** The amd64 worker group's consumer lag on its work queue, asked of Kafka directly. */
+    static long kafkaLag() throws Exception {
+        try (TopicProbe probe = new TopicProbe(stack.get("KAFKA_BOOTSTRAP"))) {
+            return probe.consumerLag(Topics.imageRequired(io.imagefarm.core.image.Arch.AMD64),
+                    Topics.workerGroup(io.imagefarm.core.image.Arch.AMD64));
+        }
+    }
+
+    /** The farm section as the page shows it now, for failure messages. */
+    static String farmText() {
+        return (String) js("var f = document.getElementById('farm'); return f ? f.innerText : 'no farm section';");
+    }
+
+    /** An attribute of the farm's queue row of {@code arch}, or null when there is no such row. */
+    static String queueCell(String arch, String attribute) {
+        return (String) js("var r = document.querySelector('#farm tr.queue[data-arch=\"' + arguments[0] + '\"]');"
+                + "return r ? r.getAttribute(arguments[1]) : null;", arch, attribute);
+    }
+
+    /** An attribute of the farm's row of the worker {@code instanceId}, or null when it is not listed. */
+    static String workerAttribute(String instanceId, String attribute) {
+        return (String) js("var rs = document.querySelectorAll('#farm tr.worker');"
+                + "for (var i = 0; i < rs.length; i++) { if (rs[i].getAttribute('data-instance') === arguments[0]) return rs[i].getAttribute(arguments[1]); }"
+                + "return null;", instanceId, attribute);
     }
 
     /** Errors the browser console got since the last call (script errors, CSP violations, failed loads). */
@@ -224,5 +265,45 @@ class DashboardBrowserIT {
         assertThat(plan).contains("builder-" + hash, "PLANNED");
         assertThat(browser.findElement(By.cssSelector("section.janitor summary")).getText()).contains("dry run", "DRY_RUN");
         assertThat(runId).isNotBlank();
+    }
+
+    @Test
+    @Order(6)
+    void theFarmSectionShowsBothArchesWorkersAliveEachArchsLagAndTheBrokerInSync() {
+        browser.get(stack.get("HASHER_URL") + "/");
+        awaitLive();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(workerAttribute("worker-amd64-1", "data-alive")).as(farmText()).isEqualTo("true");
+            assertThat(workerAttribute("worker-arm64-1", "data-alive")).as(farmText()).isEqualTo("true");
+            assertThat(queueCell("amd64", "data-events")).as(farmText()).isEqualTo("0");
+        });
+
+        WebElement farm = browser.findElement(By.id("farm"));
+        assertThat(farm.findElement(By.tagName("h2")).getText()).isEqualTo("Farm");
+        assertThat(workerAttribute("worker-amd64-1", "data-arch")).isEqualTo("amd64");
+        assertThat(workerAttribute("worker-arm64-1", "data-arch")).isEqualTo("arm64");
+        assertThat(workerAttribute("worker-amd64-1", "data-state")).isEqualTo("IDLE");
+        assertThat(farm.findElement(By.cssSelector("tr.worker[data-instance='worker-arm64-1'] .alive")).getText()).isEqualTo("alive");
+
+        // amd64: its queue is drained (every build committed: no event is left, only the commit markers of
+        // the transactions that wrote them count in the consumer lag), and one worker is alive on it
+        WebElement amd64 = farm.findElement(By.cssSelector("tr.queue[data-arch='amd64']"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(queueCell("amd64", "data-lag")).as("as Kafka says: " + farmText()).isEqualTo(String.valueOf(kafkaLag())));
+        assertThat(amd64.findElement(By.cssSelector(".events")).getText()).isEqualTo("0");
+        assertThat(amd64.findElement(By.cssSelector(".waiting")).getText()).isEqualTo("0");
+        assertThat(amd64.findElement(By.cssSelector(".alive-workers")).getText()).isEqualTo("1");
+        // arm64: its worker is alive, but this hasher requests amd64 only, so it has no work queue
+        WebElement arm64 = farm.findElement(By.cssSelector("tr.queue[data-arch='arm64']"));
+        assertThat(arm64.findElement(By.cssSelector(".alive-workers")).getText()).isEqualTo("1");
+        assertThat(arm64.findElement(By.cssSelector(".problem")).getText()).contains("no work queue");
+
+        // the stack's one broker: up, in the ISR of every pipeline partition, nothing under-replicated
+        List<WebElement> brokers = farm.findElements(By.cssSelector("tr.broker"));
+        assertThat(brokers).hasSize(1);
+        assertThat(brokers.get(0).getAttribute("data-up")).isEqualTo("true");
+        assertThat(brokers.get(0).getAttribute("data-in-sync")).isEqualTo("true");
+        assertThat(brokers.get(0).findElement(By.cssSelector(".address")).getText()).startsWith("127.0.0.1:");
+        assertThat(farm.findElement(By.cssSelector(".under-replicated")).getText()).isEqualTo("0");
     }
 }

@@ -71,6 +71,30 @@ final class TopicProbe implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The group's consumer lag on {@code topic}, as Kafka's tools report it: per partition the last stable
+     * offset minus the group's committed offset (0 where it committed none), summed. Its topics' log
+     * starts are 0 here (nothing is deleted on the stacks the tests run).
+     */
+    long consumerLag(String topic, String group) throws Exception {
+        Map<TopicPartition, long[]> ends = endAndStable(topic);
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed;
+        try {
+            committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                throw e;
+            }
+            committed = Map.of(); // no such group (any more): it has committed nothing
+        }
+        long lag = 0;
+        for (Map.Entry<TopicPartition, long[]> e : ends.entrySet()) {
+            var c = committed.get(e.getKey());
+            lag += Math.max(0, e.getValue()[1] - (c == null ? 0 : c.offset()));
+        }
+        return lag;
+    }
+
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));

@@ -3,6 +3,7 @@ package io.imagefarm.git;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +24,16 @@ public final class SourceUrls {
 
     /** Whether {@code url} matches {@code pattern} with {@code {repository}} standing for {@code repository}. */
     public static boolean matches(String pattern, String repository, String url) {
-        return compile(pattern, repository).matcher(lowerSchemeAndAuthority(url)).matches();
+        return matcher(pattern, repository).test(url);
+    }
+
+    /**
+     * {@link #matches} with the pattern compiled once for {@code repository}: for a caller that checks many
+     * URLs against the same patterns, so each check does not compile a regular expression again.
+     */
+    public static Predicate<String> matcher(String pattern, String repository) {
+        Pattern compiled = compile(pattern, repository);
+        return url -> compiled.matcher(lowerSchemeAndAuthority(url)).matches();
     }
 
     private static Pattern compile(String pattern, String repository) {

@@ -4,6 +4,7 @@ import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
+import io.imagefarm.core.event.WorkerBeat;
 import io.imagefarm.core.image.Arch;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The test's side of the real broker: creates an arch's topics as the hasher does (work queue, retry
  * topic, dead-letter topic), sends image-required events (and poison), and watches the status,
- * retry and dead-letter topics from the beginning, in the background.
+ * retry, dead-letter and worker beat topics from the beginning, in the background.
  */
 public final class KafkaTopics implements AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class KafkaTopics implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> statusRecords = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> retryRecords = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+    private final List<ConsumerRecord<String, byte[]>> beatRecords = new CopyOnWriteArrayList<>();
     private final Thread watcher;
     private volatile boolean running = true;
 
@@ -113,6 +115,13 @@ public final class KafkaTopics implements AutoCloseable {
                 + (r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))).toList();
     }
 
+    /** The beats of one worker so far, in order (one key, one partition); null stands for its tombstone. */
+    public List<WorkerBeat> beats(String instanceId) {
+        return beatRecords.stream().filter(r -> instanceId.equals(r.key()))
+                .map(r -> r.value() == null ? null : EventCodec.decode(r.value(), WorkerBeat.class))
+                .collect(Collectors.toList());
+    }
+
     public List<ConsumerRecord<String, byte[]>> deadLetters() {
         return deadLetters;
     }
@@ -134,10 +143,11 @@ public final class KafkaTopics implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.IMAGE_STATUS, retryTopic, deadLetterTopic));
+            consumer.subscribe(List.of(Topics.IMAGE_STATUS, retryTopic, deadLetterTopic, Topics.WORKERS));
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     (r.topic().equals(Topics.IMAGE_STATUS) ? statusRecords
+                            : r.topic().equals(Topics.WORKERS) ? beatRecords
                             : r.topic().equals(retryTopic) ? retryRecords : deadLetters).add(r);
                 }
             }

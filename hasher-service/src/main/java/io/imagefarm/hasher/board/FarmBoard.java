@@ -107,17 +107,18 @@ public final class FarmBoard {
     }
 
     /**
-     * One arch's queue.
+     * One arch's queue (see {@link QueueLag}).
      *
-     * @param lag      events on {@code imagefarm.image-required.<arch>} its worker group has not committed
-     *                 (those being built included); null when unknown
-     * @param retryLag the same on its retry topic (retries waiting for their backoff, or being built)
+     * @param lag      the consumer lag of {@code builder-<arch>} on {@code imagefarm.image-required.<arch>}
+     *                 (offsets, transaction markers included); null when unknown
+     * @param retryLag the same of {@code builder-<arch>-retry} on its retry topic
+     * @param events   events on both topics not done yet (queued, waiting for a retry, being built), counted
      * @param building builds the arch's live workers run now
-     * @param waiting  lag and retry lag beyond what is being built: builds no worker has taken yet
-     * @param problem  why the lag is unknown or missing, else null
-     * @param age      how old the lag is
+     * @param waiting  events beyond the builds running: builds no worker has taken yet; null when unknown
+     * @param problem  why something is unknown or missing, else null
+     * @param age      how old the look is
      */
-    public record QueueRow(String arch, Long lag, Long retryLag, int aliveWorkers, int building, Long waiting,
+    public record QueueRow(String arch, Long lag, Long retryLag, Long events, int aliveWorkers, int building, Long waiting,
                            String problem, Duration age) {
     }
 
@@ -156,9 +157,9 @@ public final class FarmBoard {
             int[] counts = perArch.getOrDefault(arch, new int[2]);
             QueueLag q = queues.get(arch);
             queueRows.add(q == null
-                    ? new QueueRow(arch.id(), null, null, counts[0], counts[1], null, "not looked up yet", null)
-                    : new QueueRow(arch.id(), q.lag(), q.retryLag(), counts[0], counts[1], waiting(q, counts[1]), q.problem(),
-                            Duration.between(q.at(), now)));
+                    ? new QueueRow(arch.id(), null, null, null, counts[0], counts[1], null, "not looked up yet", null)
+                    : new QueueRow(arch.id(), q.lag(), q.retryLag(), q.events(), counts[0], counts[1], waiting(q, counts[1]),
+                            q.problem(), Duration.between(q.at(), now)));
         }
         return new View(List.copyOf(rows), List.copyOf(queueRows),
                 brokers == null ? BrokerHealth.unknown("not looked up yet", now) : brokers);
@@ -169,13 +170,9 @@ public final class FarmBoard {
         return Duration.between(takenAt, now).compareTo(beat.interval().multipliedBy(WorkerBeat.MISSED_BEATS)) < 0;
     }
 
-    /** Builds waiting for a worker: the queue's and the retry topic's lag, less the builds running now; null when unknown. */
+    /** Builds waiting for a worker: the events not done, less the builds running now; null when unknown. */
     static Long waiting(QueueLag q, int building) {
-        if (q.lag() == null) {
-            return null;
-        }
-        long total = q.lag() + (q.retryLag() == null ? 0 : q.retryLag());
-        return Math.max(0, total - building);
+        return q.events() == null ? null : Math.max(0, q.events() - building);
     }
 
     private void forgetDead(Instant now) {

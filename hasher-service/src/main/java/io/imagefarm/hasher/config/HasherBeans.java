@@ -151,7 +151,8 @@ public class HasherBeans {
         if (every.isZero() || every.isNegative()) {
             throw new IllegalStateException("imagefarm.hasher.farm.poll-interval must be positive, not " + every);
         }
-        FarmWatch watch = new FarmWatch(FarmWatch.admin(kafka, bootstrap, config.instanceId()), farm, arches, Clock.systemUTC());
+        FarmWatch watch = new FarmWatch(FarmWatch.admin(kafka, bootstrap, config.instanceId()),
+                FarmWatch.counter(kafka, bootstrap, config.instanceId()), farm, arches, Clock.systemUTC());
         farmWatching.scheduleWithFixedDelay(() -> {
             try {
                 watch.look();
@@ -162,8 +163,9 @@ public class HasherBeans {
         return watch;
     }
 
-    void closeFarmWatch(@Disposes FarmWatch watch) {
+    void closeFarmWatch(@Disposes FarmWatch watch) throws InterruptedException {
         farmWatching.shutdownNow();
+        farmWatching.awaitTermination(10, TimeUnit.SECONDS); // its consumer is the looking thread's alone
         watch.close();
     }
 

@@ -6,6 +6,7 @@ import io.imagefarm.hasher.board.BrokerHealth;
 import io.imagefarm.hasher.board.FarmBoard;
 import io.imagefarm.hasher.board.QueueLag;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,19 +20,26 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 /**
  * Looks at the farm through a Kafka admin client, off the request path (the dashboard reads the
- * {@link FarmBoard}): each arch's worker groups' committed offsets against their topics' end offsets, and
- * the cluster's brokers against the replicas and in-sync replicas of every pipeline topic
- * ({@code imagefarm.*}). Each call is bounded; what cannot be looked at is kept as the row's problem, and
- * the next look tries again.
+ * {@link FarmBoard}): each arch's worker groups' committed offsets against their topics' end offsets (and
+ * the records in between, counted with a group-less consumer: see {@link QueueLag}), and the cluster's
+ * brokers against the replicas and in-sync replicas of every pipeline topic ({@code imagefarm.*}). Each
+ * call is bounded; what cannot be looked at is kept as the row's problem, and the next look tries again.
+ * Used by one thread at a time.
  */
 public final class FarmWatch implements AutoCloseable {
 
@@ -39,14 +47,19 @@ public final class FarmWatch implements AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 4000;
     private static final String PIPELINE_TOPICS = "imagefarm.";
 
+    /** Events not done are counted, not taken from offsets, up to this many offsets per arch and look. */
+    static final long MAX_COUNTED = 10_000;
+
     private final Admin admin;
+    private final Consumer<byte[], byte[]> counter;
     private final FarmBoard board;
     private final List<Arch> arches;
     private final Clock clock;
     private long lastFailureLog;
 
-    public FarmWatch(Admin admin, FarmBoard board, List<Arch> arches, Clock clock) {
+    public FarmWatch(Admin admin, Consumer<byte[], byte[]> counter, FarmBoard board, List<Arch> arches, Clock clock) {
         this.admin = admin;
+        this.counter = counter;
         this.board = board;
         this.arches = arches;
         this.clock = clock;
@@ -60,6 +73,24 @@ public final class FarmWatch implements AutoCloseable {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
         return Admin.create(props);
+    }
+
+    /**
+     * A consumer that counts the records of a queue not done yet: no group (it only assigns and seeks,
+     * never commits), read_committed, short waits.
+     */
+    public static Consumer<byte[], byte[]> counter(Map<String, Object> kafka, String bootstrap, String instanceId) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "farm-watch-count-" + instanceId);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** One look at the brokers and every arch's queues; never throws. */
@@ -107,18 +138,27 @@ public final class FarmWatch implements AutoCloseable {
                     + arch.id() + ")", clock.instant());
         }
         try {
-            long lag = lag(queue, Topics.workerGroup(arch));
+            Uncommitted work = uncommitted(queue, Topics.workerGroup(arch));
             String retry = Topics.imageRequiredRetry(arch);
-            Long retryLag = topics.contains(retry) ? lag(retry, Topics.workerRetryGroup(arch)) : null;
-            return new QueueLag(arch, lag, retryLag, null, clock.instant());
+            Uncommitted retries = topics.contains(retry) ? uncommitted(retry, Topics.workerRetryGroup(arch)) : Uncommitted.NONE;
+            Map<TopicPartition, long[]> ranges = new HashMap<>(work.ranges());
+            ranges.putAll(retries.ranges());
+            Long events = count(ranges);
+            return new QueueLag(arch, work.lag(), topics.contains(retry) ? retries.lag() : null, events,
+                    events == null ? "more than " + MAX_COUNTED + " events not done: not counted" : null, clock.instant());
         } catch (Exception e) {
             return QueueLag.unknown(arch, failed("the lag of " + Topics.workerGroup(arch) + " cannot be looked up", e),
                     clock.instant());
         }
     }
 
-    /** The group's lag on the topic: every partition's end offset (read_committed) minus its committed offset. */
-    private long lag(String topic, String group) throws Exception {
+    /** A group's consumer lag on a topic, and per partition the offsets its uncommitted records lie between. */
+    private record Uncommitted(long lag, Map<TopicPartition, long[]> ranges) {
+        static final Uncommitted NONE = new Uncommitted(0, Map.of());
+    }
+
+    /** Every partition's end offset (read_committed) against the group's committed offset (or the log start). */
+    private Uncommitted uncommitted(String topic, String group) throws Exception {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .get(topic);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -130,15 +170,71 @@ public final class FarmWatch implements AutoCloseable {
         ListOffsetsOptions committedOnly = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
         Map<Integer, Long> ends = offsets(admin.listOffsets(latest, committedOnly));
         Map<Integer, Long> starts = offsets(admin.listOffsets(earliest, committedOnly));
+        Map<Integer, Long> committed = committed(topic, group);
+        Map<TopicPartition, long[]> ranges = new HashMap<>();
+        ends.forEach((partition, end) -> {
+            long from = QueueLag.from(partition, starts, committed);
+            if (end > from) {
+                ranges.put(new TopicPartition(topic, partition), new long[] {from, end});
+            }
+        });
+        return new Uncommitted(QueueLag.sum(ends, starts, committed), ranges);
+    }
+
+    /** The group's committed offsets on the topic; a group that does not exist (yet, or any more) has committed none. */
+    private Map<Integer, Long> committed(String topic, String group) throws Exception {
         Map<Integer, Long> committed = new HashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> offsets;
+        try {
+            offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return committed;
+            }
+            throw e;
+        }
         offsets.forEach((tp, o) -> {
             if (tp.topic().equals(topic) && o != null) {
                 committed.put(tp.partition(), o.offset());
             }
         });
-        return QueueLag.sum(ends, starts, committed);
+        return committed;
+    }
+
+    /**
+     * The records (read_committed: transaction markers and aborted records are skipped) in the given offset
+     * ranges, read with this watch's own consumer; null when the ranges span more than {@link #MAX_COUNTED}
+     * offsets, or the read does not finish within the call timeout.
+     */
+    private Long count(Map<TopicPartition, long[]> ranges) {
+        long span = ranges.values().stream().mapToLong(r -> r[1] - r[0]).sum();
+        if (span == 0) {
+            return 0L;
+        }
+        if (span > MAX_COUNTED) {
+            return null;
+        }
+        try {
+            counter.assign(ranges.keySet());
+            ranges.forEach((tp, r) -> counter.seek(tp, r[0]));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MS);
+            long records = 0;
+            while (ranges.entrySet().stream().anyMatch(e -> counter.position(e.getKey()) < e.getValue()[1])) {
+                if (System.nanoTime() > deadline) {
+                    return null;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : counter.poll(Duration.ofMillis(200))) {
+                    long[] range = ranges.get(new TopicPartition(r.topic(), r.partition()));
+                    if (range != null && r.offset() < range[1]) {
+                        records++;
+                    }
+                }
+            }
+            return records;
+        } finally {
+            counter.assign(List.of());
+        }
     }
 
     private static Map<Integer, Long> offsets(ListOffsetsResult result) throws Exception {
@@ -161,8 +257,10 @@ public final class FarmWatch implements AutoCloseable {
         return problem;
     }
 
+    /** Once no look runs any more (the consumer is used by the looking thread only). */
     @Override
     public void close() {
-        admin.close(java.time.Duration.ofSeconds(2));
+        counter.close(Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

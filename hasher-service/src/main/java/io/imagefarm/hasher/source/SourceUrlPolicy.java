@@ -5,6 +5,9 @@ import io.imagefarm.git.SourceUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Where workers may fetch a repository from. The git remote ends up in the {@code image-required}
@@ -15,8 +18,13 @@ import java.util.List;
  */
 public final class SourceUrlPolicy {
 
+    /** Repositories whose compiled patterns are kept at most; beyond, they are compiled afresh. */
+    static final int MAX_COMPILED = 1000;
+
     private final String template;
     private final List<String> allowedPatterns;
+    /** The allowed patterns compiled for a repository, by repository: an API resolve compiles no regular expression. */
+    private final Map<String, List<Predicate<String>>> compiled = new ConcurrentHashMap<>();
 
     public SourceUrlPolicy(String template, List<String> allowedPatterns) {
         this.template = template;
@@ -53,11 +61,23 @@ public final class SourceUrlPolicy {
             throw new InvalidSourceUrlException("sourceUrl must not carry credentials (user:password@); "
                     + "the farm fetches private repositories with its own token");
         }
-        if (allowedPatterns.stream().noneMatch(p -> SourceUrls.matches(p, repository.toString(), sourceUrl))) {
+        if (allowedFor(repository.toString()).stream().noneMatch(allowed -> allowed.test(sourceUrl))) {
             throw new InvalidSourceUrlException("sourceUrl " + sourceUrl + " is not allowed for " + repository
                     + ": it must match one of " + allowedPatterns + " (imagefarm.hasher.source.allowed-url-patterns)");
         }
         return sourceUrl;
+    }
+
+    private List<Predicate<String>> allowedFor(String repository) {
+        List<Predicate<String>> patterns = compiled.get(repository);
+        if (patterns == null) {
+            if (compiled.size() >= MAX_COMPILED) {
+                compiled.clear(); // bounded: a rare recompilation beats a map that grows with every repository
+            }
+            patterns = allowedPatterns.stream().map(p -> SourceUrls.matcher(p, repository)).toList();
+            compiled.put(repository, patterns);
+        }
+        return patterns;
     }
 
     private static URI parse(String url) {

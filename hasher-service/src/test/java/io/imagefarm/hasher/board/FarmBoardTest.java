@@ -95,6 +95,13 @@ class FarmBoardTest {
     }
 
     @Test
+    void theRecordsNotDoneBeginAtTheCommittedOffsetButNeverBeforeTheLogStart() {
+        assertThat(QueueLag.from(0, Map.of(0, 2L), Map.of(0, 5L))).isEqualTo(5);
+        assertThat(QueueLag.from(0, Map.of(0, 2L), Map.of())).as("never committed").isEqualTo(2);
+        assertThat(QueueLag.from(0, Map.of(0, 9L), Map.of(0, 5L))).as("retention overtook the commit").isEqualTo(9);
+    }
+
+    @Test
     void aQueuesLagIsWhatItsGroupHasNotCommittedOverEveryPartition() {
         // partition 0: committed 7 of 10; 1: never committed, log starts at 2 (5 - 2); 2: commit behind the log start (9 - 4)
         long lag = QueueLag.sum(Map.of(0, 10L, 1, 5L, 2, 9L), Map.of(0, 0L, 1, 2L, 2, 4L), Map.of(0, 7L, 2, 1L));
@@ -108,24 +115,27 @@ class FarmBoardTest {
         farm.onBeat(building("worker-amd64-1", IMAGE), T0);
         farm.onBeat(idle("worker-amd64-2", Arch.AMD64, Duration.ofSeconds(5)), T0);
         farm.onBeat(idle("worker-riscv64-1", Arch.RISCV64, Duration.ofSeconds(5)), T0.minusSeconds(60)); // silent
-        farm.onQueue(new QueueLag(Arch.AMD64, 4L, 1L, null, T0));
+        // 6 offsets behind on the queue (transaction markers included), 1 on the retry topic; 4 events counted
+        farm.onQueue(new QueueLag(Arch.AMD64, 6L, 1L, 4L, null, T0));
         farm.onQueue(QueueLag.unknown(Arch.ARM64, "no work queue", T0));
 
         List<FarmBoard.QueueRow> queues = farm.view(List.of(Arch.AMD64, Arch.ARM64), r -> true, T0.plusSeconds(2)).queues();
 
         assertThat(queues).extracting(FarmBoard.QueueRow::arch).containsExactly("amd64", "arm64", "riscv64");
         FarmBoard.QueueRow amd64 = queues.get(0);
-        assertThat(amd64.lag()).isEqualTo(4);
+        assertThat(amd64.lag()).isEqualTo(6);
         assertThat(amd64.retryLag()).isEqualTo(1);
+        assertThat(amd64.events()).isEqualTo(4);
         assertThat(amd64.aliveWorkers()).isEqualTo(2);
         assertThat(amd64.building()).isEqualTo(1);
-        assertThat(amd64.waiting()).as("4 + 1 uncommitted, 1 of them being built").isEqualTo(4);
+        assertThat(amd64.waiting()).as("4 events not done, 1 of them being built").isEqualTo(3);
         assertThat(amd64.age()).isEqualTo(Duration.ofSeconds(2));
         assertThat(queues.get(1).lag()).isNull();
         assertThat(queues.get(1).problem()).isEqualTo("no work queue");
         assertThat(queues.get(2).aliveWorkers()).isZero();
         assertThat(queues.get(2).problem()).isEqualTo("not looked up yet");
-        assertThat(FarmBoard.waiting(new QueueLag(Arch.AMD64, 1L, null, null, T0), 2)).as("never below zero").isZero();
+        assertThat(FarmBoard.waiting(new QueueLag(Arch.AMD64, 3L, 0L, 1L, null, T0), 2)).as("never below zero").isZero();
+        assertThat(FarmBoard.waiting(new QueueLag(Arch.AMD64, 3L, 0L, null, "not counted", T0), 0)).isNull();
     }
 
     static BrokerHealth.Node node(int id) {

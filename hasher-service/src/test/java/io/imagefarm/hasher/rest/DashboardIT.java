@@ -103,7 +103,8 @@ class DashboardIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String farm = asAdmin().get("/farm").then().statusCode(200).extract().asString();
             for (String arch : List.of("amd64", "arm64")) {
-                assertThat(farm).containsPattern("<tr class=\"queue\" data-arch=\"" + arch + "\" data-lag=\"\\d+\" data-waiting=\"\\d+\">");
+                assertThat(farm).containsPattern("<tr class=\"queue\" data-arch=\"" + arch
+                        + "\" data-lag=\"\\d+\" data-events=\"\\d+\" data-waiting=\"\\d+\">");
             }
             assertThat(farm).containsPattern("<tr class=\"broker\" data-broker=\"\\d+\" data-up=\"true\" data-in-sync=\"true\">")
                     .contains("0</span> under-replicated").doesNotContain("data-in-sync=\"false\"");

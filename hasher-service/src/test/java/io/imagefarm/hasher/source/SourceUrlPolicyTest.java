@@ -32,6 +32,24 @@ class SourceUrlPolicyTest {
     }
 
     @Test
+    void theCompiledPatternsOfARepositoryJudgeLikeFreshOnesForEveryRepository() {
+        for (int round = 0; round < 2; round++) { // the second round uses the patterns compiled in the first
+            assertThat(policy.fromApiCaller(WIDGET, "https://github.com/acme/widget.git")).isEqualTo("https://github.com/acme/widget.git");
+            assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://github.com/acme/other.git"))
+                    .isInstanceOf(InvalidSourceUrlException.class);
+            SourceRepository other = SourceRepository.parse("acme/other");
+            assertThat(policy.fromApiCaller(other, "https://github.com/acme/other.git")).isEqualTo("https://github.com/acme/other.git");
+            assertThatThrownBy(() -> policy.fromApiCaller(other, "https://github.com/acme/widget.git"))
+                    .isInstanceOf(InvalidSourceUrlException.class);
+        }
+        for (int i = 0; i <= SourceUrlPolicy.MAX_COMPILED; i++) { // past the bound, still judged the same
+            SourceRepository r = SourceRepository.parse("acme/r" + i);
+            assertThat(policy.fromApiCaller(r, "https://github.com/acme/r" + i + ".git")).isEqualTo("https://github.com/acme/r" + i + ".git");
+        }
+        assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://github.com/acme/r0.git")).isInstanceOf(InvalidSourceUrlException.class);
+    }
+
+    @Test
     void anApiCallersUrlWithCredentialsIsRefusedWithoutEchoingThem() {
         assertThatThrownBy(() -> policy.fromApiCaller(WIDGET, "https://user:SECRET@github.com/acme/widget.git"))
                 .isInstanceOf(InvalidSourceUrlException.class).hasMessageContaining("credentials").hasMessageNotContaining("SECRET");
