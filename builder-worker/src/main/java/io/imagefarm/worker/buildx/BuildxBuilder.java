@@ -107,7 +107,7 @@ public final class BuildxBuilder implements Builder {
         } catch (InterruptedException e) {
             stop(process);
             Thread.currentThread().interrupt();
-            throw new BuildAbandonedException("build of " + who + " abandoned: the worker is shutting down");
+            throw new BuildAbandonedException("build of " + who + " stopped: its thread was interrupted");
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             stop(process);
             return new BuildOutcome.Failed(FailureKind.ENGINE_UNAVAILABLE,

@@ -18,7 +18,7 @@ import io.imagefarm.worker.job.Workspaces;
 import io.imagefarm.worker.messaging.JobRunner;
 import io.imagefarm.worker.messaging.KafkaRetryQueue;
 import io.imagefarm.worker.messaging.KafkaStatusPublisher;
-import io.imagefarm.worker.messaging.ShutdownGate;
+import io.imagefarm.worker.messaging.BuildGate;
 import io.imagefarm.worker.messaging.WorkerBeats;
 import io.imagefarm.worker.messaging.WorkerMetrics;
 import io.quarkus.runtime.Startup;
@@ -96,7 +96,7 @@ public class WorkerBeans {
     @Produces
     @Singleton
     JobRunner jobRunner(BuildJob job, RetryPolicy retry, KafkaStatusPublisher statuses, KafkaRetryQueue retries,
-                        ShutdownGate gate, WorkerMetrics metrics, WorkerConfig config) {
+                        BuildGate gate, WorkerMetrics metrics, WorkerConfig config) {
         return new JobRunner((spec, attempt) -> job.run(spec, attempt, statuses, gate), statuses, retries,
                 retry, metrics, clock(config));
     }
@@ -109,7 +109,7 @@ public class WorkerBeans {
     @Produces
     @Singleton
     @Startup(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000)
-    WorkerBeats workerBeats(WorkerConfig config, ShutdownGate gate, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+    WorkerBeats workerBeats(WorkerConfig config, BuildGate gate, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         Map<String, Object> settings = new java.util.HashMap<>(kafka);
         settings.put("bootstrap.servers", bootstrap);

@@ -45,7 +45,8 @@ import org.jboss.logging.Logger;
  * the next attempt is due) and returned as {@link JobResult#retryLater()}: the consumer writes the event
  * to the arch's retry topic, whose consumer runs the next attempt once its backoff has passed. Permanent
  * failures, and transient ones once the attempts or the budget are used up, are published as FAILED.
- * When {@code abandoned} turns true (shutdown past its grace) nothing more is published and
+ * When {@code stop} says abandoned (shutdown past its grace, or the event's partition went to another
+ * worker) nothing more is published and
  * {@link BuildAbandonedException} is thrown, so the event is redelivered. The job's folder (with its
  * DOCKER_CONFIG) is removed when the job ends, whatever the outcome.
  *
@@ -87,9 +88,9 @@ public final class BuildJob {
     /**
      * @param attempt which attempt this is; the retry budget counts from its {@code firstAttemptAt}
      * @return BUILT, EXISTS or FAILED (published), or a retry for later (REQUESTED published)
-     * @throws BuildAbandonedException the worker is shutting down; nothing more was published
+     * @throws BuildAbandonedException the build was told to stop ({@code stop}); nothing more was published
      */
-    public JobResult run(JobSpec job, Attempt attempt, StatusSink sink, ShutdownSignal shutdown) {
+    public JobResult run(JobSpec job, Attempt attempt, StatusSink sink, StopSignal stop) {
         ImageRequired event = job.event();
         Instant start = clock.instant();
         Instant deadline = settings.retry().deadline(attempt);
@@ -97,13 +98,13 @@ public final class BuildJob {
         Path workspace = workspaces.create(job.image());
         Heartbeat heartbeat = null;
         try {
-            requireNotAbandoned(job, shutdown);
+            requireNotAbandoned(job, stop);
             try {
                 // before any registry is asked: the event's refs must be its claimed hash's on ours
                 verifier.checkRefs(event, job.image(), job.cache());
                 Optional<String> existing = registry.digestOf(job.image());
                 if (existing.isPresent()) {
-                    requireNotAbandoned(job, shutdown);
+                    requireNotAbandoned(job, stop);
                     LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
                     sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),
                             job.arch().id(), existing.get(), event.eventId(), clock.instant()));
@@ -131,7 +132,7 @@ public final class BuildJob {
                 BuildOutcome.Pushed pushed = (BuildOutcome.Pushed) outcome;
                 verifyPushed(job.image(), pushed.digest());
                 removeLocalImage(job.image());
-                requireNotAbandoned(job, shutdown);
+                requireNotAbandoned(job, stop);
                 heartbeat = stop(heartbeat);
                 sink.publish(ImageStatus.built(event, verified.commit(), verified.inputs(), pushed.digest(),
                         new ImageStatus.BuildTimings(fetchMillis, pushed.buildTime().toMillis(),
@@ -141,10 +142,10 @@ public final class BuildJob {
                         pushed.cachedSteps(), pushed.totalSteps()));
             } catch (ClassifiedFailure | RegistryException | IOException failure) {
                 ClassifiedFailure f = classify(job, failure);
-                if (shutdown.begun()) {
-                    LOG.infof("%s: the build failed after shutdown began (%s); its event is left for another worker",
-                            job.image(), f.getMessage());
-                    throw new BuildAbandonedException("build of " + job.image() + " cut short: the worker is shutting down");
+                if (stop.begun()) {
+                    LOG.infof("%s: the build failed once it was told to stop (%s; %s); its event is left for "
+                            + "another worker", job.image(), stop.reason(), f.getMessage());
+                    throw new BuildAbandonedException("build of " + job.image() + " cut short: " + stop.reason());
                 }
                 heartbeat = stop(heartbeat);
                 Instant now = clock.instant();
@@ -270,9 +271,9 @@ public final class BuildJob {
                 "local I/O failed while building " + job.image() + ": " + failure.getMessage(), "", failure);
     }
 
-    private static void requireNotAbandoned(JobSpec job, ShutdownSignal shutdown) {
-        if (shutdown.abandoned()) {
-            throw new BuildAbandonedException("build of " + job.image() + " abandoned: the worker is shutting down");
+    private static void requireNotAbandoned(JobSpec job, StopSignal stop) {
+        if (stop.abandoned()) {
+            throw new BuildAbandonedException("build of " + job.image() + " abandoned: " + stop.reason());
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
  * attempts, once their backoff has passed). Each decodes, runs the job through {@link JobRunner} and
  * maps its decision to ack (outcome on the status topic, or event safely on the retry topic), nack into
  * the dead-letter topic (poison, or a job that kept failing unexpectedly), or neither (abandoned at
- * shutdown, or Kafka refused a write: delivered again).
+ * shutdown or because a rebalance gave its partition to another worker, or Kafka refused a write:
+ * delivered again).
  *
  * <p>The two handlers run on worker pools of their own, one thread each: a retry waiting for its
  * backoff never holds up the work queue, and a worker may run one build from each channel at once.
@@ -37,11 +39,11 @@ public class ImageRequiredConsumer {
 
     private final JobRunner runner;
     private final WorkerConfig config;
-    private final ShutdownGate gate;
+    private final BuildGate gate;
     private final WorkerMetrics metrics;
     private final WorkerLiveness liveness;
 
-    ImageRequiredConsumer(JobRunner runner, WorkerConfig config, ShutdownGate gate, WorkerMetrics metrics,
+    ImageRequiredConsumer(JobRunner runner, WorkerConfig config, BuildGate gate, WorkerMetrics metrics,
                           @Liveness WorkerLiveness liveness) {
         this.runner = runner;
         this.config = config;
@@ -95,9 +97,9 @@ public class ImageRequiredConsumer {
     }
 
     private CompletionStage<Void> process(Message<byte[]> message, JobSpec job, Attempt attempt) {
-        if (!gate.enter(job.image().toString())) {
-            LOG.infof("shutting down: %s is left for redelivery", job.image());
-            return CompletableFuture.completedFuture(null);
+        TopicPartition source = metadata(message).map(m -> new TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
+        if (!gate.enter(job.image().toString(), source)) {
+            return CompletableFuture.completedFuture(null); // shutting down, or no longer ours: redelivered
         }
         try {
             String key = metadata(message).map(m -> m.getKey() instanceof String k ? k : null).orElse(null);
@@ -107,7 +109,8 @@ public class ImageRequiredConsumer {
                 return message.nack(dead.reason());
             }
             if (disposition instanceof JobRunner.LeaveUnacked leave) {
-                if (leave.broken() != null) {
+                // a stopped build's write may fail from the very interrupt that stopped it: no breakage
+                if (leave.broken() != null && !gate.begun()) {
                     liveness.markBroken(leave.broken());
                 } else {
                     metrics.abandoned();

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * The worker's beat on {@link Topics#WORKERS}, keyed by its instance id: what the {@link ShutdownGate}
+ * The worker's beat on {@link Topics#WORKERS}, keyed by its instance id: what the {@link BuildGate}
  * says it does (IDLE, BUILDING its images, STOPPING), every {@code beat-interval} and at once when that
  * changes, from a thread of its own. A beat is worth nothing late, so it is sent without waiting: one
  * that cannot be sent (Kafka away) is logged, at most once a minute, and the next one tries again; the
@@ -36,7 +36,7 @@ public final class WorkerBeats implements AutoCloseable {
     private final String instanceId;
     private final Arch arch;
     private final Duration interval;
-    private final Supplier<ShutdownGate.Snapshot> state;
+    private final Supplier<BuildGate.Snapshot> state;
     private final Clock clock;
     private final Producer<String, byte[]> producer;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,7 +46,7 @@ public final class WorkerBeats implements AutoCloseable {
     });
     private long lastFailureLog;
 
-    public WorkerBeats(String instanceId, Arch arch, Duration interval, Supplier<ShutdownGate.Snapshot> state, Clock clock,
+    public WorkerBeats(String instanceId, Arch arch, Duration interval, Supplier<BuildGate.Snapshot> state, Clock clock,
                        Producer<String, byte[]> producer) {
         this.instanceId = WorkerBeat.requireInstanceId(instanceId);
         this.arch = arch;
@@ -87,7 +87,7 @@ public final class WorkerBeats implements AutoCloseable {
 
     /** The beat for what the gate says now. */
     WorkerBeat current() {
-        ShutdownGate.Snapshot s = state.get();
+        BuildGate.Snapshot s = state.get();
         return WorkerBeat.of(instanceId, arch, s.state(), s.builds(), s.since(), interval, clock.instant());
     }
 

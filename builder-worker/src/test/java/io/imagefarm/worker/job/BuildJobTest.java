@@ -401,7 +401,7 @@ class BuildJobTest {
         builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.BUILD_ERROR, "ERROR: cut short", "interrupted"));
         boolean[] sigterm = {false};
         builder.afterEach = () -> sigterm[0] = true;
-        ShutdownSignal shutdown = new ShutdownSignal() {
+        StopSignal shutdown = new StopSignal() {
             @Override
             public boolean abandoned() {
                 return false; // still within the grace
