@@ -98,7 +98,8 @@ public class KafkaPublisher implements Publisher {
             transactions.withTransaction(emitter -> {
                 for (Pending p : batch) {
                     for (ImageRequired request : p.publication().requests()) {
-                        emitter.send(record(Topics.IMAGE_REQUESTS, request.image(), EventCodec.encodeToString(request)));
+                        emitter.send(record(Topics.IMAGE_REQUESTS, Topics.requestKey(Arch.parse(request.platform())),
+                                EventCodec.encodeToString(request)));
                     }
                     for (ImageStatus status : p.publication().statuses()) {
                         emitter.send(record(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));

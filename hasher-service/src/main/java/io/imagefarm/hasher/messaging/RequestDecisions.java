@@ -21,7 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -63,8 +63,8 @@ public class RequestDecisions {
     private static final Logger LOG = Logger.getLogger(RequestDecisions.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(60);
-    /** How old a look at a worker group may be when placing an event (own placements are added meanwhile). */
-    private static final Duration PLACEMENT_MAX_AGE = Duration.ofMillis(500);
+    /** How often the worker groups are looked at, off the decision path (own placements are added between looks). */
+    private static final Duration PLACEMENT_LOOK_INTERVAL = Duration.ofMillis(500);
 
     private final RequestDecider decider;
     private final StatusPositions applied;
@@ -104,7 +104,7 @@ public class RequestDecisions {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps());
                  KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps());
                  Admin admin = Admin.create(adminProps());
-                 WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_MAX_AGE, queueReaderProps())) {
+                 WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_LOOK_INTERVAL, queueReaderProps())) {
                 producer.initTransactions();
                 consumer.subscribe(List.of(Topics.IMAGE_REQUESTS), new ConsumerRebalanceListener() {
                     @Override
@@ -168,11 +168,12 @@ public class RequestDecisions {
                     continue;
                 }
                 Arch arch = Arch.parse(proposal.platform());
-                OptionalInt partition = load.placement(arch).next();
+                Optional<WorkQueueLoad.Placed> placed = load.place(arch);
                 metrics.counter("imagefarm.hasher.events.placed", "arch", arch.id(),
-                        "by", partition.isPresent() ? "least-loaded-worker" : "key").increment();
-                producer.send(new ProducerRecord<>(Topics.imageRequired(arch), partition.isPresent() ? partition.getAsInt() : null,
-                        proposal.image(), EventCodec.encodeToString(proposal)));
+                        "by", placed.isPresent() ? "least-loaded-worker" : "key").increment();
+                producer.send(new ProducerRecord<>(Topics.imageRequired(arch), placed.map(WorkQueueLoad.Placed::partition).orElse(null),
+                        proposal.image(), EventCodec.encodeToString(proposal)), (written, failure) ->
+                        placed.ifPresent(p -> p.written(failure == null ? written.offset() : -1)));
                 producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, proposal.image(), EventCodec.encodeToString(accepted.get())));
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -203,8 +204,10 @@ public class RequestDecisions {
         } catch (RuntimeException e) {
             throw new InvalidEventException("ImageRequired: " + e.getMessage());
         }
-        if (!proposal.image().equals(record.key())) {
-            throw new InvalidEventException("ImageRequired: key " + record.key() + " is not its image " + proposal.image());
+        // one arch's proposals all on one partition, one owner: decided in order, and placed by one replica
+        String key = Topics.requestKey(Arch.parse(proposal.platform()));
+        if (!key.equals(record.key())) {
+            throw new InvalidEventException("ImageRequired: key " + record.key() + " is not its arch " + key);
         }
         return proposal;
     }

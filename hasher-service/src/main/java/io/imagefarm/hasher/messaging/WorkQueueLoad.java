@@ -4,17 +4,24 @@ import io.imagefarm.core.event.Topics;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.hasher.resolve.QueuePlacement;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -23,41 +30,126 @@ import org.jboss.logging.Logger;
 
 /**
  * Each arch's worker group as the request decider places events: who holds which partition of the work
- * queue, and how many events each partition has not had committed yet. Looked up at most every
- * {@code maxAge}; between looks, one {@link QueuePlacement} per arch adds this replica's own placements.
+ * queue, and how many events each partition has not had committed yet. Looked up by a thread of its own
+ * every {@code interval}, off the decision path (a look is a few round trips per arch; on the path it
+ * added them to the answer of every request for a new image). The events this replica placed that a
+ * look does not count yet (written at or past the stable end it read, or not written yet) are added to
+ * it, so a burst spreads over the workers exactly; and since one replica decides all of an arch's
+ * requests ({@link Topics#requestKey}), those are all of the arch's new events.
+ *
+ * <p>{@link #place} is called by the decider's thread only; the looks (and the queue readers) belong to
+ * the look thread, after the first look, which the constructor takes.
  */
 final class WorkQueueLoad implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkQueueLoad.class);
     /** A burst loads the brokers too: a look may take a few seconds then, and is still worth more than a key's hash. */
     private static final long CALL_TIMEOUT_MS = 5000;
+    private static final long NOT_WRITTEN = Long.MAX_VALUE;
 
-    private record Cached(QueuePlacement placement, long at, QueuePlacement.Snapshot snapshot) {
+    /** An event placed on a partition; its offset once the producer has written it. */
+    static final class Placed {
+        private final int partition;
+        private volatile long offset = NOT_WRITTEN;
+        private volatile boolean failed;
+
+        Placed(int partition) {
+            this.partition = partition;
+        }
+
+        int partition() {
+            return partition;
+        }
+
+        /** From the producer's callback: written at {@code offset}, or not at all (negative). */
+        void written(long offset) {
+            if (offset < 0) {
+                failed = true;
+            } else {
+                this.offset = offset;
+            }
+        }
+    }
+
+    /** One look at an arch's group: the snapshot, and each partition's stable end offset it counted up to. */
+    private record Look(QueuePlacement.Snapshot snapshot, Map<Integer, Long> ends) {
+        static final Look NONE = new Look(QueuePlacement.Snapshot.NONE, Map.of());
+
+        /** Whether this look counts {@code p} already (or never will: it failed, or its partition is no worker's). */
+        boolean counts(Placed p) {
+            Long end = ends.get(p.partition);
+            return p.failed || end == null || p.offset < end;
+        }
+    }
+
+    /** The decider's view of an arch: the look it places from, and its own placements that look does not count. */
+    private static final class Placing {
+        Look look;
+        QueuePlacement placement;
+        final Deque<Placed> uncounted = new ArrayDeque<>();
     }
 
     private final Admin admin;
-    private final Duration maxAge;
-    private final Map<Arch, Cached> cache = new EnumMap<>(Arch.class);
+    private final Map<Arch, AtomicReference<Look>> looks = new EnumMap<>(Arch.class);
+    private final Map<Arch, Placing> placing = new EnumMap<>(Arch.class);
     private final Map<Arch, KafkaConsumer<byte[], byte[]>> readers = new EnumMap<>(Arch.class);
     private final Properties readerProps;
+    private final ScheduledExecutorService looker;
     private long lastFailureLog;
 
-    /** @param readerProps a read_committed consumer without a group, to count the queued events */
-    WorkQueueLoad(Admin admin, Duration maxAge, Properties readerProps) {
+    /**
+     * Takes a first look at every arch's group, then looks again every {@code interval}.
+     *
+     * @param readerProps a read_committed consumer without a group, to count the queued events
+     */
+    WorkQueueLoad(Admin admin, Duration interval, Properties readerProps) {
         this.admin = admin;
-        this.maxAge = maxAge;
         this.readerProps = readerProps;
+        for (Arch arch : Arch.values()) {
+            looks.put(arch, new AtomicReference<>(Look.NONE));
+            placing.put(arch, new Placing());
+        }
+        lookAtAll();
+        looker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "work-queue-load");
+            t.setDaemon(true);
+            return t;
+        });
+        looker.scheduleWithFixedDelay(this::lookAtAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The placement for {@code arch}, from a snapshot at most {@code maxAge} old. */
-    QueuePlacement placement(Arch arch) {
-        Cached c = cache.get(arch);
-        if (c == null || System.nanoTime() - c.at() > maxAge.toNanos()) {
-            QueuePlacement.Snapshot s = snapshot(arch);
-            c = new Cached(new QueuePlacement(s), System.nanoTime(), s);
-            cache.put(arch, c);
+    /**
+     * Where {@code arch}'s next event goes: a partition of its least loaded worker, by the latest look plus
+     * this replica's placements it does not count yet; empty when no worker is known (the key's partition
+     * will do). The caller reports the written offset to the returned {@link Placed}.
+     */
+    Optional<Placed> place(Arch arch) {
+        Look look = looks.get(arch).get();
+        Placing p = placing.get(arch);
+        if (p.look != look) {
+            p.uncounted.removeIf(look::counts);
+            Map<Integer, Long> uncounted = new HashMap<>();
+            p.uncounted.forEach(placed -> uncounted.merge(placed.partition(), 1L, Long::sum));
+            p.look = look;
+            p.placement = new QueuePlacement(look.snapshot(), uncounted);
         }
-        return c.placement();
+        OptionalInt partition = p.placement.next();
+        if (partition.isEmpty()) {
+            return Optional.empty();
+        }
+        Placed placed = new Placed(partition.getAsInt());
+        p.uncounted.addLast(placed);
+        return Optional.of(placed);
+    }
+
+    private void lookAtAll() {
+        for (Arch arch : Arch.values()) {
+            try {
+                looks.get(arch).set(look(arch));
+            } catch (RuntimeException e) { // never let one failure cancel the looks to come
+                LOG.warnf(e, "looking at the %s worker group failed", arch.id());
+            }
+        }
     }
 
     /**
@@ -85,11 +177,13 @@ final class WorkQueueLoad implements AutoCloseable {
      * consumer ever commits past, so a built-out partition, or one that got its events in several
      * transactions, would look more loaded than it is (bursts then piled onto one worker).
      */
-    private Map<Integer, Long> queued(Arch arch, List<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+    private Map<Integer, Long> queued(Arch arch, List<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed,
+                                      Map<Integer, Long> stableEnds) {
         KafkaConsumer<byte[], byte[]> reader = readers.computeIfAbsent(arch, a -> new KafkaConsumer<>(readerProps));
         reader.assign(partitions);
         Duration limit = Duration.ofMillis(CALL_TIMEOUT_MS);
-        Map<TopicPartition, Long> ends = reader.endOffsets(partitions, limit);
+        Map<TopicPartition, Long> ends = reader.endOffsets(partitions, limit); // read_committed: the stable ends
+        ends.forEach((tp, end) -> stableEnds.put(tp.partition(), end));
         Map<TopicPartition, Long> beginnings = reader.beginningOffsets(partitions, limit);
         Map<Integer, Long> counts = new HashMap<>();
         for (TopicPartition tp : partitions) {
@@ -113,11 +207,19 @@ final class WorkQueueLoad implements AutoCloseable {
 
     @Override
     public void close() {
+        looker.shutdownNow();
+        try {
+            if (!looker.awaitTermination(CALL_TIMEOUT_MS * 3, TimeUnit.MILLISECONDS)) {
+                LOG.warn("the work queue look did not stop in time; its readers are closed regardless");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         readers.values().forEach(KafkaConsumer::close);
     }
 
-    /** The group's members, their partitions, and each partition's uncommitted events; empty when it cannot tell. */
-    QueuePlacement.Snapshot snapshot(Arch arch) {
+    /** The group's members, their partitions, and each partition's uncommitted events; none when it cannot tell. */
+    private Look look(Arch arch) {
         String group = Topics.workerGroup(arch);
         String topic = Topics.imageRequired(arch);
         try {
@@ -130,11 +232,13 @@ final class WorkQueueLoad implements AutoCloseable {
                 mine.forEach(p -> partitions.add(new TopicPartition(topic, p)));
             }
             if (partitions.isEmpty()) {
-                return QueuePlacement.Snapshot.NONE;
+                return Look.NONE;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return new QueuePlacement.Snapshot(assignment, queued(arch, partitions, committed));
+            Map<Integer, Long> ends = new HashMap<>();
+            Map<Integer, Long> queued = queued(arch, partitions, committed, ends);
+            return new Look(new QueuePlacement.Snapshot(assignment, queued), Map.copyOf(ends));
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -143,7 +247,7 @@ final class WorkQueueLoad implements AutoCloseable {
                 lastFailureLog = System.nanoTime();
                 LOG.warnf(e, "the %s group cannot be looked at; events go to their key's partition meanwhile", group);
             }
-            return QueuePlacement.Snapshot.NONE;
+            return Look.NONE;
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * not on the partition its key hashes to. A worker builds one event at a time and holds its
  * partitions meanwhile, so an event hashed behind a busy worker would wait while another worker of
  * the arch idles. Load is what the queue says: per partition, the events not yet committed by the
- * group (waiting, or being built), plus what this replica placed since it last looked.
+ * group (waiting, or being built), plus what this replica placed that the look does not count yet.
  * Plain Java: the snapshot comes from the group's assignment and offsets.
  */
 public final class QueuePlacement {
@@ -27,10 +27,19 @@ public final class QueuePlacement {
     }
 
     private final Snapshot snapshot;
-    private final Map<Integer, Long> placed = new HashMap<>();
+    private final Map<Integer, Long> placed;
 
     public QueuePlacement(Snapshot snapshot) {
+        this(snapshot, Map.of());
+    }
+
+    /**
+     * @param alreadyPlaced per partition, events this replica placed that {@code snapshot} does not count
+     *                      yet (written past the end its look read, or not written yet)
+     */
+    public QueuePlacement(Snapshot snapshot, Map<Integer, Long> alreadyPlaced) {
         this.snapshot = snapshot;
+        this.placed = new HashMap<>(alreadyPlaced);
     }
 
     /**

@@ -35,6 +35,16 @@ class QueuePlacementTest {
     }
 
     @Test
+    void eventsPlacedSinceTheLookBeganCountAsQueuedSoABurstSpanningTwoLooksStaysEven() {
+        // the look saw an empty queue, but this replica placed two events on worker-1 since it began
+        QueuePlacement placement = new QueuePlacement(new QueuePlacement.Snapshot(Map.of(
+                "worker-1", List.of(0, 1), "worker-2", List.of(2, 3)), Map.of()), Map.of(0, 1L, 1, 1L));
+
+        assertThat(placement.next().getAsInt()).isIn(2, 3);
+        assertThat(placement.next().getAsInt()).isIn(2, 3);
+    }
+
+    @Test
     void withoutAnyWorkerInTheGroupTheKeyDecides() {
         assertThat(new QueuePlacement(QueuePlacement.Snapshot.NONE).next()).isEmpty();
     }

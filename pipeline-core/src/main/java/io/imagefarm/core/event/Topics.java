@@ -12,12 +12,22 @@ public final class Topics {
     public static final String IMAGE_STATUS = "imagefarm.image-status";
 
     /**
-     * Requests for images, proposed by any hasher replica (key = per-arch image ref, value = the
-     * {@link ImageRequired} it would publish). The replica that owns a key's partition (consumer group
+     * Requests for images, proposed by any hasher replica (key = the arch, {@link #requestKey}; value =
+     * the {@link ImageRequired} it would publish). The replica that owns a key's partition (consumer group
      * {@code imagefarm-hasher-deciders}) turns at most one live request per image into an
-     * {@code image-required} event, so replicas never publish the same build twice.
+     * {@code image-required} event, so replicas never publish the same build twice; and since it decides
+     * every request of its arch, it also sees every event it places on the arch's work queue.
      */
     public static final String IMAGE_REQUESTS = "imagefarm.image-requests";
+
+    /**
+     * The key of a request on {@link #IMAGE_REQUESTS}: its arch. One decider per arch places all of the
+     * arch's events, each on its least loaded worker; two deciders placing from the same look at the
+     * queue would pile a burst onto the same workers.
+     */
+    public static String requestKey(Arch arch) {
+        return arch.id();
+    }
 
     /** One report per janitor run. */
     public static final String JANITOR_REPORTS = "imagefarm.janitor-reports";
