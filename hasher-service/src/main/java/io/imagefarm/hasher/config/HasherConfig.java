@@ -66,7 +66,7 @@ public interface HasherConfig {
     Duration revalidateInterval();
 
     /**
-     * A resolve that proposed a request answers once the replica deciding it (the owner of the image's
+     * A resolve that proposed a request answers once the replica deciding it (the owner of the arch's
      * partition of the requests topic) did, and its decision reached this replica's book; past this
      * it answers 503 (the request stays queued and is decided).
      */

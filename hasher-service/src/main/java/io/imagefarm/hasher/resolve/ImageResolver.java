@@ -40,7 +40,7 @@ import org.jboss.logging.Logger;
  *   TTL, or building with recent heartbeats) or failed permanently a short while ago;</li>
  *   <li>record EXISTS, because the registry has it (an index or a manifest);</li>
  *   <li>propose a request: an {@link ImageRequired} on the requests topic, which the {@link RequestDecider}
- *   of the replica owning the image's partition turns into the image-required event and its REQUESTED
+ *   of the replica owning the arch's partition turns into the image-required event and its REQUESTED
  *   status, unless another replica's proposal came first. The request answers once that decision is
  *   in this replica's book.</li>
  * </ul>
