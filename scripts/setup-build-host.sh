@@ -30,7 +30,7 @@ TRIXIE_SUITE=trixie
 # (chromium and its driver: the dashboard's browser tests, headless through Selenium)
 BOOKWORM_PKGS=(containerd runc tini iptables adduser sysvinit-utils init-system-helpers libsystemd0
                docker-registry qemu-user-static binfmt-support file ca-certificates xz-utils
-               jq git apache2-utils
+               jq yq git apache2-utils  # yq: Debian's tomlq, the seed's TOML lookups in SeedBashDifferentialIT
                chromium chromium-driver)
 DOCKER_ENGINE_RE='^26\.1\.'
 DOCKER_BUILDX_RE='^0\.13\.'
