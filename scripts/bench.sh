@@ -50,7 +50,8 @@ trap 'exit 130' INT TERM
 step "1. Build host and build"
 scripts/setup-build-host.sh
 # What the embedded stack runs (services, broker, the OIDC issuer in test-support) and the bench itself.
-./mvnw -B -ntp -q package -DskipTests -pl hasher-service,builder-worker,cache-janitor,kafka-broker,test-support,bench -am
+./mvnw -B -ntp -q package -DskipTests -am \
+  -pl hasher-service,builder-worker,cache-janitor,kafka-broker,test-support,bench
 ok "built; the bench is bench/target/bench.jar (+ lib/)"
 rm -rf "$out"; mkdir -p "$out"
 
@@ -83,8 +84,8 @@ printf 'FROM %s\nRUN echo bench > /b\n' "$BASE_IMAGE" >"$sample/.devcontainer/Do
 git -C "$sample" add -A && git -C "$sample" commit -q -m "bench: the known toolchain"
 known=$(git -C "$sample" rev-parse HEAD)
 
-body=$(printf '{"ref":"refs/heads/main","after":"%s","deleted":false,"repository":{"full_name":"%s","clone_url":"%s"}}' \
-  "$known" "$repository" "file://$sample")
+body=$(jq -nc --arg after "$known" --arg repository "$repository" --arg url "file://$sample" \
+  '{ref: "refs/heads/main", after: $after, deleted: false, repository: {full_name: $repository, clone_url: $url}}')
 sig="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$(cat "$WEBHOOK_SECRET_FILE")" -r | cut -d' ' -f1)"
 answer=$(curl -sS --fail-with-body -X POST "$HASHER_URL/webhooks/github" -H "X-GitHub-Event: push" \
   -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" -H "X-Hub-Signature-256: $sig" \

@@ -8,15 +8,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir=${1:-$root/.demo}
 env_file=$dir/stack.env
-[[ -f $env_file ]] || { echo "dashboard-screenshot: no $env_file; start a stack first (./demo.sh --keep)" >&2; exit 1; }
+fail() { echo "dashboard-screenshot: $*" >&2; exit 1; }
+[[ -f $env_file ]] || fail "no $env_file; start a stack first (./demo.sh --keep)"
 hasher=$(sed -n 's/^HASHER_URL=//p' "$env_file")
-curl -fsS -o /dev/null "$hasher/" || { echo "dashboard-screenshot: the dashboard at $hasher/ does not answer" >&2; exit 1; }
-command -v chromium >/dev/null || { echo "dashboard-screenshot: chromium is not installed (scripts/setup-build-host.sh)" >&2; exit 1; }
+curl -fsS -o /dev/null "$hasher/" || fail "the dashboard at $hasher/ does not answer"
+command -v chromium >/dev/null || fail "chromium is not installed (scripts/setup-build-host.sh)"
 out=$root/docs/dashboard.png
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$tmp/profile" \
   --window-size=1400,900 --timeout=4000 --screenshot="$tmp/dashboard.png" "$hasher/" >/dev/null 2>&1
-[[ -s $tmp/dashboard.png ]] || { echo "dashboard-screenshot: chromium wrote no screenshot" >&2; exit 1; }
+[[ -s $tmp/dashboard.png ]] || fail "chromium wrote no screenshot"
 mv "$tmp/dashboard.png" "$out"
 echo "wrote $out ($(stat -c %s "$out") bytes) from $hasher/"

@@ -43,7 +43,8 @@ trap 'exit 130' INT TERM
 
 step "1. Build host and build"
 scripts/setup-build-host.sh
-./mvnw -B -ntp -q package -DskipTests -pl hasher-service,builder-worker,cache-janitor,kafka-broker,test-support,bench -am
+./mvnw -B -ntp -q package -DskipTests -am \
+  -pl hasher-service,builder-worker,cache-janitor,kafka-broker,test-support,bench
 
 step "2. The farm: 3 brokers, 2 hashers, 3 amd64 and 2 arm64 workers"
 [[ -d $stack/pids ]] && { scripts/demo-stack.sh stop "$stack" || true; }

@@ -3,8 +3,9 @@
 #
 #   scripts/setup-build-host.sh               install/start everything, verify (fast when already done)
 #   scripts/setup-build-host.sh --self-check  the above, then an end-to-end multi-arch build/push/cache check
-#                                             (NOTE: runs `docker buildx prune -af`, i.e. clears the daemon's build cache;
-#                                             IMAGEFARM_SELFCHECK_KEEP=1 keeps its temp dir with build logs)
+#                                             (NOTE: runs `docker buildx prune -af`, i.e. clears the daemon's
+#                                             build cache; IMAGEFARM_SELFCHECK_KEEP=1 keeps its temp dir with
+#                                             build logs)
 #
 # What it sets up:
 #   * Docker Engine 26.1.x + docker-cli + buildx 0.13.x (+ optional compose plugin) from Debian trixie,
@@ -15,6 +16,7 @@
 #   * docker-registry (distribution 2.8) binary; no registry service is left running.
 #   * qemu-user-static + binfmt-support, qemu-aarch64 binfmt handler enabled with the F flag.
 #   * static busybox for amd64 and arm64 in /var/cache/imagefarm/busybox/<arch>/busybox.
+#   * shellcheck, the scripts' lint (scripts/lint-scripts.sh), and jq, git, chromium etc. for the tests.
 set -euo pipefail
 
 CACHE_DIR=/var/cache/imagefarm
@@ -27,11 +29,13 @@ CONTAINERD_SOCK=/run/containerd/containerd.sock
 DOCKERD_PIDFILE=/var/run/docker.pid
 TRIXIE_SUITE=trixie
 # bookworm packages (system apt) the trixie docker debs run on, plus the rest of the toolset
-# (chromium and its driver: the dashboard's browser tests, headless through Selenium)
+# (chromium and its driver: the dashboard's browser tests, headless through Selenium; shellcheck: the
+# scripts' lint, scripts/lint-scripts.sh)
 BOOKWORM_PKGS=(containerd runc tini iptables adduser sysvinit-utils init-system-helpers libsystemd0
                docker-registry qemu-user-static binfmt-support file ca-certificates xz-utils
                jq yq git apache2-utils  # yq: Debian's tomlq, the seed's TOML lookups in SeedBashDifferentialIT
-               chromium chromium-driver)
+               chromium chromium-driver
+               shellcheck)
 DOCKER_ENGINE_RE='^26\.1\.'
 DOCKER_BUILDX_RE='^0\.13\.'
 READY_TIMEOUT=${IMAGEFARM_READY_TIMEOUT:-90}
@@ -89,10 +93,11 @@ PAPT_OPTS=()
 papt_setup() { # name suite arch...
   local name=$1 suite=$2; shift 2
   local d=$CACHE_DIR/apt/$name mirror a
+  # shellcheck source=/dev/null # the machine's own file
   mirror=$(debian_mirror "$(. /etc/os-release && echo "$VERSION_CODENAME")")
   mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
-  printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$mirror" "$suite" >"$d/sources.sources"
+  printf '%s\n' 'Types: deb' "URIs: $mirror" "Suites: $suite" 'Components: main' \
+    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$d/sources.sources"
   PAPT_OPTS=(-q "-oDir::Etc::SourceList=$d/sources.sources" -oDir::Etc::SourceParts=/dev/null
              "-oDir::State::Lists=$d/lists" "-oDir::Cache=$d/cache"
              -oDir::Etc::Preferences=/dev/null -oDir::Etc::PreferencesParts=/dev/null
@@ -129,7 +134,8 @@ step_bookworm_packages() {
     apt_sys_install "${BOOKWORM_PKGS[@]}"
     say "$STEP" "installed ${missing[*]}"
   else
-    say "$STEP" "ok (containerd $(pkg_ver containerd), runc $(pkg_ver runc), qemu-user-static $(pkg_ver qemu-user-static))"
+    say "$STEP" "ok (containerd $(pkg_ver containerd), runc $(pkg_ver runc)," \
+      "qemu-user-static $(pkg_ver qemu-user-static))"
   fi
 }
 
@@ -154,7 +160,8 @@ step_docker_packages() {
     write_daemon_json >/dev/null
     apt_sys_install "$dir"/docker.io_*.deb "$dir"/docker-cli_*.deb "$dir"/docker-buildx_*.deb
     eng=$(pkg_ver docker.io); bx=$(pkg_ver docker-buildx)
-    [[ $eng =~ $DOCKER_ENGINE_RE && $bx =~ $DOCKER_BUILDX_RE ]] || die "install did not leave docker.io 26.1.x / buildx 0.13.x"
+    [[ $eng =~ $DOCKER_ENGINE_RE && $bx =~ $DOCKER_BUILDX_RE ]] \
+      || die "install did not leave docker.io 26.1.x / buildx 0.13.x"
     rm -f "$CACHE_DIR/compose-unavailable"
     say "$STEP" "installed from $PAPT_MIRROR $TRIXIE_SUITE (docker.io $eng, docker-buildx $bx)"
   fi
@@ -241,22 +248,25 @@ step_busybox() {
   fi
   # bookworm (the machine's suite), both archs, private apt state: no foreign arch is added to the system
   local suite dir=$CACHE_DIR/debs/busybox
+  # shellcheck source=/dev/null # the machine's own file
   suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
   papt_setup "$suite-busybox" "$suite" amd64 arm64
   papt_download "$dir" busybox-static:amd64 busybox-static:arm64
   for a in amd64 arm64; do
-    local deb x
-    deb=$(ls "$dir"/busybox-static_*_"$a".deb 2>/dev/null | head -n1 || true)
-    [[ -n $deb ]] || die "busybox-static:$a was not downloaded"
+    local debs x
+    debs=("$dir"/busybox-static_*_"$a".deb)
+    [[ -f ${debs[0]} ]] || die "busybox-static:$a was not downloaded"
     x=$(mktemp -d)
-    dpkg-deb -x "$deb" "$x"
+    dpkg-deb -x "${debs[0]}" "$x"
     mkdir -p "$BUSYBOX_DIR/$a"
     install -m 0755 "$x/bin/busybox" "$BUSYBOX_DIR/$a/busybox.new"
     mv -f "$BUSYBOX_DIR/$a/busybox.new" "$BUSYBOX_DIR/$a/busybox"
     rm -rf "$x"
-    busybox_ok "$a" "$BUSYBOX_DIR/$a/busybox" || die "$BUSYBOX_DIR/$a/busybox is not a static $a ELF: $(file -b "$BUSYBOX_DIR/$a/busybox")"
+    busybox_ok "$a" "$BUSYBOX_DIR/$a/busybox" \
+      || die "$BUSYBOX_DIR/$a/busybox is not a static $a ELF: $(file -b "$BUSYBOX_DIR/$a/busybox")"
   done
-  dpkg-deb -f "$(ls "$dir"/busybox-static_*_amd64.deb | head -n1)" Version >"$BUSYBOX_DIR/version"
+  local amd64_debs=("$dir"/busybox-static_*_amd64.deb)
+  dpkg-deb -f "${amd64_debs[0]}" Version >"$BUSYBOX_DIR/version"
   say "$STEP" "extracted busybox-static $(cat "$BUSYBOX_DIR/version") to $BUSYBOX_DIR/{amd64,arm64}/busybox"
 }
 busybox_ok() { # arch file
@@ -344,7 +354,8 @@ step_dockerd() {
   local ver
   ver=$(docker version --format '{{.Server.Version}}')
   [[ $ver =~ $DOCKER_ENGINE_RE ]] || die "daemon is version $ver, want 26.1.x (is another dockerd running?)"
-  snapshotter_ok || die "docker info does not report driver-type io.containerd.snapshotter.v1: $(docker info --format '{{.Driver}} {{json .DriverStatus}}')"
+  snapshotter_ok || die "docker info does not report driver-type io.containerd.snapshotter.v1:" \
+    "$(docker info --format '{{.Driver}} {{json .DriverStatus}}')"
   ! ip link show docker0 >/dev/null 2>&1 || die "a docker0 bridge exists; it must not"
   say "$STEP" "${what%,} ($ver, containerd snapshotter, no docker0)"
 }
@@ -362,7 +373,8 @@ step_buildx() {
   [[ ${v#v} =~ $DOCKER_BUILDX_RE ]] || die "buildx is $v, want 0.13.x"
   out=$(timeout 60 docker buildx inspect --bootstrap 2>&1) || die "docker buildx inspect --bootstrap failed: $out"
   grep -E '^Platforms:' <<<"$out" | grep -q 'linux/arm64' \
-    || die "buildx builder does not list linux/arm64 (restart dockerd after binfmt setup?): $(grep -E '^Platforms:' <<<"$out")"
+    || die "buildx builder does not list linux/arm64 (restart dockerd after binfmt setup?):" \
+      "$(grep -E '^Platforms:' <<<"$out")"
   say "$STEP" "ok ($v via$seen; builder platforms include linux/amd64, linux/arm64)"
 }
 
@@ -394,7 +406,10 @@ EOF
   regpid=$!; SC_REGPID=$regpid
   local t=0
   until curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; do
-    kill -0 "$regpid" 2>/dev/null && ((t++ < 100)) || { cat "$tmp/registry.log" >&2; die "throwaway registry did not start"; }
+    if ! kill -0 "$regpid" 2>/dev/null || ! ((t++ < 100)); then
+      cat "$tmp/registry.log" >&2
+      die "throwaway registry did not start"
+    fi
     sleep 0.1
   done
   say "$STEP" "throwaway registry on 127.0.0.1:$port (pid $regpid)"
@@ -438,7 +453,8 @@ EOF
   docker buildx prune -af >/dev/null
   sc_build arm64 "$tmp/rebuild-arm64.log"
   [[ $(sc_run_step_state "$tmp/rebuild-arm64.log") == CACHED ]] \
-    || { cat "$tmp/rebuild-arm64.log" >&2; die "after 'buildx prune -af' the arm64 RUN step was not CACHED from the registry cache"; }
+    || { cat "$tmp/rebuild-arm64.log" >&2
+         die "after 'buildx prune -af' the arm64 RUN step was not CACHED from the registry cache"; }
   grep -q "importing cache manifest from $img:buildcache-arm64" "$tmp/rebuild-arm64.log" \
     || die "rebuild did not import the registry cache"
   say "$STEP" "after buildx prune -af: arm64 rebuild in ${SC_SECS}s, RUN steps CACHED (imported from registry cache)"
@@ -491,7 +507,7 @@ main() {
   step_containerd
   step_dockerd
   step_buildx
-  STEP=done
+  STEP="done"
   say "$STEP" "build host ready in $((SECONDS - start))s"
   [[ $mode == self-check ]] && self_check
   return 0

@@ -20,8 +20,12 @@ export KAFKA_LOG_DIRS
 # apache/kafka's default single-node cluster id; any 22-character base64 id works.
 cluster_id=${CLUSTER_ID:-5L6g3nShT-eMCtK--X86sw}
 
-[[ -d $libs ]] || { echo "kafka-run: no jar folder at $libs (build it: ./mvnw -pl kafka-broker package)" >&2; exit 1; }
-for required in KAFKA_NODE_ID KAFKA_PROCESS_ROLES KAFKA_LISTENERS KAFKA_CONTROLLER_LISTENER_NAMES KAFKA_CONTROLLER_QUORUM_VOTERS; do
+if [[ ! -d $libs ]]; then
+  echo "kafka-run: no jar folder at $libs (build it: ./mvnw -pl kafka-broker package)" >&2
+  exit 1
+fi
+for required in KAFKA_NODE_ID KAFKA_PROCESS_ROLES KAFKA_LISTENERS KAFKA_CONTROLLER_LISTENER_NAMES \
+                KAFKA_CONTROLLER_QUORUM_VOTERS; do
   [[ -n ${!required:-} ]] || { echo "kafka-run: $required is not set" >&2; exit 1; }
 done
 
@@ -45,7 +49,10 @@ done < <(env | grep '^KAFKA_' | sort)
 mv "$tmp" "$config"
 
 java=${JAVA:-java}
-jvm=(${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m} ${KAFKA_OPTS:-}
+# KAFKA_HEAP_OPTS and KAFKA_OPTS are lists of options, separated by spaces
+read -ra heap_opts <<<"${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
+read -ra kafka_opts <<<"${KAFKA_OPTS:-}"
+jvm=("${heap_opts[@]}" "${kafka_opts[@]}"
      "-Dlog4j2.configurationFile=${KAFKA_LOG4J_CONFIG:-$here/../config/log4j2.properties}"
      -cp "$libs/*")
 
