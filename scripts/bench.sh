@@ -67,7 +67,7 @@ step "3. Embedded stack and the known image"
 [[ -d $stack/pids ]] && { scripts/demo-stack.sh stop "$stack" || true; }
 rm -rf "$stack"; mkdir -p "$stack"
 scripts/demo-stack.sh start "$stack"
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091 # written by the stack's start above: not there to be read before
 source "$stack/stack.env"
 
 sample="$stack/sources/bench" # the stack allows file:// remotes under DIR/sources/

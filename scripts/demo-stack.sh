@@ -81,7 +81,7 @@ source "$root/scripts/lib/stack-common.sh"
 
 load_farm() { # DIR/farm.env, or the single stack
   BROKERS=1 HASHERS=1 WORKERS_AMD64=1 WORKERS_ARM64=1
-  # shellcheck disable=SC1091
+  # shellcheck disable=SC1091 # DIR/farm.env is the stack's own, written by configure_farm
   [[ -f $dir/farm.env ]] && source "$dir/farm.env"
   farm_parts
 }
@@ -226,7 +226,7 @@ ensure_ports() {
 
 load_ports() {
   local part
-  # shellcheck disable=SC1091
+  # shellcheck disable=SC1091 # DIR/ports.env is the stack's own, written by ensure_ports_file
   source "$dir/ports.env"
   KAFKA_BOOTSTRAP=
   for part in "${BROKER_PARTS[@]}"; do KAFKA_BOOTSTRAP+="${KAFKA_BOOTSTRAP:+,}127.0.0.1:$(port_of "$part")"; done
