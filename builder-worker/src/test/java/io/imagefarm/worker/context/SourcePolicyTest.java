@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.event.FailureKind;
+import io.imagefarm.testsupport.HostileSourceUrls;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,21 @@ class SourcePolicyTest {
                 .hasMessageContaining("no sourceUrl");
         assertThatThrownBy(() -> githubOnly.check("https://github.com/a/b/c.git", "a/b/c"))
                 .isInstanceOf(InvalidContextException.class).hasMessageContaining("repository");
+    }
+
+    @Test
+    void theWorkerRefusesExactlyTheHostileUrlsTheHasherRefusesWithoutEchoingACredential() {
+        SourcePolicy shared = new SourcePolicy(HostileSourceUrls.SCHEMES, HostileSourceUrls.PATTERNS);
+        Set<String> refused = new HashSet<>();
+        for (HostileSourceUrls.Case c : HostileSourceUrls.CASES) {
+            try {
+                shared.check(c.url(), HostileSourceUrls.REPOSITORY);
+            } catch (InvalidContextException e) {
+                refused.add(c.url());
+                assertThat(e.getMessage()).as(c.url()).doesNotContain(HostileSourceUrls.SECRET);
+            }
+        }
+        assertThat(refused).isEqualTo(HostileSourceUrls.refused());
     }
 
     @Test
