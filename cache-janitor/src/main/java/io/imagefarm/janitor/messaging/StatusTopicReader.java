@@ -1,6 +1,5 @@
 package io.imagefarm.janitor.messaging;
 
-import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.InvalidEventException;
 import io.imagefarm.core.event.Topics;
@@ -75,8 +74,8 @@ public final class StatusTopicReader implements UsageSource {
                         continue; // tombstone
                     }
                     try {
-                        usage.add(EventCodec.decode(r.value(), ImageStatus.class));
-                    } catch (InvalidEventException | NullPointerException e) {
+                        usage.add(ImageStatus.fromRecord(r.value()));
+                    } catch (InvalidEventException e) {
                         invalid++;
                     }
                 }

@@ -1,11 +1,7 @@
 package io.imagefarm.hasher.messaging;
 
-import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.InvalidEventException;
-import io.imagefarm.core.hash.VersionHash;
-import io.imagefarm.core.image.ImageRef;
-import io.imagefarm.core.image.InvalidReferenceException;
 import io.imagefarm.hasher.resolve.StatusBook;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,22 +29,6 @@ public class StatusConsumer {
         this.positions = positions;
     }
 
-    /**
-     * The topic is untrusted input like any other: a record whose image ref or version hash is not one
-     * would break whoever reads it later (the index assembler parses both), so it never enters the book.
-     */
-    static ImageStatus validated(ImageStatus status) {
-        try {
-            ImageRef.parse(status.image());
-        } catch (InvalidReferenceException e) {
-            throw new InvalidEventException("ImageStatus: " + e.getMessage());
-        }
-        if (status.versionHash() != null && !VersionHash.isValid(status.versionHash())) {
-            throw new InvalidEventException("ImageStatus: invalid version hash '" + status.versionHash() + "'");
-        }
-        return status;
-    }
-
     @Incoming(Channels.STATUS_IN)
     public void onStatus(ConsumerRecord<String, String> record) {
         try {
@@ -64,7 +44,7 @@ public class StatusConsumer {
             return;
         }
         try {
-            book.apply(validated(EventCodec.decode(record.value(), ImageStatus.class)));
+            book.apply(ImageStatus.fromRecord(record.value())); // decoded and checked by the topic's one rule set
         } catch (InvalidEventException e) {
             // A read model: one bad record must not stop the view; it is counted and logged with its position.
             metrics.counter("imagefarm.hasher.status.invalid").increment();

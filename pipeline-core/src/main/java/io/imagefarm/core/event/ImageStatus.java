@@ -3,7 +3,10 @@ package io.imagefarm.core.event;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.hash.VersionInputs;
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.image.InvalidReferenceException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -46,6 +49,31 @@ public record ImageStatus(
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /**
+     * A record of the status topic, which is untrusted input like any other: decoded, and refused unless
+     * its image ref and version hash are ones (a reader parses both later: the index assembler, the
+     * janitor's retention). Every reader of the topic reads through this.
+     *
+     * @throws InvalidEventException undecodable, or an invalid image ref or version hash
+     */
+    public static ImageStatus fromRecord(byte[] value) {
+        ImageStatus status = EventCodec.decode(value, ImageStatus.class);
+        try {
+            ImageRef.parse(status.image());
+        } catch (InvalidReferenceException e) {
+            throw new InvalidEventException("ImageStatus: " + e.getMessage());
+        }
+        if (status.versionHash() != null && !VersionHash.isValid(status.versionHash())) {
+            throw new InvalidEventException("ImageStatus: invalid version hash '" + status.versionHash() + "'");
+        }
+        return status;
+    }
+
+    /** {@link #fromRecord(byte[])} for a record read as a string. */
+    public static ImageStatus fromRecord(String value) {
+        return fromRecord(value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A status that records no verified commit and inputs (every state but BUILT). */
