@@ -7,6 +7,8 @@ import io.imagefarm.janitor.job.JanitorService;
 import io.imagefarm.janitor.job.RunGate;
 import io.imagefarm.janitor.job.RunRequest;
 import io.imagefarm.janitor.report.JanitorReport;
+import io.imagefarm.edge.ApiException;
+import io.imagefarm.edge.BadRequestException;
 import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -26,9 +29,10 @@ import java.util.stream.Collectors;
 /**
  * {@code POST /api/v1/janitor/runs} runs now and returns the report with the full plan
  * ({@code {"dryRun": true|false, "force": false, "repositories": ["id", ...]}}; dry run by default);
- * 400 with an {@link ApiError} naming the field for a body that is not exactly that (see {@link RunBody})
- * or an unknown repository id; 409 if a run is in progress or another replica holds the lease.
- * {@code GET .../runs/latest} returns the last report of this replica, 404 before the first.
+ * 400 naming the field for a body that is not exactly that (see {@link RunBody}) or an unknown repository
+ * id; 409 {@code run-in-progress} or {@code not-leader} when a run is in progress or another replica holds
+ * the lease. {@code GET .../runs/latest} returns the last report of this replica, 404 {@code no-run-yet}
+ * before the first. Every error answer is the REST edge's {@link io.imagefarm.edge.ApiError}.
  * Runs delete, so they need an API token with the role {@code admin}; reads need any credential.
  */
 @Path("/api/v1/janitor")
@@ -56,13 +60,13 @@ public class RunsResource {
         Set<String> unknown = new TreeSet<>(request.repositories());
         unknown.removeAll(repositoryIds);
         if (!unknown.isEmpty()) {
-            throw new BadRequestBodyException("unknown-repository", "repositories",
+            throw new BadRequestException("unknown-repository", "repositories",
                     "unknown repositories " + unknown + "; configured: " + repositoryIds);
         }
         try {
             return Response.ok(janitor.run(request)).build();
         } catch (RunGate.RunRefusedException e) {
-            return Response.status(409).entity(Map.of("error", e.getMessage(), "refusal", e.refusal().name())).build();
+            throw new ApiException(409, e.refusal().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.getMessage());
         }
     }
 
@@ -71,7 +75,7 @@ public class RunsResource {
     @Authenticated
     public Response latest() {
         return janitor.latest().map(r -> Response.ok(r).build())
-                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no run yet")).build());
+                .orElseThrow(() -> new ApiException(404, "no-run-yet", "this replica has run no janitor run yet"));
     }
 
     @GET

@@ -3,6 +3,7 @@ package io.imagefarm.janitor.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imagefarm.edge.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -17,7 +18,7 @@ class RunBodyTest {
 
     static AbstractThrowableAssert<?, ? extends Throwable> refused(String json, String code, String field) {
         return assertThatThrownBy(() -> parse(json))
-                .isInstanceOfSatisfying(BadRequestBodyException.class, e -> {
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.code()).isEqualTo(code);
                     assertThat(e.field()).isEqualTo(field);
                 });

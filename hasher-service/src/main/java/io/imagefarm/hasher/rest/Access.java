@@ -33,9 +33,17 @@ public class Access {
         this.anonymousRead = config.api().anonymousRead();
     }
 
-    public Caller require(Action action, SourceRepository repository, Optional<String> commit) {
-        Caller caller = Callers.of(identity).orElseThrow(() -> new UnauthorizedException(
+    /**
+     * The verified caller, or 401. A write calls this before it reads anything of its body: an
+     * unauthenticated caller learns nothing from how its body would have been judged.
+     */
+    public Caller authenticated() {
+        return Callers.of(identity).orElseThrow(() -> new UnauthorizedException(
                 "a credential is required: a GitHub Actions OIDC token or an API token, as Authorization: Bearer <token>"));
+    }
+
+    public Caller require(Action action, SourceRepository repository, Optional<String> commit) {
+        Caller caller = authenticated();
         policy.authorize(caller, action, repository, commit);
         if (action != Action.READ) {
             AUDIT.infof("%s %s%s by %s", action.name().toLowerCase(), repository, commit.map(c -> "@" + c).orElse(""), caller.name());
@@ -72,8 +80,7 @@ public class Access {
         if (anonymousRead && identity.isAnonymous()) {
             return;
         }
-        Callers.of(identity).orElseThrow(() -> new UnauthorizedException(
-                "a credential is required: a GitHub Actions OIDC token or an API token, as Authorization: Bearer <token>"));
+        authenticated();
     }
 
     /** Status and wait: anonymous only where imagefarm.hasher.api.anonymous-read is on. */
@@ -81,6 +88,7 @@ public class Access {
         if (anonymousRead && identity.isAnonymous()) {
             return;
         }
+        authenticated(); // before the repository is parsed: 401, not 400, for a caller without a credential
         require(Action.READ, SourceRepository.parse(repository), Optional.empty());
     }
 }

@@ -4,7 +4,7 @@ import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.hasher.rest.Access;
-import io.imagefarm.hasher.rest.BadRequestBodyException;
+import io.imagefarm.edge.BadRequestException;
 import io.imagefarm.hasher.board.BuildBoard;
 import io.imagefarm.hasher.board.FarmBoard;
 import io.imagefarm.hasher.board.ImageDetail;
@@ -105,11 +105,11 @@ public class DashboardResource {
     @Operation(summary = "Dashboard: one version hash, its inputs, timelines, digests and failures (HTML)")
     public TemplateInstance image(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
         if (!VersionHash.isValid(versionHash)) {
-            throw new BadRequestBodyException("invalid-version-hash", "invalid version hash '" + versionHash
+            throw new BadRequestException("invalid-version-hash", "invalid version hash '" + versionHash
                     + "': expected 16 lower-case hex characters");
         }
         if (repository == null || repository.isBlank()) {
-            throw new BadRequestBodyException("missing-repository", "the repository query parameter is required (OWNER/NAME)");
+            throw new BadRequestException("missing-repository", "the repository query parameter is required (OWNER/NAME)");
         }
         SourceRepository repo = SourceRepository.parse(repository);
         access.requireRead(repo.toString());

@@ -3,7 +3,7 @@ package io.imagefarm.hasher.rest;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.image.SourceRepository;
 import io.imagefarm.hasher.rest.Access;
-import io.imagefarm.hasher.rest.TooManyWaitersException;
+import io.imagefarm.edge.TooManyRequestsException;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,7 +41,7 @@ public class EventsResource {
             readable = access.readFilter();
         }
         return stream.listen(s -> s.repository() != null && readable.test(s.repository()))
-                .orElseThrow(() -> new TooManyWaitersException("too many event streams are open on this replica ("
-                        + StatusStream.MAX_LISTENERS + "); retry shortly"));
+                .orElseThrow(() -> new TooManyRequestsException("too-many-waiters", "too many event streams are open on this replica ("
+                        + StatusStream.MAX_LISTENERS + "); retry shortly", 5));
     }
 }

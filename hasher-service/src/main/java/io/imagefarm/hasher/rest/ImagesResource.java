@@ -3,6 +3,8 @@ package io.imagefarm.hasher.rest;
 import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.SourceRepository;
+import io.imagefarm.edge.BadRequestException;
+import io.imagefarm.edge.TooManyRequestsException;
 import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.core.auth.Action;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
@@ -48,6 +50,7 @@ public class ImagesResource {
     @GET
     @Operation(summary = "Per-arch status of a version hash")
     public ImagesView status(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
+        access.requireReader(); // 401 before the parameters are judged
         ImagesView view = view(versionHash, repository);
         access.requireRead(view.repository());
         return view;
@@ -61,6 +64,7 @@ public class ImagesResource {
     @Path("/retry")
     @Operation(summary = "Forget the remembered failures of a version hash (admin); the next resolve requests the builds again")
     public RetryView retry(@PathParam("versionHash") String versionHash, @QueryParam("repository") String repository) {
+        access.authenticated();
         ImagesView view = view(versionHash, repository);
         SourceRepository repo = SourceRepository.parse(view.repository());
         access.require(Action.RETRY, repo, Optional.empty());
@@ -73,20 +77,22 @@ public class ImagesResource {
     public CompletionStage<ImagesView> await(@PathParam("versionHash") String versionHash,
                                              @QueryParam("repository") String repository,
                                              @QueryParam("timeout") String timeout) {
+        access.requireReader();
+        Duration wait = timeout(timeout); // judged even when the answer needs no waiting
         ImagesView first = view(versionHash, repository);
         access.requireRead(first.repository());
         if (first.settled() || !book.knows(first.versionHash())) {
             // Nothing is being built for an unknown hash: answer now rather than hold a waiter for it.
             return CompletableFuture.completedFuture(first);
         }
-        Instant deadline = Instant.now().plus(timeout(timeout));
+        Instant deadline = Instant.now().plus(wait);
         return awaitSettled(first.versionHash(), repository, deadline);
     }
 
     private CompletionStage<ImagesView> awaitSettled(String versionHash, String repository, Instant deadline) {
         // Register for the next change before looking, so a change in between is not missed.
-        ChangeWaiters.Waiter waiter = book.waiters().register(versionHash).orElseThrow(() -> new TooManyWaitersException(
-                "too many requests are waiting on this replica (imagefarm.hasher.await.max-waiters); retry shortly"));
+        ChangeWaiters.Waiter waiter = book.waiters().register(versionHash).orElseThrow(() -> new TooManyRequestsException("too-many-waiters",
+                "too many requests are waiting on this replica (imagefarm.hasher.await.max-waiters); retry shortly", 5));
         ImagesView now;
         try {
             now = view(versionHash, repository);
@@ -107,10 +113,10 @@ public class ImagesResource {
 
     private ImagesView view(String versionHash, String repository) {
         if (!VersionHash.isValid(versionHash)) {
-            throw new BadRequestBodyException("invalid-version-hash", "invalid version hash '" + versionHash + "': expected 16 lower-case hex characters");
+            throw new BadRequestException("invalid-version-hash", "invalid version hash '" + versionHash + "': expected 16 lower-case hex characters");
         }
         if (repository == null || repository.isBlank()) {
-            throw new BadRequestBodyException("missing-repository", "query parameter 'repository' (OWNER/NAME) is required");
+            throw new BadRequestException("missing-repository", "query parameter 'repository' (OWNER/NAME) is required");
         }
         return ImagesView.of(book, config.registry(), SourceRepository.parse(repository), new VersionHash(versionHash), arches);
     }
@@ -121,9 +127,13 @@ public class ImagesResource {
             wanted = config.await().defaultTimeout();
         } else {
             try {
-                wanted = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new BadRequestBodyException("invalid-timeout", "invalid timeout '" + text + "': expected seconds or ISO-8601 like PT10M");
+                wanted = text.matches("\\d{1,12}") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
+            } catch (DateTimeParseException | ArithmeticException e) {
+                wanted = null;
+            }
+            if (wanted == null || wanted.isNegative()) {
+                throw new BadRequestException("invalid-timeout", "invalid timeout: expected seconds (0 to 999999999999) "
+                        + "or a non-negative ISO-8601 duration like PT10M");
             }
         }
         return wanted.compareTo(config.await().maxTimeout()) > 0 ? config.await().maxTimeout() : wanted;

@@ -9,6 +9,8 @@ import io.imagefarm.hasher.resolve.ResolveRequest;
 import io.imagefarm.hasher.resolve.Resolution;
 import io.imagefarm.hasher.service.ResolveService;
 import io.imagefarm.core.image.Arch;
+import io.imagefarm.edge.BadRequestException;
+import io.imagefarm.edge.JsonBodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,6 +34,13 @@ public class ResolveResource {
     public record HashBody(String repository, String commit, Map<String, String> files) {
     }
 
+    // Read by the edge's strict rules: a misspelt field is refused, not ignored (absent sourceUrl or files change what happens).
+    private static final JsonBodies.Reader<ResolveBody> RESOLVE_BODY = JsonBodies.reader(ResolveBody.class,
+            "repository (OWNER/NAME), commit, sourceUrl (optional), files (optional: path → content)",
+            JsonBodies.Nullness.NULL_IS_ABSENT, null);
+    private static final JsonBodies.Reader<HashBody> HASH_BODY = JsonBodies.reader(HashBody.class,
+            "repository (OWNER/NAME), commit (optional), files (path → content)", JsonBodies.Nullness.NULL_IS_ABSENT, null);
+
     private final ResolveService service;
     private final HasherConfig config;
     private final List<Arch> arches;
@@ -48,7 +57,8 @@ public class ResolveResource {
     @Path("/resolve")
     @Operation(summary = "Resolve the builder image a commit needs; publish build events for missing arches")
     public Resolution resolve(byte[] body) {
-        ResolveBody request = JsonBodies.parse(body, ResolveBody.class);
+        access.authenticated(); // 401 before anything of the body is read
+        ResolveBody request = RESOLVE_BODY.read(body);
         SourceRepository repository = SourceRepository.parse(request.repository());
         access.require(Action.RESOLVE, repository, Optional.ofNullable(request.commit()));
         return service.resolveFromApi(repository, request.commit(), request.sourceUrl(), request.files());
@@ -58,11 +68,12 @@ public class ResolveResource {
     @Path("/hash")
     @Operation(summary = "Compute the version hash and image refs from posted files (no registry, no Kafka)")
     public Resolution hash(byte[] body) {
-        HashBody request = JsonBodies.parse(body, HashBody.class);
+        access.authenticated();
+        HashBody request = HASH_BODY.read(body);
         SourceRepository repository = SourceRepository.parse(request.repository());
         access.require(Action.HASH, repository, Optional.ofNullable(request.commit()));
         if (request.files() == null) {
-            throw new BadRequestBodyException("missing-files", "'files' is required: path → content of the five hash inputs");
+            throw new BadRequestException("missing-files", "'files' is required: path → content of the five hash inputs");
         }
         String commit = request.commit() != null ? request.commit() : "0".repeat(40);
         return ImageResolver.hashOnly(config.registry(), arches, new ResolveRequest(repository,

@@ -19,6 +19,7 @@ import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -203,5 +204,31 @@ class AuthenticationContractIT {
         given().auth().oauth2(token("acme/widget", commit)).contentType(ContentType.JSON).body(body).post("/api/v1/resolve")
                 .then().statusCode(400).body("error", equalTo("invalid-source-url"))
                 .body("message", org.hamcrest.Matchers.not(containsString("PLANTED-PASSWORD")));
+    }
+
+    /** Probing found 10 of 37 unauthenticated writes answered 400: the body was judged before the credential. */
+    @Test
+    void everyUnauthenticatedWriteIs401WhateverItsBodyOrParameters() {
+        for (String body : List.of("", "{", "null", "[]", "{\"repository\":\"not a repo!\"}", "{\"repository\":7}",
+                "{\"unknown\":1}", "{\"repository\":\"acme/widget\",\"sourceUrl\":\"file://u:p@/etc\"}")) {
+            for (String path : List.of("/api/v1/resolve", "/api/v1/hash")) {
+                unauthorized(given().contentType(ContentType.JSON).body(body).post(path).then());
+            }
+        }
+        unauthorized(given().post("/api/v1/images/not-a-hash/retry?repository=not%20a%20repo").then());
+        unauthorized(given().get("/api/v1/images/not-a-hash?repository=").then());
+        unauthorized(given().get("/api/v1/images/0123456789abcdef/wait?repository=acme/widget&timeout=abc").then());
+    }
+
+    /** Probing found /wait on an unknown hash answering 200 UNKNOWN whatever its timeout said. */
+    @Test
+    void aBadWaitTimeoutIs400EvenForAnUnknownHash() {
+        String bearer = token("acme/widget", commit());
+        for (String timeout : List.of("abc", "-5", "99999999999999999999", "PT-5S", "PT99999999999999999999S")) {
+            given().auth().oauth2(bearer).get("/api/v1/images/fedcba9876543210/wait?repository=acme/widget&timeout=" + timeout)
+                    .then().statusCode(400).body("error", equalTo("invalid-timeout")).body("message", org.hamcrest.Matchers.notNullValue());
+        }
+        given().auth().oauth2(bearer).get("/api/v1/images/fedcba9876543210/wait?repository=acme/widget&timeout=1")
+                .then().statusCode(200);
     }
 }
