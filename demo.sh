@@ -2,7 +2,8 @@
 # ./demo.sh [--keep] [--compose]: the whole pipeline, locally, on a fresh machine of this kind.
 # Sets up the build host, builds the project, starts the embedded stack (scripts/demo-stack.sh),
 # shows who may ask (OIDC and API tokens, and three refusals), pushes a sample repository through it
-# twice, shows the registry cache at work and the janitor pruning, and stops everything again (also on Ctrl-C or failure). Exits 0 only if every step held.
+# twice, shows the registry cache at work and the janitor pruning, and stops everything again (also on
+# Ctrl-C or failure). Exits 0 only if every step held.
 # --keep leaves the stack running and prints its URLs.
 # --compose runs the same steps against the deployment itself: the images built here
 # (scripts/build-images.sh) and docker-compose.yml with this host's override (scripts/compose-stack.sh).
@@ -28,7 +29,11 @@ fail() { printf '   \033[31mFAILED\033[0m %s\n' "$*" >&2; exit 1; }
 cleanup() {
   local rc=$?
   if ((keep && rc == 0)); then return; fi
-  if ((compose)); then scripts/compose-stack.sh down "$demo" || true; else scripts/demo-stack.sh stop "$demo" || true; fi
+  if ((compose)); then
+    scripts/compose-stack.sh down "$demo" || true
+  else
+    scripts/demo-stack.sh stop "$demo" || true
+  fi
   ((rc == 0)) || echo "demo failed (exit $rc); logs are in $demo/logs" >&2
 }
 trap cleanup EXIT
@@ -54,7 +59,7 @@ else
   step "2. Embedded stack"
   scripts/demo-stack.sh start "$demo"
 fi
-# shellcheck disable=SC1091
+# shellcheck disable=SC1091 # written by the stack's start above: not there to be read before
 source "$demo/stack.env"
 secret=$(cat "$WEBHOOK_SECRET_FILE")
 
@@ -83,8 +88,8 @@ commit1=$(git -C "$sample" rev-parse HEAD)
 
 push_webhook() { # commit -> prints the hasher's answer
   local body sig
-  body=$(printf '{"ref":"refs/heads/main","after":"%s","deleted":false,"repository":{"full_name":"demo/sample","clone_url":"%s"}}' \
-    "$1" "file://$sample")
+  body=$(jq -nc --arg after "$1" --arg url "file://$sample" \
+    '{ref: "refs/heads/main", after: $after, deleted: false, repository: {full_name: "demo/sample", clone_url: $url}}')
   sig="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)"
   curl -sS --fail-with-body -X POST "$HASHER_URL/webhooks/github" -H "X-GitHub-Event: push" \
     -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" -H "X-Hub-Signature-256: $sig" \
@@ -108,7 +113,10 @@ wait_ready() { # hash -> prints final status JSON; shows progress meanwhile
 
 summary() { # status JSON
   jq -r '"   version hash  \(.versionHash)",
-         (.arches[] | "   \(.arch)  \(.image)\n          digest \(.digest)\n          build \((.timings.buildMillis // 0) / 1000)s, cached steps \(.cachedSteps // 0)/\(.totalSteps // 0)"),
+         (.arches[] | "   \(.arch)  \(.image)",
+                      "          digest \(.digest)",
+                      "          build \((.timings.buildMillis // 0) / 1000)s,"
+                        + " cached steps \(.cachedSteps // 0)/\(.totalSteps // 0)"),
          "   index  \(.index.image)@\(.index.digest)"' <<<"$1"
 }
 
@@ -116,7 +124,8 @@ files_json() { # the five hash inputs of the sample's working tree, as the resol
   jq -n --rawfile rust "$sample/rust-toolchain.toml" --rawfile pkg "$sample/package.json" \
     --rawfile py "$sample/.python-version" --rawfile pyproject "$sample/pyproject.toml" \
     --rawfile dockerfile "$sample/.devcontainer/Dockerfile" \
-    '{"rust-toolchain.toml":$rust,"package.json":$pkg,".python-version":$py,"pyproject.toml":$pyproject,".devcontainer/Dockerfile":$dockerfile}'
+    '{"rust-toolchain.toml": $rust, "package.json": $pkg, ".python-version": $py, "pyproject.toml": $pyproject,
+      ".devcontainer/Dockerfile": $dockerfile}'
 }
 resolve_body() { # repository commit source-url
   jq -n --arg repo "$1" --arg commit "$2" --arg url "$3" --argjson files "$(files_json)" \
@@ -134,40 +143,61 @@ expect() { # status answer what
   printf '   %s -> %s %s\n' "$3" "$1" "$(jq -r '.error // empty' <<<"${2#* }")"
 }
 mint() { curl -fsS "$OIDC_ISSUER_URL/mint?repository=$1&sha=$2"; } # a GitHub Actions job's OIDC token (local issuer)
-gone() { [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]; }
-forge_event() { # claimed-hash commit -> an image-required event for amd64, produced straight to the topic
+manifest_types="application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json"
+manifest_types+=", application/vnd.docker.distribution.manifest.v2+json"
+manifest_types+=", application/vnd.docker.distribution.manifest.list.v2+json"
+gone() { # tag: the registry has no manifest for demo/sample:tag
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -I -H "Accept: $manifest_types" \
+         "http://$REGISTRY/v2/demo/sample/manifests/$1") == 404 ]]
+}
+kafka_tool() { # class arguments...: one of Apache Kafka's command-line tools, on the stack's brokers
+  java -cp "kafka-broker/target/kafka/libs/*" "$1" --bootstrap-server "$KAFKA_BOOTSTRAP" "${@:2}"
+}
+published_event() { # commit -> the amd64 image-required event the hasher published for it, read from the topic
+  # The stack is new: the arch's work queue holds just that event. The tool's output (its logging goes
+  # there too) is kept in the log, and the event's line picked out of it.
+  local out
+  out=$(kafka_tool org.apache.kafka.tools.consumer.ConsoleConsumer --topic imagefarm.image-required.amd64 \
+    --from-beginning --max-messages 1 --timeout-ms 60000 \
+    --consumer-property isolation.level=read_committed --consumer-property enable.auto.commit=false \
+    2>>"$demo/logs/forged-event.log")
+  printf '%s\n' "$out" >>"$demo/logs/forged-event.log"
+  jq -cRe --arg commit "$1" 'fromjson? | select(.commit == $commit)' <<<"$out"
+}
+forge_event() { # claimed-hash commit: the commit's real amd64 event, claiming another hash, back on the topic
+  # Only what the forgery is about changes: the hash, the image (the hash's tag) and the event's id (it is
+  # another event). The rest is the hasher's own event, so the demo does not spell out the schema again.
   local image="$REGISTRY/demo/sample:builder-$1-amd64" event
-  event=$(jq -nc --arg id "$(cat /proc/sys/kernel/random/uuid)" --arg commit "$2" --arg url "file://$sample" \
-    --arg hash "$1" --arg image "$image" --arg cache "$REGISTRY/demo/sample:buildcache-amd64" \
-    --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    '{schemaVersion:1, eventId:$id, repository:"demo/sample", commit:$commit, sourceUrl:$url, versionHash:$hash,
-      inputs:{rustChannel:"1.83.0", nodeVersion:"22.11.0", pnpmVersion:"9.15.0", pythonVersion:"3.12.7",
-              uvVersion:"0.5.11", dockerfileHash:"0000000000000000"},
-      image:$image, cache:$cache, platform:"linux/amd64", dockerfile:".devcontainer/Dockerfile", context:".",
-      requestedAt:$at}')
-  printf '%s|%s\n' "$image" "$event" | java -cp "kafka-broker/target/kafka/libs/*" org.apache.kafka.tools.ConsoleProducer \
-    --bootstrap-server "$KAFKA_BOOTSTRAP" --topic imagefarm.image-required.amd64 \
-    --property parse.key=true --property key.separator='|' >>"$demo/logs/forged-event.log" 2>&1
+  event=$(published_event "$2") \
+    || fail "no amd64 event for commit $2 on the topic (the tool's output: $demo/logs/forged-event.log)"
+  event=$(jq -c --arg id "$(cat /proc/sys/kernel/random/uuid)" --arg hash "$1" --arg image "$image" \
+    '.eventId = $id | .versionHash = $hash | .image = $image' <<<"$event")
+  printf '%s|%s\n' "$image" "$event" |
+    kafka_tool org.apache.kafka.tools.ConsoleProducer --topic imagefarm.image-required.amd64 \
+      --property parse.key=true --property key.separator='|' >>"$demo/logs/forged-event.log" 2>&1
 }
 
 step "4. Who may ask: GitHub Actions OIDC tokens and API tokens"
 oidc=$(mint demo/sample "$commit1")
-expect 401 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")")" "resolve without a credential"
-expect 403 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")" "$(mint demo/other "$commit1")")" \
+resolve1=$(resolve_body demo/sample "$commit1" "file://$sample")
+expect 401 "$(api POST "$HASHER_URL/api/v1/resolve" "$resolve1")" "resolve without a credential"
+expect 403 "$(api POST "$HASHER_URL/api/v1/resolve" "$resolve1" "$(mint demo/other "$commit1")")" \
   "resolve demo/sample with demo/other's token"
-expect 400 "$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "https://evil.example/demo/sample.git")" "$oidc")" \
-  "resolve with a foreign sourceUrl"
-expect 200 "$(api POST "$HASHER_URL/api/v1/hash" "$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')" "$(cat "$CI_TOKEN_FILE")")" \
+foreign=$(resolve_body demo/sample "$commit1" "https://evil.example/demo/sample.git")
+expect 400 "$(api POST "$HASHER_URL/api/v1/resolve" "$foreign" "$oidc")" "resolve with a foreign sourceUrl"
+hash_body=$(resolve_body demo/sample "$commit1" "" | jq 'del(.sourceUrl)')
+expect 200 "$(api POST "$HASHER_URL/api/v1/hash" "$hash_body" "$(cat "$CI_TOKEN_FILE")")" \
   "hash with the static ci API token"
 forged=$(curl -sS -o "$demo/last-answer.json" -w '%{http_code}' -X POST "$HASHER_URL/webhooks/github" \
   -H "X-GitHub-Event: push" -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \
   -H "X-Hub-Signature-256: sha256=$(printf '%064d' 0)" -H 'Content-Type: application/json' \
   --data "{\"ref\":\"refs/heads/main\",\"after\":\"$commit1\",\"repository\":{\"full_name\":\"demo/sample\"}}")
 expect 401 "$forged $(cat "$demo/last-answer.json")" "webhook with a forged signature"
-expect 401 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}')" "forced janitor run without a credential"
-expect 403 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" '{"dryRun":false,"force":true}' "$(cat "$CI_TOKEN_FILE")")" \
+forced_run='{"dryRun":false,"force":true}'
+expect 401 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" "$forced_run")" "forced janitor run without a credential"
+expect 403 "$(api POST "$JANITOR_URL/api/v1/janitor/runs" "$forced_run" "$(cat "$CI_TOKEN_FILE")")" \
   "forced janitor run with the ci token (runs need admin)"
-answer=$(api POST "$HASHER_URL/api/v1/resolve" "$(resolve_body demo/sample "$commit1" "file://$sample")" "$oidc")
+answer=$(api POST "$HASHER_URL/api/v1/resolve" "$resolve1" "$oidc")
 expect 200 "$answer" "resolve with the job's OIDC token (repository demo/sample, sha $commit1)"
 answer1=${answer#* }
 hash1=$(jq -r .versionHash <<<"$answer1")
@@ -184,7 +214,8 @@ done
 [[ $(jq -r '.arches[] | select(.arch == "amd64") | .failure // ""' <<<"$forged_status") == INPUTS_MISMATCH ]] \
   || fail "an event claiming a hash its files do not have must end FAILED INPUTS_MISMATCH: ${forged_status:0:400}"
 gone builder-0123456789abcdef-amd64 || fail "a forged event's tag was pushed"
-echo "   event produced straight to the topic, claiming hash 0123456789abcdef for commit ${commit1:0:12} -> FAILED INPUTS_MISMATCH, nothing pushed"
+echo "   event produced straight to the topic, claiming hash 0123456789abcdef for commit ${commit1:0:12}" \
+  "-> FAILED INPUTS_MISMATCH, nothing pushed"
 echo "      $(jq -r '.arches[] | select(.arch == "amd64") | .reason' <<<"$forged_status" | cut -c1-150)"
 ok "refusals as expected; the authenticated resolve published one image-required event per arch for $hash1"
 
@@ -221,27 +252,37 @@ ok "the rebuild took its earlier steps from the registry cache, faster"
 step "7. The first webhook again: nothing is rebuilt"
 again=$(push_webhook "$commit1")
 jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
-[[ $(jq '[.arches[] | select(.state == "EXISTS")] | length' <<<"$again") == 2 ]] || fail "expected EXISTS for both arches"
+[[ $(jq '[.arches[] | select(.state == "EXISTS")] | length' <<<"$again") == 2 ]] \
+  || fail "expected EXISTS for both arches"
 [[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 0 ]] || fail "no event may be published"
 ok "both arches EXISTS; no event published"
 
 step "8. Cache janitor with keep-hashes=1"
 echo "   dry run:"
-admin=(-H "Authorization: Bearer $(cat "$ADMIN_TOKEN_FILE")")
-plan=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" "${admin[@]}" -H 'Content-Type: application/json' --data '{"dryRun":true}')
-jq -r '.. | objects | select(has("action") and has("reason")) | "     \(.action)\t\(.tag // .ref // .digest)\t\(.reason)"' <<<"$plan" | sort -u
+janitor_run() { # body -> the run's report
+  curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" \
+    -H "Authorization: Bearer $(cat "$ADMIN_TOKEN_FILE")" -H 'Content-Type: application/json' --data "$1"
+}
+plan=$(janitor_run '{"dryRun":true}')
+jq -r '.. | objects | select(has("action") and has("reason"))
+       | "     \(.action)\t\(.tag // .ref // .digest)\t\(.reason)"' <<<"$plan" | sort -u
 echo "   apply:"
-report=$(curl -sS --fail-with-body -X POST "$JANITOR_URL/api/v1/janitor/runs" "${admin[@]}" -H 'Content-Type: application/json' --data '{"dryRun":false}')
+report=$(janitor_run '{"dryRun":false}')
 jq -c '.. | objects | select(has("deleted"))? | {deleted, failed}' <<<"$report" 2>/dev/null | head -3 || true
-for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do gone "$tag" || fail "$tag should be gone"; done
-for tag in "builder-$hash2" "builder-$hash2-amd64" "builder-$hash2-arm64" buildcache-amd64 buildcache-arm64; do ! gone "$tag" || fail "$tag must be kept"; done
+for tag in "builder-$hash1" "builder-$hash1-amd64" "builder-$hash1-arm64"; do
+  gone "$tag" || fail "$tag should be gone"
+done
+for tag in "builder-$hash2" "builder-$hash2-amd64" "builder-$hash2-arm64" buildcache-amd64 buildcache-arm64; do
+  ! gone "$tag" || fail "$tag must be kept"
+done
 ok "first hash's tags gone; current hash and per-arch caches intact"
 
 step "9. The first commit again, after the prune: rebuilt, and its index pushed again"
 echo "   the janitor published DELETED for every tag it removed, so the hasher no longer says BUILT"
 again=$(push_webhook "$commit1")
 jq -r '.arches[] | "   \(.arch): \(.state)"' <<<"$again"
-[[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 2 ]] || fail "the pruned hash must be requested again"
+[[ $(jq '[.arches[] | select(.published)] | length' <<<"$again") == 2 ]] \
+  || fail "the pruned hash must be requested again"
 status_again=$(wait_ready "$hash1")
 ! gone "builder-$hash1" || fail "builder-$hash1 should be back in the registry"
 ok "both arches rebuilt and builder-$hash1 is back: $(jq -r .index.digest <<<"$status_again")"
