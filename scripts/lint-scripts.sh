@@ -47,5 +47,5 @@ if [[ -n $failed ]]; then
   echo "lint-scripts: FAILED ($failed) in ${#scripts[@]} scripts; see the lines above" >&2
   exit 1
 fi
-echo "lint-scripts: ${#scripts[@]} scripts clean (shellcheck $(shellcheck --version | sed -n 's/^version: //p'," \
-  "lines within $max_columns columns)"
+version=$(shellcheck --version | sed -n 's/^version: //p')
+echo "lint-scripts: ${#scripts[@]} scripts clean (shellcheck $version, lines within $max_columns columns)"
