@@ -199,7 +199,8 @@ public class HasherBeans {
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
                            Publisher publisher, ImageLocks locks) {
         ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
-                config.failureTtl(), config.heartbeatInterval(), config.usageInterval(), config.decisionTimeout());
+                config.failureTtl(), config.heartbeatInterval(), config.usageInterval(), config.decisionTimeout(),
+                config.registryDeadline());
         if (config.heartbeatInterval().isZero() || config.heartbeatInterval().isNegative()) {
             throw new IllegalStateException("imagefarm.hasher.heartbeat-interval must be positive, not " + config.heartbeatInterval());
         }

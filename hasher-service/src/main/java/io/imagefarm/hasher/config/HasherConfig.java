@@ -73,6 +73,14 @@ public interface HasherConfig {
     @WithDefault("PT20S")
     Duration decisionTimeout();
 
+    /**
+     * How long a resolve waits for its registry lookups (the arches in parallel); past it, 503
+     * registry-unavailable. A registry that does not answer must not hold CI for the registry client's
+     * timeouts and retries (30 s read timeout, 4 attempts).
+     */
+    @WithDefault("PT10S")
+    Duration registryDeadline();
+
     /** Registry lookups of one resolve run in parallel, on at most this many threads per replica. */
     @WithDefault("16")
     int registryConcurrency();

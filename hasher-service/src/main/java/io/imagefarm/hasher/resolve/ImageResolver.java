@@ -11,6 +11,7 @@ import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageCoordinates;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.RegistryException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,8 +66,9 @@ public final class ImageResolver {
      *                      and the build counts as abandoned (a later resolve requests it again)
      * @param usageInterval a hash's last use is stamped at most this often per replica
      */
+    /** @param registryDeadline how long a resolve waits for its registry lookups; past it, 503 registry-unavailable */
     public record Settings(String registry, List<Arch> arches, Duration inFlightTtl, Duration failureTtl, Duration heartbeat,
-                           Duration usageInterval, Duration decisionTimeout) {
+                           Duration usageInterval, Duration decisionTimeout, Duration registryDeadline) {
 
         public static final int MISSED_BEATS = 3;
 
@@ -208,18 +210,30 @@ public final class ImageResolver {
             futures.put(arch, head);
         }
         Map<Arch, Optional<ManifestHead>> heads = new EnumMap<>(Arch.class);
-        futures.forEach((arch, f) -> heads.put(arch, join(f)));
+        long deadline = System.nanoTime() + settings.registryDeadline().toNanos();
+        futures.forEach((arch, f) -> heads.put(arch, join(f, deadline, c.image(arch))));
         return heads;
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /**
+     * A lookup's answer, or a transient {@link RegistryException} once the resolve's registry deadline has
+     * passed: a registry that does not answer (frozen, a black-holed network) must not hold a CI job for the
+     * client's timeouts and retries. The lookup itself goes on, and a later resolve may share its answer.
+     */
+    private <T> T join(CompletableFuture<T> future, long deadline, ImageRef image) {
         try {
-            return future.join();
-        } catch (CompletionException e) {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RegistryException("the registry did not answer the lookup of " + image + " within "
+                    + settings.registryDeadline() + " (imagefarm.hasher.registry-deadline)", 0, "DEADLINE");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while looking up " + image, 0, "INTERRUPTED");
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw e;
+            throw new CompletionException(e.getCause());
         }
     }
 

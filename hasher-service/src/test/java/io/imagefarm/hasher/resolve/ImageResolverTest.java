@@ -40,9 +40,12 @@ class ImageResolverTest {
     final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T12:00:00Z"));
     final StatusBook book = new StatusBook(new ChangeWaiters(10), clock);
 
+    static final Duration REGISTRY_DEADLINE = Duration.ofMillis(300);
+
     /** failure-ttl 1 h and 30 s heartbeats, the defaults */
     static ImageResolver.Settings settings(List<Arch> arches, Duration inFlightTtl) {
-        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5));
+        return new ImageResolver.Settings("ghcr.io", arches, inFlightTtl, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5),
+                REGISTRY_DEADLINE);
     }
 
     ImageResolver resolver(Duration ttl) {
@@ -284,5 +287,37 @@ class ImageResolverTest {
 
         assertThatThrownBy(() -> failing.resolve(request())).isInstanceOf(PublishFailedException.class);
         assertThat(book.get(ImageRef.parse("ghcr.io/acme/widget:builder-5ea78654994769b1-amd64").toString())).isEmpty();
+    }
+
+    /** Probing found a resolve held 24 s by a frozen registry (SIGSTOP): the deadline answers it transient at once. */
+    @Test
+    void aRegistryThatDoesNotAnswerFailsTheResolveTransientlyAtItsDeadlineAndPublishesNothing() {
+        java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService lookupPool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64, Arch.ARM64), Duration.ofMinutes(30)),
+                    image -> {
+                        try {
+                            frozen.await(); // the registry process is stopped
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Optional.empty();
+                    }, book, p -> {
+                        published.add(p);
+                        return java.util.concurrent.CompletableFuture.completedFuture(null);
+                    }, new ImageLocks(8), clock, lookupPool);
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> resolver.resolve(request()))
+                    .isInstanceOfSatisfying(io.imagefarm.core.registry.RegistryException.class,
+                            e -> assertThat(e.isTransient()).as("answered 503 registry-unavailable").isTrue())
+                    .hasMessageContaining("imagefarm.hasher.registry-deadline");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(REGISTRY_DEADLINE.plusSeconds(2));
+            assertThat(published).isEmpty();
+        } finally {
+            frozen.countDown();
+            lookupPool.shutdownNow();
+        }
     }
 }

@@ -87,7 +87,7 @@ class ResolveServiceTest {
             });
         };
         ImageResolver resolver = new ImageResolver(new ImageResolver.Settings("ghcr.io", List.of(Arch.AMD64, Arch.ARM64), ttl,
-                Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5)),
+                Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofSeconds(10)),
                 image -> {
                     lookups.incrementAndGet();
                     return Optional.empty();
