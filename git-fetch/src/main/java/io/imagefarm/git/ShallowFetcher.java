@@ -122,6 +122,10 @@ public final class ShallowFetcher {
     }
 
     private void fetchCommit(Git git, String sourceUrl, String shown, String commit) throws GitAPIException {
+        if (localRemoteLacks(sourceUrl, commit)) {
+            throw new GitFetchException(GitFetchException.Reason.COMMIT_NOT_FOUND, shown + " did not serve commit " + commit
+                    + " by SHA: the repository has no such commit", null);
+        }
         try {
             fetchRef(git, sourceUrl, commit);
             return;
@@ -153,6 +157,23 @@ public final class ShallowFetcher {
                 + "(allow uploadpack.allowReachableSHA1InWant on the server)", null));
         LOG.log(Level.INFO, "fetching {0} of {1} at depth 1 for {2}", ref, shown, commit);
         fetchRef(git, sourceUrl, ref);
+    }
+
+    /**
+     * Whether a {@code file://} remote is known to lack {@code commit}. Asked before fetching: JGit serves a
+     * local remote with an in-process upload-pack whose thread prints the stack trace of a want it cannot
+     * serve to stderr (no logger, no level), once per fetch of a missing commit. Any other remote, or one
+     * that cannot be opened, is left to the fetch and its own errors.
+     */
+    private static boolean localRemoteLacks(String sourceUrl, String commit) {
+        if (!sourceUrl.regionMatches(true, 0, "file:", 0, 5)) {
+            return false;
+        }
+        try (Git remote = Git.open(Path.of(java.net.URI.create(sourceUrl)).toFile())) {
+            return !remote.getRepository().getObjectDatabase().has(ObjectId.fromString(commit));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private void fetchRef(Git git, String sourceUrl, String what) throws GitAPIException {

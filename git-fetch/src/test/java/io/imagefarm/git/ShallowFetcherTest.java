@@ -48,6 +48,25 @@ class ShallowFetcherTest {
         }
     }
 
+    /** Probing found JGit's upload-pack printing a raw stack trace to stderr for each fetch of a missing local commit. */
+    @Test
+    void aMissingCommitOfALocalRemoteIsOneClassifiedRefusalWithNothingPrintedToStderr() throws IOException {
+        try (SourceRepo repo = SourceRepo.create(false)) {
+            repo.commit(Map.of(HashInputs.DOCKERFILE, "FROM base\n"));
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(printed, true));
+            try {
+                assertThatThrownBy(() -> fetcher.fetch(repo.url(), UNKNOWN, work.resolve("git-missing")))
+                        .isInstanceOfSatisfying(GitFetchException.class,
+                                e -> assertThat(e.reason()).isEqualTo(GitFetchException.Reason.COMMIT_NOT_FOUND));
+            } finally {
+                System.setErr(stderr);
+            }
+            assertThat(printed.toString()).doesNotContain("Exception");
+        }
+    }
+
     @Test
     void aCommitNeitherServedByShaNorATipIsCommitNotFound_andNothingElseIsFetched() throws IOException {
         try (SourceRepo repo = SourceRepo.create(false)) {
