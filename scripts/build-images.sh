@@ -4,6 +4,8 @@
 #   imagefarm/hasher-service, imagefarm/builder-worker, imagefarm/cache-janitor   (tag IMAGEFARM_VERSION)
 #   imagefarm/kafka:4.1.2      Apache Kafka from its Maven artifacts (kafka-broker module), where
 #                              apache/kafka:4.1.2 cannot be pulled
+#   imagefarm/haproxy:2.6      HAProxy from Debian (deploy/haproxy): the hasher replicas' load
+#                              balancer in the compose profile cluster
 #
 # Each Dockerfile takes its base images as build arguments, the public ones by default. Where no
 # container registry can be reached (--local-bases auto probes Docker Hub; yes forces it), the bases
@@ -79,7 +81,8 @@ debian_base() { # imagefarm-local/debian:bookworm from debootstrap
   trap "rm -rf '$rootfs'" RETURN
   local start=$SECONDS
   debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$log_dir/debootstrap.log" 2>&1 \
-    || { tail -n 20 "$log_dir/debootstrap.log" >&2; fail "debootstrap from $mirror failed (log: $log_dir/debootstrap.log)"; }
+    || { tail -n 20 "$log_dir/debootstrap.log" >&2
+         fail "debootstrap from $mirror failed (log: $log_dir/debootstrap.log)"; }
   # Smaller image; the empty man1..8 folders stay, or update-alternatives fails in JRE postinst.
   rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/info/* "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
@@ -121,10 +124,11 @@ if ((${#missing[@]})); then
 fi
 
 jre=eclipse-temurin:17.0.15_6-jre docker_cli=docker:26.1.5-cli buildx=docker/buildx-bin:0.13.1 registry=registry:2
+debian=debian:bookworm
 if ((local)); then
   say "base images" "built locally (no container registry reachable)"
   local_bases
-  jre=imagefarm-local/jre:17 registry=imagefarm-local/registry:2
+  jre=imagefarm-local/jre:17 registry=imagefarm-local/registry:2 debian=imagefarm-local/debian:bookworm
   docker_cli=imagefarm-local/docker-tools:26 buildx=imagefarm-local/docker-tools:26
   worker_jre=imagefarm-local/docker-tools:26
 else
@@ -143,11 +147,14 @@ done
 build "imagefarm/builder-worker:$version" builder-worker --build-arg JRE_IMAGE="$worker_jre" \
   --build-arg DOCKER_CLI_IMAGE="$docker_cli" --build-arg BUILDX_IMAGE="$buildx" \
   -f builder-worker/src/main/docker/Dockerfile.jvm builder-worker
+haproxy=imagefarm/haproxy:2.6
+build "$haproxy" haproxy --build-arg DEBIAN_IMAGE="$debian" deploy/haproxy
 
 cat >"$root/target/images.env" <<ENV
 IMAGEFARM_VERSION=$version
 IMAGEFARM_KAFKA_IMAGE=$kafka
 IMAGEFARM_REGISTRY_IMAGE=$registry
 IMAGEFARM_JRE_IMAGE=$jre
+IMAGEFARM_HAPROXY_IMAGE=$haproxy
 ENV
 say "done" "image names in target/images.env"
