@@ -72,18 +72,21 @@ public class RequestDecisions {
     private final MeterRegistry metrics;
     private final Map<String, Object> kafka;
     private final String instanceId;
+    private final List<Arch> arches;
     private volatile boolean stopped;
     private volatile boolean takenOver;
     private Thread thread;
 
     public RequestDecisions(RequestDecider decider, StatusPositions applied, KafkaClientService clients, MeterRegistry metrics,
-                            @Identifier("default-kafka-broker") Map<String, Object> kafka, HasherConfig config) {
+                            @Identifier("default-kafka-broker") Map<String, Object> kafka, HasherConfig config,
+                            List<Arch> arches) {
         this.decider = decider;
         this.applied = applied;
         this.clients = clients;
         this.metrics = metrics;
         this.kafka = kafka;
         this.instanceId = config.instanceId();
+        this.arches = arches;
     }
 
     void start(@Observes StartupEvent event) {
@@ -104,7 +107,7 @@ public class RequestDecisions {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps());
                  KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps());
                  Admin admin = Admin.create(adminProps());
-                 WorkQueueLoad load = new WorkQueueLoad(admin, PLACEMENT_LOOK_INTERVAL, queueReaderProps())) {
+                 WorkQueueLoad load = new WorkQueueLoad(admin, arches, PLACEMENT_LOOK_INTERVAL, queueReaderProps())) {
                 producer.initTransactions();
                 consumer.subscribe(List.of(Topics.IMAGE_REQUESTS), new ConsumerRebalanceListener() {
                     @Override

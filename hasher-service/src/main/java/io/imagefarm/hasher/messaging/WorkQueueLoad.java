@@ -15,16 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -90,6 +91,7 @@ final class WorkQueueLoad implements AutoCloseable {
     }
 
     private final Admin admin;
+    private final List<Arch> arches;
     private final Map<Arch, AtomicReference<Look>> looks = new EnumMap<>(Arch.class);
     private final Map<Arch, Placing> placing = new EnumMap<>(Arch.class);
     private final Map<Arch, KafkaConsumer<byte[], byte[]>> readers = new EnumMap<>(Arch.class);
@@ -98,12 +100,14 @@ final class WorkQueueLoad implements AutoCloseable {
     private long lastFailureLog;
 
     /**
-     * Takes a first look at every arch's group, then looks again every {@code interval}.
+     * Takes a first look at each arch's group, then looks again every {@code interval}.
      *
+     * @param arches      the arches this hasher requests (imagefarm.hasher.arches): no other worker group is looked at
      * @param readerProps a read_committed consumer without a group, to count the queued events
      */
-    WorkQueueLoad(Admin admin, Duration interval, Properties readerProps) {
+    WorkQueueLoad(Admin admin, List<Arch> arches, Duration interval, Properties readerProps) {
         this.admin = admin;
+        this.arches = List.copyOf(arches);
         this.readerProps = readerProps;
         for (Arch arch : Arch.values()) {
             looks.put(arch, new AtomicReference<>(Look.NONE));
@@ -143,7 +147,7 @@ final class WorkQueueLoad implements AutoCloseable {
     }
 
     private void lookAtAll() {
-        for (Arch arch : Arch.values()) {
+        for (Arch arch : arches) {
             try {
                 looks.get(arch).set(look(arch));
             } catch (RuntimeException e) { // never let one failure cancel the looks to come
@@ -153,21 +157,25 @@ final class WorkQueueLoad implements AutoCloseable {
     }
 
     /**
-     * The group's members with their assignments. Worker groups are classic groups (the workers' consumers
-     * use Kafka's default protocol, with static membership): one DescribeGroups round trip. Admin's
-     * describeConsumerGroups would first ask with the consumer protocol's ConsumerGroupDescribe, be told
-     * GROUP_ID_NOT_FOUND for a classic group, and ask again after retry.backoff.ms (100 ms): ~100 ms per arch
-     * on the decision path, measured. A group on the consumer protocol is refused by DescribeGroups
-     * (GROUP_ID_NOT_FOUND) and described that way instead.
+     * The group's members with their assignments; none while the group does not exist (no worker of the
+     * arch has joined yet). The group list says which protocol a group is on, so each is described the
+     * one way that works: worker groups are classic groups (the workers' consumers use the classic
+     * protocol, with static membership), one DescribeGroups round trip. Describing a group that does not
+     * exist, or with the other protocol, fails, and Kafka's admin client logs each such failure at ERROR
+     * (every look, twice a second per arch, before the first worker joins).
      */
     private Collection<MemberDescription> members(String group) throws Exception {
-        try {
-            return admin.describeClassicGroups(List.of(group)).describedGroups().get(group)
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
-        } catch (ExecutionException notClassic) {
+        Optional<GroupListing> listed = admin.listGroups().all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).stream()
+                .filter(g -> g.groupId().equals(group)).findFirst();
+        if (listed.isEmpty()) {
+            return List.of();
+        }
+        if (listed.get().type().orElse(GroupType.CLASSIC) == GroupType.CONSUMER) {
             return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
                     .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
         }
+        return admin.describeClassicGroups(List.of(group)).describedGroups().get(group)
+                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).members();
     }
 
     /**
