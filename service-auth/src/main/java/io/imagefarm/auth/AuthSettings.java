@@ -22,13 +22,13 @@ public final class AuthSettings {
     public static ApiTokens apiTokens(AuthConfig config) {
         List<ApiToken> tokens = new ArrayList<>();
         config.apiTokens().forEach((name, t) -> {
-            String key = "imagefarm.auth.api-tokens.\"" + name + "\".sha256";
+            String key = "imagefarm.auth.api-tokens.\"" + name + "\"";
             try {
-                String digest = Secrets.require(key, t.sha256(), t.sha256File());
+                String digest = Secrets.require(key + ".sha256", t.sha256(), t.sha256File());
                 List<RepositoryPattern> repositories = t.repositories().orElse(List.of()).stream().map(RepositoryPattern::parse).toList();
                 tokens.add(ApiToken.of(name, digest, Role.parse(t.role()), repositories));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid " + key.replace(".sha256", "") + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("invalid " + key + ": " + e.getMessage(), e);
             }
         });
         return new ApiTokens(tokens);
