@@ -26,13 +26,17 @@ class ComposeFileIT {
             "IMAGEFARM_JANITOR_IMAGE", "ghcr.io/acme/widget");
 
     static JsonNode config() throws Exception {
+        return config("local-registry");
+    }
+
+    static JsonNode config(String profile) throws Exception {
         BuildHost.requireEngineWithBuildx();
         Processes.Result version = Processes.run(Duration.ofSeconds(30), List.of("docker", "compose", "version"));
         if (!version.ok()) {
             throw new MissingPartError("docker compose plugin", version.output().trim());
         }
         Processes.Result r = Processes.run(Duration.ofMinutes(1), ROOT, ENV,
-                List.of("docker", "compose", "-f", "docker-compose.yml", "--profile", "local-registry", "config", "--format", "json")).orThrow();
+                List.of("docker", "compose", "-f", "docker-compose.yml", "--profile", profile, "config", "--format", "json")).orThrow();
         return new ObjectMapper().readTree(r.output().substring(r.output().indexOf('{')));
     }
 
@@ -76,5 +80,28 @@ class ComposeFileIT {
         // Docker restarts containers that exit, not unhealthy ones: the worker's check stops a worker whose liveness is DOWN.
         assertThat(services.path("builder-worker-amd64").path("healthcheck").path("test").toString())
                 .contains("/q/health/live", "503", "kill -TERM 1");
+    }
+
+    @Test
+    void theClusterProfileAddsThreeBrokersTwoHashersAndTheirLoadBalancerWithReplicatedTopics() throws Exception {
+        JsonNode services = config("cluster").path("services");
+
+        assertThat(services.fieldNames()).toIterable().contains("kafka-1", "kafka-2", "kafka-3", "hasher-1", "hasher-2", "hasher-lb");
+        for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            JsonNode env = services.path(broker).path("environment");
+            assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).as(broker)
+                    .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+            assertThat(env.path("KAFKA_AUTO_CREATE_TOPICS_ENABLE").asText()).as(broker).isEqualTo("false");
+            assertThat(env.path("KAFKA_MIN_INSYNC_REPLICAS").asText()).as(broker).isEqualTo("2");
+        }
+        for (String hasher : List.of("hasher-1", "hasher-2")) {
+            JsonNode env = services.path(hasher).path("environment");
+            assertThat(env.path("IMAGEFARM_HASHER_TOPICS_REPLICATION_FACTOR").asText()).as(hasher).isEqualTo("3");
+            assertThat(env.path("IMAGEFARM_HASHER_TOPICS_MIN_INSYNC_REPLICAS").asText()).as(hasher).isEqualTo("2");
+            assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).as(hasher).isEqualTo("kafka-1:19092,kafka-2:19092,kafka-3:19092");
+        }
+        assertThat(services.path("hasher-1").path("environment").path("IMAGEFARM_HASHER_INSTANCE_ID").asText())
+                .isNotEqualTo(services.path("hasher-2").path("environment").path("IMAGEFARM_HASHER_INSTANCE_ID").asText());
+        assertThat(services.path("hasher-lb").path("healthcheck").path("test").toString()).isNotEmpty();
     }
 }
