@@ -18,7 +18,8 @@ public record ResolveRequest(SourceRepository repository, String commit, String 
 
     public static String requireCommit(String commit) {
         if (commit == null || !SHA.matcher(commit).matches()) {
-            throw new IllegalArgumentException("invalid commit '" + commit + "': expected a full 40-hex (or 64-hex) lower-case SHA");
+            throw new InvalidCommitException("invalid commit '" + (commit == null ? "" : commit.length() > 64 ? commit.substring(0, 64) + "…" : commit)
+                    + "': expected a full 40-hex (or 64-hex) lower-case SHA");
         }
         return commit;
     }

@@ -5,6 +5,7 @@ import io.imagefarm.core.image.InvalidReferenceException;
 import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.edge.ApiError;
 import io.imagefarm.edge.EdgeErrorMappers;
+import io.imagefarm.hasher.resolve.InvalidCommitException;
 import io.imagefarm.hasher.resolve.PublishFailedException;
 import io.imagefarm.hasher.service.RepositoryNotAllowedException;
 import io.imagefarm.hasher.source.SourceNotFoundException;
@@ -68,6 +69,11 @@ public class ErrorMappers {
     public Response kafka(PublishFailedException e) {
         LOG.warn(e.getMessage());
         return json(503, ApiError.of("kafka-unavailable", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidCommit(InvalidCommitException e) {
+        return json(400, ApiError.of("invalid-commit", e.getMessage()));
     }
 
     @ServerExceptionMapper

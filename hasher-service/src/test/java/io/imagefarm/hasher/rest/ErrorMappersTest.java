@@ -43,6 +43,8 @@ class ErrorMappersTest {
             "registry", new Expected(new RegistryException("registry 127.0.0.1:5000 did not answer", 503, null), 503,
                     "registry-unavailable"),
             "kafka", new Expected(new PublishFailedException("Kafka did not commit", null), 503, "kafka-unavailable"),
+            "invalidCommit", new Expected(new io.imagefarm.hasher.resolve.InvalidCommitException("invalid commit 'x'"), 400,
+                    "invalid-commit"),
             "invalidSourceUrl", new Expected(new InvalidSourceUrlException("sourceUrl 'x' has no scheme"), 400, "invalid-source-url"));
 
     @Test

@@ -105,7 +105,11 @@ class ResolveApiIT {
                 .body("error", equalTo("invalid-repository-files")).body("file", equalTo("package.json"));
 
         String deepBody = "{\"repository\":\"acme/hostile\",\"files\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
-        post("/api/v1/hash", deepBody).then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("malformed-json"));
+        // refused at its first '[': files takes an object of strings (the edge's strict reading), long before the depth bound
+        post("/api/v1/hash", deepBody).then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("invalid-field"))
+                .body("field", equalTo("files"));
+        String deepUnknown = "{\"repository\":\"acme/hostile\",\"files\":{\"a\":\"b\"},\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        post("/api/v1/hash", deepUnknown).then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("unknown-field"));
     }
 
     @Test
@@ -339,7 +343,7 @@ class ResolveApiIT {
         post("/api/v1/resolve", body("acme/my..repo", commit(), SampleRepository.seedFiles("FROM x\n")))
                 .then().statusCode(400).body("error", equalTo("invalid-repository")).body("message", containsString("acme/my..repo"));
         post("/api/v1/resolve", body("acme/x", "not-a-sha", SampleRepository.seedFiles("FROM x\n")))
-                .then().statusCode(400).body("message", containsString("invalid commit"));
+                .then().statusCode(400).body("error", equalTo("invalid-commit")).body("message", containsString("invalid commit"));
         Map<String, String> noDockerfile = SampleRepository.seedFiles("FROM x\n");
         noDockerfile.remove(".devcontainer/Dockerfile");
         post("/api/v1/resolve", body("acme/x", commit(), noDockerfile))
