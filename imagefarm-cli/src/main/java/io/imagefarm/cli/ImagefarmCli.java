@@ -1,120 +1,93 @@
 package io.imagefarm.cli;
 
-import io.imagefarm.core.hash.InvalidRepositoryFilesException;
-import io.imagefarm.core.hash.RepositoryFiles;
-import io.imagefarm.core.hash.VersionHash;
-import io.imagefarm.core.hash.VersionHasher;
-import io.imagefarm.core.image.Arch;
-import io.imagefarm.core.image.ImageCoordinates;
-import io.imagefarm.core.image.InvalidReferenceException;
-import io.imagefarm.core.image.OciNames;
-import io.imagefarm.core.image.SourceRepository;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code imagefarm hash --repo-dir DIR --repository OWNER/NAME [--registry HOST] [--arch A ...]}.
- * Prints the seed's three GITHUB_OUTPUT lines first, then per-arch refs. Exit 0 on success, 1 on
- * bad repository input, 2 on bad usage; errors are one line on stderr.
+ * {@code imagefarm}: the command CI runs instead of the seed's bash step. The subcommands do the
+ * work ({@link HashCommand}, {@link ResolveCommand}, {@link CompletionCommand}); this class wires
+ * them into picocli and owns the exit codes. Results go to stdout as {@code key=value} lines;
+ * every error is one line on stderr, prefixed with the command's name.
  */
-public final class ImagefarmCli {
+@Command(name = "imagefarm",
+        mixinStandardHelpOptions = true,
+        optionListHeading = "%nOptions:%n",
+        versionProvider = VersionProvider.class,
+        description = "Names and ensures the builder images of a repository, as the seed's setup-docker step did.",
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = ImagefarmCli.EXIT_CODES_HEADING,
+        exitCodeList = {ImagefarmCli.EXIT_OK, ImagefarmCli.EXIT_FAILED, ImagefarmCli.EXIT_USAGE},
+        footerHeading = "%n",
+        footer = {"'imagefarm COMMAND --help' describes a command.",
+            "Bash completion: source <(imagefarm completion)"})
+public final class ImagefarmCli implements Runnable {
 
+    /** Success: the output lines are complete. */
     static final int OK = 0;
-    static final int INVALID_INPUT = 1;
+    /** A check failed: bad repository files, a failed or timed-out build, an unreachable or failing server. */
+    static final int FAILED = 1;
+    /** Bad usage: unknown command or option, a missing or malformed option value. */
     static final int USAGE = 2;
 
-    static final String USAGE_TEXT =
-            "usage: imagefarm hash --repo-dir DIR --repository OWNER/NAME [--registry HOST] [--arch A ...]";
+    static final String EXIT_CODES_HEADING = "%nExit codes:%n";
+    static final String EXIT_OK = "0:success";
+    static final String EXIT_FAILED = "1:a check failed (the command's help says which)";
+    static final String EXIT_USAGE = "2:usage error: unknown command or option, missing or malformed value";
 
-    private ImagefarmCli() {
-    }
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && args[0].equals("resolve")) {
-            return ResolveCommand.run(List.of(args).subList(1, args.length), out, err);
-        }
-        if (args.length == 0 || !args[0].equals("hash")) {
-            err.println(args.length == 0 ? USAGE_TEXT + "\n" + ResolveCommand.USAGE_TEXT
-                    : "imagefarm: unknown command '" + args[0] + "'; " + USAGE_TEXT + " | " + ResolveCommand.USAGE_TEXT);
-            return USAGE;
-        }
-        HashArgs parsed;
+        return run(args, System.getenv(), out, err);
+    }
+
+    /** @param env where {@code resolve} looks up {@code IMAGEFARM_TOKEN} */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = commandLine(env, out, err);
         try {
-            parsed = HashArgs.parse(List.of(args).subList(1, args.length));
-        } catch (IllegalArgumentException e) {
-            err.println("imagefarm hash: " + e.getMessage());
-            return USAGE;
-        }
-        try {
-            VersionHash hash = VersionHasher.hash(RepositoryFiles.fromDirectory(parsed.repoDir()));
-            ImageCoordinates coordinates = ImageCoordinates.of(parsed.registry(), parsed.repository(), hash);
-            out.println("container-image-base=" + coordinates.imageBase());
-            out.println("container-image-cache-base=" + coordinates.cacheBase());
-            out.println("version-hash=" + hash.value());
-            for (Arch arch : parsed.arches()) {
-                out.println("container-image-" + arch.id() + "=" + coordinates.image(arch));
-                out.println("container-image-cache-" + arch.id() + "=" + coordinates.cache(arch));
-            }
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
             out.flush();
-            return OK;
-        } catch (InvalidRepositoryFilesException | InvalidReferenceException e) {
-            err.println("imagefarm hash: " + oneLine(e.getMessage()));
-            return INVALID_INPUT;
+            err.flush();
         }
     }
 
-    private static String oneLine(String message) {
-        return message.replace('\n', ' ').replace('\r', ' ');
+    /**
+     * The command tree. Settings are applied after the subcommands are added, because picocli
+     * copies them down the tree only at the moment they are set.
+     */
+    static CommandLine commandLine(Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new ImagefarmCli());
+        cli.addSubcommand(new HashCommand(out, err));
+        cli.addSubcommand(new ResolveCommand(env, out, err));
+        cli.addSubcommand(new CompletionCommand(out));
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        // Options as the hand-written parser took them: a repeated option's last value wins, and an
+        // argument starting with @ is a value, not a file of arguments.
+        cli.setOverwrittenOptionsAllowed(true);
+        cli.setExpandAtFiles(false);
+        cli.setParameterExceptionHandler(new UsageErrors());
+        return cli;
     }
 
-    record HashArgs(Path repoDir, SourceRepository repository, String registry, Set<Arch> arches) {
-
-        static HashArgs parse(List<String> args) {
-            Path repoDir = null;
-            SourceRepository repository = null;
-            String registry = ImageCoordinates.DEFAULT_REGISTRY;
-            Set<Arch> arches = new LinkedHashSet<>();
-            for (int i = 0; i < args.size(); i++) {
-                String flag = args.get(i);
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException(flag + " needs a value; " + USAGE_TEXT);
-                }
-                String value = args.get(++i);
-                switch (flag) {
-                    case "--repo-dir" -> repoDir = Path.of(value);
-                    case "--repository" -> repository = SourceRepository.parse(value);
-                    case "--registry" -> registry = OciNames.requireRegistry(value);
-                    case "--arch" -> {
-                        for (String a : value.split(",")) {
-                            arches.add(Arch.parse(a));
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + flag + "'; " + USAGE_TEXT);
-                }
-            }
-            List<String> missing = new ArrayList<>();
-            if (repoDir == null) {
-                missing.add("--repo-dir");
-            }
-            if (repository == null) {
-                missing.add("--repository");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("missing " + String.join(" and ", missing) + "; " + USAGE_TEXT);
-            }
-            if (arches.isEmpty()) {
-                arches.add(Arch.AMD64);
-                arches.add(Arch.ARM64);
-            }
-            return new HashArgs(repoDir, repository, registry, arches);
-        }
+    /** {@code imagefarm} without a command is a usage error. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command; one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

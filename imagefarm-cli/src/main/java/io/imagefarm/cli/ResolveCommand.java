@@ -18,76 +18,102 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code imagefarm resolve --server URL --repo-dir DIR --repository OWNER/NAME [--commit SHA] [--wait]
- * [--timeout PT30M]}: what the ensure-builder-image action does, for any CI system. Posts the five
- * files of the checkout to the hasher, optionally waits until every arch is ready, and prints
+ * {@code imagefarm resolve}: what the ensure-builder-image action does, for any CI system. Posts the
+ * five files of the checkout to the hasher, optionally waits until every arch is ready, and prints
  * {@code key=value} lines for GITHUB_OUTPUT (or any CI's variables).
  */
-final class ResolveCommand {
+@Command(name = "resolve",
+        mixinStandardHelpOptions = true,
+        optionListHeading = "%nOptions:%n",
+        versionProvider = VersionProvider.class,
+        description = {
+            "Asks the imagefarm server for a checkout's builder image; waits for it with --wait.",
+            "",
+            "What the ensure-builder-image action does, for any CI system: posts the five hash inputs "
+                    + "to the hasher and prints key=value lines: version-hash, index, image-ARCH per arch, "
+                    + "and with --wait outcome (READY, FAILED or TIMEOUT).",
+            "",
+            "The credential is IMAGEFARM_TOKEN in the environment (a GitHub Actions OIDC token or an API token), "
+                    + "or --token-file; the file wins. It is only ever sent, never printed."},
+        sortOptions = false,
+        exitCodeListHeading = ImagefarmCli.EXIT_CODES_HEADING,
+        exitCodeList = {ImagefarmCli.EXIT_OK,
+            "1:a build failed or did not finish within --timeout (one stderr line per failed arch), "
+                    + "or the server could not be reached or answered an error",
+            "2:usage error, an unreadable --token-file, or no --commit and no git HEAD in --repo-dir"})
+final class ResolveCommand implements Callable<Integer> {
 
-    static final String USAGE_TEXT = "usage: imagefarm resolve --server URL --repo-dir DIR --repository OWNER/NAME "
-            + "[--commit SHA] [--wait] [--timeout PT30M] [--token-file FILE] (or IMAGEFARM_TOKEN in the environment)";
+    @Option(names = "--server", required = true, paramLabel = "URL",
+            description = "The hasher-service's base URL.")
+    String server;
 
-    private static final ObjectMapper JSON = EventCodec.mapper();
+    @Option(names = "--repo-dir", required = true, paramLabel = "DIR",
+            description = "The checkout holding the hash inputs.")
+    Path repoDir;
 
-    private ResolveCommand() {
+    @Option(names = "--repository", required = true, paramLabel = "OWNER/NAME",
+            converter = Converters.Repository.class,
+            description = "The source repository, e.g. $GITHUB_REPOSITORY.")
+    SourceRepository repository;
+
+    @Option(names = "--commit", paramLabel = "SHA",
+            description = "The commit resolved (default: $GITHUB_SHA, else git rev-parse HEAD in --repo-dir).")
+    String commit;
+
+    @Option(names = "--wait",
+            description = "Wait until every arch and the index are READY, or one failed, or --timeout passed.")
+    boolean wait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30M", converter = Converters.IsoDuration.class,
+            description = "How long --wait waits, as an ISO-8601 duration (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "A file holding the token; wins over IMAGEFARM_TOKEN.")
+    Path tokenFile;
+
+    /** Built on first use, so {@code hash} and {@code --help} do not pay for Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = EventCodec.mapper();
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
-        return run(args, System.getenv(), out, err);
-    }
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
 
     /** @param env where {@code IMAGEFARM_TOKEN} is looked up: a GitHub Actions OIDC token or an API token */
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Map<String, String> options = new LinkedHashMap<>();
-        boolean wait = false;
-        for (int i = 0; i < args.size(); i++) {
-            String flag = args.get(i);
-            if (flag.equals("--wait")) {
-                wait = true;
-                continue;
-            }
-            if (!List.of("--server", "--repo-dir", "--repository", "--commit", "--timeout", "--token-file").contains(flag)) {
-                err.println("imagefarm resolve: unknown option '" + flag + "'; " + USAGE_TEXT);
-                return ImagefarmCli.USAGE;
-            }
-            if (i + 1 >= args.size()) {
-                err.println("imagefarm resolve: " + flag + " needs a value; " + USAGE_TEXT);
-                return ImagefarmCli.USAGE;
-            }
-            options.put(flag, args.get(++i));
-        }
-        for (String required : List.of("--server", "--repo-dir", "--repository")) {
-            if (!options.containsKey(required)) {
-                err.println("imagefarm resolve: missing " + required + "; " + USAGE_TEXT);
-                return ImagefarmCli.USAGE;
-            }
-        }
+    ResolveCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
         try {
-            SourceRepository repository = SourceRepository.parse(options.get("--repository"));
-            Path repoDir = Path.of(options.get("--repo-dir"));
-            String commit = options.containsKey("--commit") ? options.get("--commit") : headCommit(repoDir);
-            String server = options.get("--server").replaceAll("/+$", "");
-            Duration timeout = Duration.parse(options.getOrDefault("--timeout", "PT30M"));
+            String commitSha = commit != null ? commit : headCommit(env, repoDir);
+            String base = server.replaceAll("/+$", "");
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             // The file wins over the env var; the token is only ever sent, never printed.
             String authorization = Secrets.read("--token-file", Optional.ofNullable(env.get("IMAGEFARM_TOKEN")),
-                    Optional.ofNullable(options.get("--token-file")).map(Path::of)).map(t -> "Bearer " + t).orElse(null);
+                    Optional.ofNullable(tokenFile)).map(t -> "Bearer " + t).orElse(null);
 
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("repository", repository.toString());
-            body.put("commit", commit);
+            body.put("commit", commitSha);
             body.put("files", readInputs(repoDir));
-            JsonNode resolved = call(http, authorized(HttpRequest.newBuilder(URI.create(server + "/api/v1/resolve")), authorization)
+            JsonNode resolved = send(http, authorized(HttpRequest.newBuilder(URI.create(base + "/api/v1/resolve")), authorization)
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build());
             String hash = resolved.path("versionHash").asText();
             out.println("version-hash=" + hash);
             out.println("index=" + resolved.path("imageBase").asText());
@@ -97,7 +123,7 @@ final class ResolveCommand {
             if (!wait) {
                 return ImagefarmCli.OK;
             }
-            JsonNode settled = call(http, authorized(HttpRequest.newBuilder(URI.create(server + "/api/v1/images/" + hash + "/wait?repository="
+            JsonNode settled = send(http, authorized(HttpRequest.newBuilder(URI.create(base + "/api/v1/images/" + hash + "/wait?repository="
                             + repository + "&timeout=" + timeout)), authorization)
                     .timeout(timeout.plusSeconds(30)).GET().build());
             String outcome = settled.path("outcome").asText();
@@ -114,23 +140,20 @@ final class ResolveCommand {
             if (outcome.equals("TIMEOUT")) {
                 err.println("imagefarm resolve: builder image " + hash + " not ready within " + timeout);
             }
-            return ImagefarmCli.INVALID_INPUT;
-        } catch (java.io.UncheckedIOException e) {
-            err.println("imagefarm resolve: " + e.getMessage());
-            return ImagefarmCli.USAGE;
-        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-            err.println("imagefarm resolve: " + e.getMessage());
+            return ImagefarmCli.FAILED;
+        } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+            err.println("imagefarm resolve: " + UsageErrors.oneLine(String.valueOf(e.getMessage())));
             return ImagefarmCli.USAGE;
         } catch (java.net.ConnectException e) {
-            err.println("imagefarm resolve: cannot connect to " + options.get("--server"));
-            return ImagefarmCli.INVALID_INPUT;
+            err.println("imagefarm resolve: cannot connect to " + server);
+            return ImagefarmCli.FAILED;
         } catch (IOException | ServerError e) {
-            err.println("imagefarm resolve: " + String.valueOf(e.getMessage()).replace('\n', ' '));
-            return ImagefarmCli.INVALID_INPUT;
+            err.println("imagefarm resolve: " + UsageErrors.oneLine(String.valueOf(e.getMessage())));
+            return ImagefarmCli.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("imagefarm resolve: interrupted");
-            return ImagefarmCli.INVALID_INPUT;
+            return ImagefarmCli.FAILED;
         }
     }
 
@@ -144,11 +167,11 @@ final class ResolveCommand {
         }
     }
 
-    private static JsonNode call(HttpClient http, HttpRequest request) throws IOException, InterruptedException, ServerError {
+    private static JsonNode send(HttpClient http, HttpRequest request) throws IOException, InterruptedException, ServerError {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         JsonNode body;
         try {
-            body = JSON.readTree(response.body());
+            body = Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new ServerError(request.uri() + " answered " + response.statusCode() + " without JSON");
         }
@@ -172,8 +195,8 @@ final class ResolveCommand {
         return files;
     }
 
-    private static String headCommit(Path repoDir) throws IOException, InterruptedException {
-        String fromCi = System.getenv("GITHUB_SHA");
+    private static String headCommit(Map<String, String> env, Path repoDir) throws IOException, InterruptedException {
+        String fromCi = env.get("GITHUB_SHA");
         if (fromCi != null && !fromCi.isBlank()) {
             return fromCi;
         }

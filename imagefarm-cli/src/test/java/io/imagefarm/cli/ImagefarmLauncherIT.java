@@ -49,4 +49,29 @@ class ImagefarmLauncherIT {
         assertThat(stderr).isEqualTo("imagefarm hash: rust-toolchain.toml: file is missing\n");
         assertThat(p.getInputStream().readAllBytes()).isEmpty();
     }
+
+    @Test
+    void launcherAnswersHelpAndVersionFromThePackagedJar() throws Exception {
+        Process help = new ProcessBuilder(LAUNCHER.toString(), "--help").start();
+        assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.exitValue()).as(usage).isZero();
+        assertThat(usage).startsWith("Usage: imagefarm ").contains("hash", "resolve", "completion", "Exit codes:");
+
+        Process version = new ProcessBuilder(LAUNCHER.toString(), "hash", "--version").start();
+        assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(version.exitValue()).isZero();
+        assertThat(new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .as("the jar carries the filtered version.properties").matches("imagefarm \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    }
+
+    @Test
+    void launcherExitsTwoOnAnUnknownCommand() throws Exception {
+        Process p = new ProcessBuilder(LAUNCHER.toString(), "--frobnicate").start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .startsWith("imagefarm: unknown option '--frobnicate'").hasLineCount(1);
+    }
 }
