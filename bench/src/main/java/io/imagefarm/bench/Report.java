@@ -45,14 +45,18 @@ record Report(Machine machine, String method, SortedMap<Integer, LoadFigure> res
         againstHash(goals, "new connection per request: resolve of a known image", resolveFresh, hashFresh);
         int perStorm = storm == null || storm.storms() == 0 ? 100 : storm.webhooks() / storm.storms();
         String stormGoal = "warm webhook storm (" + perStorm + " at once" + (storm == null ? "" : ", " + storm.storms() + " rounds")
-                + "): p99 ≤ " + MAX_STORM_P99_RATIO + "× the same storm's on /hash, exactly one event per arch";
+                + "): p99 ≤ " + MAX_STORM_P99_RATIO + "× the same storm's on /hash (median of the storms' p99s), exactly one event per arch";
         if (storm == null || storm.hash().answered() == 0) {
             goals.add(new Goal(stormGoal, "not measured", Verdict.NOT_MEASURED));
         } else {
-            double p99 = storm.latency().p99Millis() / storm.hash().latency().p99Millis();
+            // The median of the storms' own p99s: one slow storm on either side moves a merged p99 (a first /hash
+            // storm at 338 ms once made a 3.4x webhook storm look like 0.67x), the median does not.
+            double webhookP99 = medianP99(storm.perStorm());
+            double hashP99 = medianP99(storm.hash().perStorm());
+            double p99 = webhookP99 / hashP99;
             String events = storm.arches().stream().map(a -> a.arch() + " " + counts(a.events())).collect(Collectors.joining(", "));
             goals.add(new Goal(stormGoal,
-                    ratio(p99) + " (" + millis(storm.latency().p99Millis()) + " vs " + millis(storm.hash().latency().p99Millis())
+                    ratio(p99) + " (" + millis(webhookP99) + " vs " + millis(hashP99)
                             + "); events per image: " + events + "; " + storm.answered() + "/" + storm.webhooks() + " answered 200"
                             + (storm.hash().answered() == storm.hash().requests() ? ""
                             : "; /hash " + storm.hash().answered() + "/" + storm.hash().requests() + " answered 200"),
@@ -119,8 +123,9 @@ record Report(Machine machine, String method, SortedMap<Integer, LoadFigure> res
                     .append(h.requests()).append(" answered 200), p50 / p99 | ").append(millis(h.latency().p50Millis()))
                     .append(" / ").append(millis(h.latency().p99Millis())).append(" |\n")
                     .append("| each `/hash` storm's p99 | ").append(p99s(h.perStorm())).append(" |\n")
-                    .append("| p99 webhook storms ÷ `/hash` storms | ")
-                    .append(h.answered() == 0 ? "–" : ratio(storm.latency().p99Millis() / h.latency().p99Millis())).append(" |\n")
+                    .append("| median of the storms' p99s: webhook storms ÷ `/hash` storms (the goal's figure) | ")
+                    .append(h.answered() == 0 ? "–" : millis(medianP99(storm.perStorm())) + " ÷ " + millis(medianP99(h.perStorm()))
+                            + " = " + ratio(medianP99(storm.perStorm()) / medianP99(h.perStorm()))).append(" |\n")
                     .append("| warm-up: a storm for a new commit of another new hash, p50 / p99 | ")
                     .append(millis(storm.warmup().p50Millis())).append(" / ").append(millis(storm.warmup().p99Millis())).append(" |\n")
                     .append("| warm-up: a storm for a new commit of the known hash (fetched, nothing requested), p50 / p99 | ")
@@ -202,5 +207,15 @@ record Report(Machine machine, String method, SortedMap<Integer, LoadFigure> res
 
     private static String ratio(double r) {
         return String.format(Locale.ROOT, "%.2f×", r);
+    }
+
+    /** The median of the storms' p99s (the mean of the middle two for an even count). */
+    static double medianP99(List<StormFigure.Latency> storms) {
+        double[] p99s = storms.stream().mapToDouble(StormFigure.Latency::p99Millis).sorted().toArray();
+        if (p99s.length == 0) {
+            return Double.NaN;
+        }
+        int mid = p99s.length / 2;
+        return p99s.length % 2 == 1 ? p99s[mid] : (p99s[mid - 1] + p99s[mid]) / 2;
     }
 }
