@@ -124,7 +124,7 @@ public final class ShallowFetcher {
     private void fetchCommit(Git git, String sourceUrl, String shown, String commit) throws GitAPIException {
         if (localRemoteLacks(sourceUrl, commit)) {
             throw new GitFetchException(GitFetchException.Reason.COMMIT_NOT_FOUND, shown + " did not serve commit " + commit
-                    + " by SHA: the repository has no such commit", null);
+                    + " by SHA and none of its branches or tags points at it: the repository has no such commit", null);
         }
         try {
             fetchRef(git, sourceUrl, commit);
