@@ -81,13 +81,9 @@ public class BuildGate implements StopSignal {
         this.since = clock.instant();
     }
 
-    /** The calling thread starts building {@code image}, from an event without a partition. */
-    public boolean enter(String image) {
-        return enter(image, null);
-    }
-
     /**
-     * The calling thread starts building {@code image}, whose event came from {@code source}.
+     * The calling thread starts building {@code image}, whose event came from {@code source} (null: no
+     * Kafka metadata, so no partition to check).
      *
      * @return false once shutdown began, or when {@code source} is no longer this worker's: the caller
      *         must leave its event unacknowledged (the reason is logged here)

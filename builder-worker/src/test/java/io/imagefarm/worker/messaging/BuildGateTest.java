@@ -52,12 +52,12 @@ class BuildGateTest {
         AtomicInteger changes = new AtomicInteger();
         gate.onChange(changes::incrementAndGet);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(gate.enter(A)).isTrue();
+        assertThat(gate.enter(A, null)).isTrue();
         clock.advance(Duration.ofSeconds(3));
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread retry = new Thread(() -> {
-            gate.enter(B); // the retry channel's build, on its own thread
+            gate.enter(B, null); // the retry channel's build, on its own thread
             entered.countDown();
             try {
                 release.await();
@@ -100,7 +100,7 @@ class BuildGateTest {
             }
         });
         Thread build = new Thread(() -> {
-            gate.enter(A);
+            gate.enter(A, null);
             entered.countDown();
             try {
                 stoppingHeard.await(); // a build that ends within the grace, after SIGTERM
@@ -122,7 +122,7 @@ class BuildGateTest {
         assertThat(stopping.since()).isEqualTo(Instant.parse("2026-11-28T12:00:01Z"));
         assertThat(gate.snapshot().state()).as("still stopping once the build ended").isEqualTo(WorkerBeat.State.STOPPING);
         assertThat(gate.snapshot().builds()).isEmpty();
-        assertThat(gate.enter(B)).as("no new build after SIGTERM").isFalse();
+        assertThat(gate.enter(B, null)).as("no new build after SIGTERM").isFalse();
         assertThat(gate.abandoned()).isFalse();
     }
 
@@ -219,7 +219,7 @@ class BuildGateTest {
         gate.onChange(beats::beatSoon);
         beats.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
-        gate.enter(A); // a minute before the next periodic beat: heard at once
+        gate.enter(A, null); // a minute before the next periodic beat: heard at once
         await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 2);
 
         beats.close();
