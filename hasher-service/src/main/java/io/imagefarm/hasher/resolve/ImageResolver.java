@@ -109,8 +109,20 @@ public final class ImageResolver {
         book.onChange(this::decided);
     }
 
-    /** A proposal waiting for its decider: {@code decision} completes with the first status the book takes for the image. */
-    private record Proposal(String eventId, CompletableFuture<ImageStatus> decision) {
+    /**
+     * When a resolve answers. {@link #DECIDED}: once every new request's decision is in this replica's book
+     * (CI's resolve, whose answer says what was published and what is building). {@link #PROPOSED}: once
+     * every new request's proposal is durable on the requests topic, before its decision (a webhook: GitHub
+     * reads only the status code, and a durable proposal is decided even if this replica dies). This saves
+     * the decision's two Kafka hops (decider, status topic) on the sender's clock.
+     */
+    public enum Until { DECIDED, PROPOSED }
+
+    /**
+     * A proposal waiting for its decider: {@code durable} completes when its publication is committed,
+     * {@code decision} with the first status the book takes for the image.
+     */
+    private record Proposal(String eventId, CompletableFuture<Void> durable, CompletableFuture<ImageStatus> decision) {
     }
 
     /** One arch of a request whose answer is a decision still to come. */
@@ -141,7 +153,12 @@ public final class ImageResolver {
                 c.imageBase().toString(), c.cacheBase().toString(), perArch);
     }
 
+    /** Answers once the decisions are in: {@link Until#DECIDED}. */
     public Resolution resolve(ResolveRequest request) {
+        return resolve(request, Until.DECIDED);
+    }
+
+    public Resolution resolve(ResolveRequest request, Until until) {
         VersionInputs inputs = VersionHasher.inputs(request.files());
         VersionHash hash = VersionHasher.hash(inputs);
         ImageCoordinates c = ImageCoordinates.of(settings.registry(), request.repository(), hash);
@@ -179,7 +196,7 @@ public final class ImageResolver {
             // 3. Wait for Kafka and the decisions, outside the lock.
             await(staged, keys);
             for (Awaited a : staged.awaited()) {
-                results.set(a.index(), decision(a));
+                results.set(a.index(), until == Until.DECIDED ? decision(a) : proposed(a));
             }
             return new Resolution(request.repository().toString(), request.commit(), hash.value(), inputs,
                     c.imageBase().toString(), c.cacheBase().toString(), results);
@@ -275,8 +292,12 @@ public final class ImageResolver {
         ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
                 image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now);
-        Proposal mine = new Proposal(event.eventId(), new CompletableFuture<>());
+        Proposal mine = new Proposal(event.eventId(), new CompletableFuture<>(), new CompletableFuture<>());
         undecided.put(image.toString(), mine);
+        // Forgotten once decided, failed or timed out, whether or not a request still waits for it
+        // (a PROPOSED answer does not wait).
+        mine.decision().orTimeout(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((status, failure) -> undecided.remove(image.toString(), mine));
         events.add(event);
         awaited.add(new Awaited(index, arch, image, cache, mine, true));
         return null;
@@ -288,24 +309,51 @@ public final class ImageResolver {
         try {
             decided = a.proposal().decision().get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException timeout) {
+                throw undecidedInTime(a, timeout);
+            }
             throw e.getCause() instanceof PublishFailedException p ? p
                     : new PublishFailedException("the request for " + a.image() + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new PublishFailedException("the request for " + a.image() + " was queued, but no decision reached this "
-                    + "replica within " + settings.decisionTimeout() + "; retry shortly", e);
+            throw undecidedInTime(a, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("interrupted while waiting for the decision on " + a.image(), e);
-        } finally {
-            if (a.own()) {
-                undecided.remove(a.image().toString(), a.proposal());
-            }
         }
         boolean published = a.own() && a.proposal().eventId().equals(decided.requestEventId());
         return new ArchResolution(a.arch().id(), a.image().toString(), a.cache().toString(), decided.state(), decided.digest(),
                 published, !published, decided.state() == BuildState.FAILED ? decided.failure() : null,
                 decided.state() == BuildState.FAILED ? decided.reason() : null,
                 decided.state() == BuildState.FAILED ? decided.logTail() : null);
+    }
+
+    private PublishFailedException undecidedInTime(Awaited a, TimeoutException e) {
+        return new PublishFailedException("the request for " + a.image() + " was queued, but no decision reached this "
+                + "replica within " + settings.decisionTimeout() + "; retry shortly", e);
+    }
+
+    /**
+     * A durable proposal, as this arch's answer before its decision: REQUESTED and pending. Its own
+     * proposal's commit was awaited already; a concurrent one of this replica is awaited here, since
+     * answering on a proposal that then fails to commit would lose the request.
+     */
+    private ArchResolution proposed(Awaited a) {
+        if (!a.own()) {
+            try {
+                a.proposal().durable().get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof PublishFailedException p ? p
+                        : new PublishFailedException("the request for " + a.image() + " failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new PublishFailedException("a concurrent request for " + a.image() + " was not committed within "
+                        + settings.decisionTimeout() + "; retry shortly", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PublishFailedException("interrupted while waiting for the request for " + a.image(), e);
+            }
+        }
+        return new ArchResolution(a.arch().id(), a.image().toString(), a.cache().toString(), BuildState.REQUESTED, null,
+                a.own(), !a.own(), null, null, null, true);
     }
 
     private boolean stampDue(String indexKey, Instant now) {
@@ -349,11 +397,17 @@ public final class ImageResolver {
                 takeBack(staged, keys);
                 for (Awaited a : staged.awaited()) {
                     if (a.own()) { // a concurrent request waiting for this proposal fails too
+                        a.proposal().durable().completeExceptionally(e);
                         a.proposal().decision().completeExceptionally(e);
                         undecided.remove(a.image().toString(), a.proposal());
                     }
                 }
                 throw e;
+            }
+        }
+        for (Awaited a : staged.awaited()) {
+            if (a.own()) {
+                a.proposal().durable().complete(null);
             }
         }
     }

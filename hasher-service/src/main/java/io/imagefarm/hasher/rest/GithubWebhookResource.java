@@ -22,8 +22,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /**
  * GitHub's webhook endpoint. Signature first (401, nothing published), then event type, redelivery,
  * allow-list; a push is resolved synchronously (fetch five files, HEAD the registry, publish): that is
- * quick, and it lets bad repository files answer a 4xx that GitHub shows in its delivery log. Nothing
- * is ever built or waited for inline.
+ * quick, and it lets bad repository files answer a 4xx that GitHub shows in its delivery log. The answer
+ * comes once the build requests are durable on the requests topic, not after their decision: GitHub reads
+ * only the status code, and a durable request is decided even if this replica dies. Nothing is ever built
+ * or waited for inline.
  */
 @Path("/webhooks/github")
 public class GithubWebhookResource {

@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ResolveService {
 
     /** What makes two questions the same: the same files (given, or fetched from the same remote) of one commit. */
-    private record Question(String repository, String commit, String remote, Map<String, String> files) {
+    private record Question(String repository, String commit, String remote, Map<String, String> files, ImageResolver.Until until) {
     }
 
     private final RepositoryAllowList allowList;
@@ -59,10 +59,13 @@ public class ResolveService {
         }
     }
 
-    /** A signed push webhook: its {@code clone_url} is trusted, minus any credentials in it. */
+    /**
+     * A signed push webhook: its {@code clone_url} is trusted, minus any credentials in it. Answered once
+     * the requests are durable ({@link ImageResolver.Until#PROPOSED}): GitHub reads only the status code.
+     */
     public Resolution resolveFromWebhook(SourceRepository repository, String commit, String cloneUrl) {
         requireAllowed(repository);
-        return resolve(repository, commit, sourceUrls.fromWebhook(repository, cloneUrl), null);
+        return resolve(repository, commit, sourceUrls.fromWebhook(repository, cloneUrl), null, ImageResolver.Until.PROPOSED);
     }
 
     /**
@@ -74,14 +77,15 @@ public class ResolveService {
      */
     public Resolution resolveFromApi(SourceRepository repository, String commit, String sourceUrl, Map<String, String> files) {
         requireAllowed(repository);
-        return resolve(repository, commit, sourceUrls.fromApiCaller(repository, sourceUrl), files);
+        return resolve(repository, commit, sourceUrls.fromApiCaller(repository, sourceUrl), files, ImageResolver.Until.DECIDED);
     }
 
-    private Resolution resolve(SourceRepository repository, String commit, String remote, Map<String, String> files) {
+    private Resolution resolve(SourceRepository repository, String commit, String remote, Map<String, String> files,
+                               ImageResolver.Until until) {
         ResolveRequest.requireCommit(commit);
         Timer.Sample sample = Timer.start(metrics);
         try {
-            Question question = new Question(repository.toString(), commit, remote, files);
+            Question question = new Question(repository.toString(), commit, remote, files, until);
             CompletableFuture<Resolution> mine = new CompletableFuture<>();
             CompletableFuture<Resolution> first = inFlight.putIfAbsent(question, mine);
             if (first != null) {
@@ -91,7 +95,7 @@ public class ResolveService {
                 return shared;
             }
             try {
-                Resolution resolution = compute(repository, commit, remote, files);
+                Resolution resolution = compute(repository, commit, remote, files, until);
                 mine.complete(resolution);
                 return resolution;
             } catch (RuntimeException | Error e) { // never leaves the callers waiting for it hanging
@@ -105,9 +109,10 @@ public class ResolveService {
         }
     }
 
-    private Resolution compute(SourceRepository repository, String commit, String remote, Map<String, String> files) {
+    private Resolution compute(SourceRepository repository, String commit, String remote, Map<String, String> files,
+                               ImageResolver.Until until) {
         RepositoryFiles inputs = files != null ? RepositoryFiles.ofText(files) : source.fetch(repository, remote, commit);
-        Resolution resolution = resolver.resolve(new ResolveRequest(repository, commit, remote, inputs));
+        Resolution resolution = resolver.resolve(new ResolveRequest(repository, commit, remote, inputs), until);
         countDeduplicated(resolution);
         assembler.check(ImageRef.parse(resolution.imageBase()), resolution.repository(), resolution.versionHash());
         return resolution;
@@ -126,7 +131,7 @@ public class ResolveService {
         }
         List<ArchResolution> arches = r.arches().stream()
                 .map(a -> !a.published() ? a : new ArchResolution(a.arch(), a.image(), a.cache(), a.state(), a.digest(), false, true,
-                        a.failure(), a.reason(), a.logTail()))
+                        a.failure(), a.reason(), a.logTail(), a.pending()))
                 .toList();
         return new Resolution(r.repository(), r.commit(), r.versionHash(), r.inputs(), r.imageBase(), r.cacheBase(), arches);
     }

@@ -229,6 +229,72 @@ class ImageResolverTest {
         assertThat(published).as("one event per arch over 50 requests").isEqualTo(2);
     }
 
+    /** Commits at once, and decides only when the test says so (the decider and the status topic, held). */
+    final List<Publication> undecidedPublications = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    ImageResolver heldDecisions(Duration decisionTimeout) {
+        return new ImageResolver(new ImageResolver.Settings("ghcr.io", List.of(Arch.AMD64, Arch.ARM64), Duration.ofMinutes(30),
+                Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), decisionTimeout, REGISTRY_DEADLINE),
+                image -> Optional.empty(), book, p -> {
+                    undecidedPublications.add(p);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }, new ImageLocks(8), clock, Runnable::run);
+    }
+
+    @Test
+    void aProposedAnswerComesOnceTheProposalIsDurableWithoutWaitingForItsDecision() {
+        ImageResolver resolver = heldDecisions(Duration.ofSeconds(30));
+
+        Resolution r = resolver.resolve(request(), ImageResolver.Until.PROPOSED);
+
+        assertThat(undecidedPublications).singleElement().satisfies(p -> assertThat(p.requests()).hasSize(2));
+        assertThat(r.arches()).allSatisfy(a -> {
+            assertThat(a.state()).isEqualTo(BuildState.REQUESTED);
+            assertThat(a.pending()).as("answered before the decision").isTrue();
+            assertThat(a.published()).as("its own proposal").isTrue();
+        });
+        assertThat(book.get("ghcr.io/acme/widget:builder-5ea78654994769b1-amd64"))
+                .as("no decision is in the book yet: the answer did not wait for one").isEmpty();
+    }
+
+    @Test
+    void aProposalNobodyWaitsForIsForgottenAfterTheDecisionTimeoutSoALaterResolveProposesAgain() {
+        ImageResolver resolver = heldDecisions(Duration.ofMillis(200));
+        resolver.resolve(request(), ImageResolver.Until.PROPOSED);
+
+        // Held forever, the undecided proposal would make every later resolve wait for it (and time out).
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Resolution again = resolver.resolve(request(), ImageResolver.Until.PROPOSED);
+            assertThat(again.arches()).allMatch(ArchResolution::published);
+        });
+        assertThat(undecidedPublications).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aProposedAnswerThatJoinsAConcurrentProposalWaitsForItsCommitAndFailsWithIt() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
+        List<Publication> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ImageResolver resolver = new ImageResolver(settings(List.of(Arch.AMD64), Duration.ofMinutes(30)),
+                image -> Optional.empty(), book, deciding(p -> {
+                    submitted.add(p);
+                    return commit;
+                }, Duration.ofMinutes(30)), new ImageLocks(8), clock, Runnable::run);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.Future<Resolution> first = callers.submit(() -> resolver.resolve(request()));
+        org.awaitility.Awaitility.await().until(() -> !submitted.isEmpty());
+        java.util.concurrent.Future<Resolution> webhook = callers.submit(() -> resolver.resolve(request(), ImageResolver.Until.PROPOSED));
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> !webhook.isDone());
+
+        commit.completeExceptionally(new PublishFailedException("broker down", null));
+
+        assertThatThrownBy(() -> webhook.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .as("a proposal that was never committed is no answer").hasCauseInstanceOf(PublishFailedException.class);
+        assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(PublishFailedException.class);
+        callers.shutdown();
+        assertThat(submitted).as("the webhook proposed nothing of its own").hasSize(1);
+    }
+
     @Test
     void aFailedCommitFailsTheRequestsThatWaitedForItAndIsTakenBackFromTheBook() throws Exception {
         java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();

@@ -201,7 +201,8 @@ class ResolveServiceTest {
         assertThat(fetches).hasValue(1);
 
         fetch = () -> RepositoryFiles.ofText(FILES);
-        assertThat(service.resolveFromWebhook(WIDGET, COMMIT, REMOTE).arches()).allMatch(ArchResolution::published);
+        assertThat(service.resolveFromWebhook(WIDGET, COMMIT, REMOTE).arches())
+                .allMatch(a -> a.published() && Boolean.TRUE.equals(a.pending()));
         assertThat(fetches).hasValue(2);
     }
 
