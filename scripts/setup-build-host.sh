@@ -294,13 +294,27 @@ step_daemon_json() {
   say "$STEP" "${DAEMON_JSON_CHANGED:+written, }ok ($DAEMON_JSON)"
 }
 
+# Starts a daemon in its own session, holding no descriptor of its caller beyond stdio: not a caller's
+# lock (`flock FILE scripts/setup-build-host.sh` would otherwise be held by dockerd for its whole life,
+# and every later flock on FILE would wait forever) nor a CI step's pipe.
+detached() { # log command...
+  local log=$1; shift
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
 step_containerd() {
   STEP="containerd"
   if timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; then
     say "$STEP" "running ($(pkg_ver containerd))"
     return
   fi
-  setsid nohup containerd >>"$LOG_DIR/containerd.log" 2>&1 </dev/null &
+  detached "$LOG_DIR/containerd.log" containerd
   local pid=$! t=0
   until timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null || ((t >= READY_TIMEOUT * 5)); then
@@ -325,7 +339,7 @@ stop_dockerd() {
 }
 
 start_dockerd() {
-  setsid nohup dockerd --containerd="$CONTAINERD_SOCK" >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+  detached "$LOG_DIR/dockerd.log" dockerd --containerd="$CONTAINERD_SOCK"
   local pid=$! t=0
   until docker_up; do
     if ! kill -0 "$pid" 2>/dev/null || ((t >= READY_TIMEOUT * 5)); then
