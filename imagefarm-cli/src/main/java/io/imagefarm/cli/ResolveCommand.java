@@ -129,7 +129,7 @@ final class ResolveCommand implements Callable<Integer> {
             String outcome = settled.path("outcome").asText();
             out.println("outcome=" + outcome);
             if (outcome.equals("READY")) {
-                return ImagefarmCli.OK;
+                return pinned(resolved.path("imageBase").asText(), settled);
             }
             for (JsonNode arch : settled.path("arches")) {
                 if ("FAILED".equals(arch.path("state").asText())) {
@@ -155,6 +155,30 @@ final class ResolveCommand implements Callable<Integer> {
             err.println("imagefarm resolve: interrupted");
             return ImagefarmCli.FAILED;
         }
+    }
+
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+
+    /**
+     * READY's pinned reference: CI runs in {@code index@digest}, which nobody can move behind its back as
+     * they can move a tag. The digests are the server's answer, so they are checked for shape first.
+     */
+    private int pinned(String index, JsonNode settled) {
+        String digest = settled.path("index").path("digest").asText("");
+        if (!DIGEST.matcher(digest).matches()) {
+            err.println("imagefarm resolve: the hasher answered READY without a valid index digest ('"
+                    + UsageErrors.oneLine(digest) + "'); the image cannot be pinned");
+            return ImagefarmCli.FAILED;
+        }
+        for (JsonNode arch : settled.path("arches")) {
+            String archDigest = arch.path("digest").asText("");
+            if (DIGEST.matcher(archDigest).matches()) {
+                out.println("digest-" + arch.path("arch").asText() + "=" + archDigest);
+            }
+        }
+        out.println("index-digest=" + digest);
+        out.println("image=" + index + "@" + digest);
+        return ImagefarmCli.OK;
     }
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request, String authorization) {

@@ -37,7 +37,10 @@ class ResolveCommandTest {
     String url;
     final List<String> requests = new CopyOnWriteArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
-    volatile String waitAnswer = "{\"outcome\":\"READY\"}";
+    static final String INDEX_DIGEST = "sha256:" + "1".repeat(64);
+    static final String AMD64_DIGEST = "sha256:" + "2".repeat(64);
+    volatile String waitAnswer = "{\"outcome\":\"READY\",\"index\":{\"digest\":\"" + INDEX_DIGEST + "\"},"
+            + "\"arches\":[{\"arch\":\"amd64\",\"digest\":\"" + AMD64_DIGEST + "\"},{\"arch\":\"arm64\",\"digest\":\"sha256:" + "3".repeat(64) + "\"}]}";
     volatile int resolveStatus = 200;
     volatile String resolveAnswer = RESOLVED;
 
@@ -107,7 +110,10 @@ class ResolveCommandTest {
                 "--commit", "0123abc", "--wait", "--timeout", "PT60S");
 
         assertThat(code).as(stderr()).isZero();
-        assertThat(stdout()).endsWith("image-arm64=registry.test/acme/widget:builder-5ea78654994769b1-arm64\noutcome=READY\n");
+        assertThat(stdout()).endsWith("image-arm64=registry.test/acme/widget:builder-5ea78654994769b1-arm64\noutcome=READY\n"
+                + "digest-amd64=" + AMD64_DIGEST + "\ndigest-arm64=sha256:" + "3".repeat(64) + "\n"
+                + "index-digest=" + INDEX_DIGEST + "\n"
+                + "image=registry.test/acme/widget:builder-5ea78654994769b1@" + INDEX_DIGEST + "\n");
         assertThat(requests.get(1)).startsWith("GET /api/v1/images/5ea78654994769b1/wait?repository=acme/widget&timeout=PT1M ");
         assertThat(authorizations).containsOnly("null");
     }
@@ -120,6 +126,18 @@ class ResolveCommandTest {
         assertThat(run(Map.of("IMAGEFARM_TOKEN", "from-env"), "resolve", "--server", url, "--repo-dir", repo.toString(),
                 "--repository", "acme/widget", "--commit", "0123abc", "--token-file", tokenFile.toString())).isZero();
         assertThat(authorizations).containsExactly("Bearer from-file");
+    }
+
+    @Test
+    void readyWithoutAValidIndexDigestExitsOneForNothingUnpinnedIsHandedToCi() {
+        waitAnswer = "{\"outcome\":\"READY\",\"index\":{\"digest\":\"sha256:abc\\nimage=evil\"}}";
+
+        int code = run(Map.of(), "resolve", "--server", url, "--repo-dir", repo.toString(), "--repository", "acme/widget",
+                "--commit", "0123abc", "--wait");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(stdout()).endsWith("outcome=READY\n").doesNotContain("image=");
+        assertThat(stderr()).contains("without a valid index digest").doesNotContain("\nimage=evil");
     }
 
     @Test
