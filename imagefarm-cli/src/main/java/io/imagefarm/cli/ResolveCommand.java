@@ -137,6 +137,11 @@ final class ResolveCommand implements Callable<Integer> {
                             + arch.path("failure").asText() + "): " + arch.path("reason").asText());
                 }
             }
+            JsonNode index = settled.path("index");
+            if ("FAILED".equals(index.path("state").asText())) {
+                err.println("imagefarm resolve: the index " + index.path("image").asText() + " failed ("
+                        + index.path("failure").asText() + "): " + index.path("reason").asText());
+            }
             if (outcome.equals("TIMEOUT")) {
                 err.println("imagefarm resolve: builder image " + hash + " not ready within " + timeout);
             }

@@ -103,7 +103,10 @@ public final class BuildJob {
                 // before any registry is asked: the event's refs must be its claimed hash's on ours
                 verifier.checkRefs(event, job.image(), job.cache());
                 Optional<String> existing = registry.digestOf(job.image());
-                if (existing.isPresent()) {
+                if (existing.isPresent() && existing.get().equals(event.replaces())) {
+                    LOG.warnf("%s points at %s, which the pipeline does not stand behind (pushed over): building over it",
+                            job.image(), existing.get());
+                } else if (existing.isPresent()) {
                     requireNotAbandoned(job, stop);
                     LOG.infof("%s is already in the registry (%s); nothing to build", job.image(), existing.get());
                     sink.publish(ImageStatus.exists(event.image(), event.repository(), event.versionHash(),

@@ -147,6 +147,29 @@ class BuildJobTest {
     }
 
     @Test
+    void aTagPushedOverIsBuiltOverWhenTheEventReplacesItsDigestAndOnlyThatDigest() {
+        String pushedOver = "sha256:" + "a".repeat(64);
+        registry.digest = pushedOver;
+        builder.outcomes.add(r -> {
+            registry.digest = "sha256:" + "b".repeat(64);
+            return new BuildOutcome.Pushed(registry.digest, Duration.ofSeconds(1), Duration.ZERO, 0, 1);
+        });
+        JobSpec rebuild = JobSpec.of(TestEvents.replacing(spec().event(), pushedOver), Arch.AMD64);
+
+        JobResult result = job(Duration.ofMinutes(5)).run(rebuild, first(), published::add, () -> false);
+
+        assertThat(result.state()).isEqualTo(BuildState.BUILT);
+        assertThat(builder.requests).hasSize(1);
+        assertThat(published.get(published.size() - 1).digest()).isEqualTo("sha256:" + "b".repeat(64));
+
+        // a redelivery of the same event finds the rebuilt digest, which it does not replace: EXISTS
+        published.clear();
+        JobResult again = job(Duration.ofMinutes(5)).run(rebuild, first(), published::add, () -> false);
+        assertThat(again.state()).isEqualTo(BuildState.EXISTS);
+        assertThat(builder.requests).hasSize(1);
+    }
+
+    @Test
     void aPushedBuildIsVerifiedRemovedLocallyAndReportedBuilt() {
         builder.outcomes.add(r -> {
             registry.digest = "sha256:" + "b".repeat(64);

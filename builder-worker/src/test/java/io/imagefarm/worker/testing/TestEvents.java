@@ -64,6 +64,12 @@ public final class TestEvents {
                 e.inputs(), e.image(), e.cache(), e.platform(), e.dockerfile(), e.context(), e.requestedAt());
     }
 
+    /** The event as a rebuild over {@code digest}, which was pushed over the tag (TAG_MOVED, then retried). */
+    public static ImageRequired replacing(ImageRequired e, String digest) {
+        return new ImageRequired(e.schemaVersion(), e.eventId(), e.repository(), e.commit(), e.sourceUrl(), e.versionHash(),
+                e.inputs(), e.image(), e.cache(), e.platform(), e.dockerfile(), e.context(), e.requestedAt(), digest);
+    }
+
     private static ImageRequired event(String registry, String repoName, String sourceUrl, String commit, Arch arch,
                                        String hash, VersionInputs inputs) {
         ImageCoordinates coords = ImageCoordinates.of(registry, SourceRepository.parse("acme/" + repoName), new VersionHash(hash));

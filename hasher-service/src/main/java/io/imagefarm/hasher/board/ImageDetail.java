@@ -37,7 +37,8 @@ public record ImageDetail(String repository, String versionHash, String commit, 
         }
     }
 
-    public record IndexDetail(String image, BuildState state, String digest) {
+    /** @param failure the index fails only as TAG_MOVED (pushed over outside imagefarm), with its reason */
+    public record IndexDetail(String image, BuildState state, String digest, String failure, String reason) {
 
         public String stateName() {
             return state == null ? "UNKNOWN" : state.name();
@@ -81,7 +82,8 @@ public record ImageDetail(String repository, String versionHash, String commit, 
         Optional<ImageStatus> index = book.apply(c.index().toString());
         return new ImageDetail(repository.toString(), hash.value(), commit, inputs, details,
                 new IndexDetail(c.index().toString(), index.map(ImageStatus::state).orElse(null),
-                        index.map(ImageStatus::digest).orElse(null)));
+                        index.map(ImageStatus::digest).orElse(null),
+                        index.map(ImageStatus::failure).map(Enum::name).orElse(null), index.map(ImageStatus::reason).orElse(null)));
     }
 
     /** Whether anything at all is known about this hash. */

@@ -26,6 +26,7 @@ import io.imagefarm.hasher.source.SharedFetchSource;
 import io.imagefarm.hasher.source.SourceUrlPolicy;
 import io.imagefarm.hasher.webhook.DeliveryLog;
 import io.imagefarm.hasher.webhook.WebhookSignature;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -197,7 +198,9 @@ public class HasherBeans {
     @Produces
     @Singleton
     ImageResolver resolver(HasherConfig config, List<Arch> arches, RegistryAdapter registry, StatusBook book,
-                           Publisher publisher, ImageLocks locks) {
+                           Publisher publisher, ImageLocks locks, MeterRegistry metrics) {
+        Counter movedTags = Counter.builder("imagefarm.hasher.tags.moved")
+                .description("tags found pointing at another digest than the pipeline recorded (FAILED TAG_MOVED)").register(metrics);
         ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
                 config.failureTtl(), config.heartbeatInterval(), config.usageInterval(), config.decisionTimeout(),
                 config.registryDeadline());
@@ -218,10 +221,15 @@ public class HasherBeans {
         ImageResolver resolver = new ImageResolver(settings, registry, book, publisher, locks, Clock.systemUTC(), registryLookups);
         revalidation.scheduleWithFixedDelay(() -> {
             try {
-                List<String> gone = resolver.revalidate();
-                if (!gone.isEmpty()) {
+                ImageResolver.Revalidation found = resolver.revalidate();
+                if (!found.forgotten().isEmpty()) {
                     LOG.warnf("revalidation: %d image(s) the book knew are gone from the registry (deleted outside "
-                            + "imagefarm?); the next resolve requests them again: %s", gone.size(), gone);
+                            + "imagefarm?); the next resolve requests them again: %s", found.forgotten().size(), found.forgotten());
+                }
+                if (!found.moved().isEmpty()) {
+                    movedTags.increment(found.moved().size());
+                    LOG.errorf("revalidation: %d tag(s) point at another digest than the pipeline recorded (pushed over "
+                            + "outside imagefarm); FAILED with TAG_MOVED, never served as READY: %s", found.moved().size(), found.moved());
                 }
                 resolver.forgetOldStamps();
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.imagefarm.hasher.resolve;
 
 import io.imagefarm.core.event.BuildState;
+import io.imagefarm.core.event.FailureKind;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.hash.HashInputs;
@@ -275,7 +276,12 @@ public final class ImageResolver {
             return new ArchResolution(arch.id(), image.toString(), cache.toString(), BuildState.EXISTS, known.get().digest(),
                     false, false);
         }
-        if (head != null && head.isPresent()) {
+        String replaces = null;
+        if (head != null && head.isPresent() && distrusted(known, head.get().digest())) {
+            // The tag still points at what was pushed over it, and the failure was retried (or forgotten):
+            // rebuild over it instead of taking it as EXISTS.
+            replaces = head.get().digest();
+        } else if (head != null && head.isPresent()) {
             String digest = head.get().digest();
             boolean alreadyKnown = known.isPresent() && known.get().state().available() && digest.equals(known.get().digest());
             if (!alreadyKnown) {
@@ -291,7 +297,7 @@ public final class ImageResolver {
         }
         ImageRequired event = new ImageRequired(ImageRequired.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 request.repository().toString(), request.commit(), request.sourceUrl(), hash.value(), inputs,
-                image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now);
+                image.toString(), cache.toString(), arch.platform(), HashInputs.DOCKERFILE, ".", now, replaces);
         Proposal mine = new Proposal(event.eventId(), new CompletableFuture<>(), new CompletableFuture<>());
         undecided.put(image.toString(), mine);
         // Forgotten once decided, failed or timed out, whether or not a request still waits for it
@@ -301,6 +307,16 @@ public final class ImageResolver {
         events.add(event);
         awaited.add(new Awaited(index, arch, image, cache, mine, true));
         return null;
+    }
+
+    /**
+     * Whether the registry's {@code digest} for an image is one the pipeline does not stand behind: the
+     * digest a TAG_MOVED verdict found, or one an admin's retry of that verdict retired (DELETED with it).
+     */
+    private static boolean distrusted(Optional<ImageStatus> known, String digest) {
+        return known.isPresent() && digest.equals(known.get().digest())
+                && (known.get().state() == BuildState.DELETED
+                || (known.get().state() == BuildState.FAILED && known.get().failure() == FailureKind.TAG_MOVED));
     }
 
     /** The decision on a proposal, as this arch's answer: published when it was this request's own proposal that won. */
@@ -424,16 +440,21 @@ public final class ImageResolver {
         }
     }
 
+    /** What a revalidation found: tags gone from the registry (forgotten), tags pushed over (TAG_MOVED). */
+    public record Revalidation(List<String> forgotten, List<String> moved) {
+    }
+
     /**
      * Off the request path: asks the registry whether every image the book knows as available is still
-     * there, and forgets (in memory) those that are not, so the next resolve requests them again. The
-     * janitor's deletions need none of this (they arrive as DELETED); this catches tags deleted behind
-     * imagefarm's back.
-     *
-     * @return the image refs forgotten
+     * there under the digest the pipeline recorded. One that is gone is forgotten (in memory), so the next
+     * resolve requests it again. One whose tag points at another digest was pushed over outside imagefarm:
+     * its FAILED status of kind {@link FailureKind#TAG_MOVED} is published, so no
+     * replica serves it as READY and the dashboard shows it, until an admin's retry. The janitor's deletions
+     * need none of this (they arrive as DELETED).
      */
-    public List<String> revalidate() {
+    public Revalidation revalidate() {
         List<String> forgotten = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
         for (ImageStatus status : book.snapshot()) {
             if (!status.state().available() || (status.isIndex() && status.digest() == null)) {
                 continue;
@@ -451,9 +472,22 @@ public final class ImageResolver {
                     book.revert(book.get(status.image()).orElse(null), null);
                 }
                 forgotten.add(status.image());
+            } else if (status.digest() != null && !status.digest().equals(head.get().digest())) {
+                ImageStatus verdict = ImageStatus.tagMoved(status, head.get().digest(), clock.instant());
+                try {
+                    publisher.publish(new Publication(List.of(), List.of(verdict)));
+                } catch (PublishFailedException e) {
+                    LOG.warnf("revalidation found %s pushed over, but could not publish it (tried again next time): %s",
+                            image, e.getMessage());
+                    continue;
+                }
+                try (ImageLocks.Held held = locks.lock(List.of(status.image()))) {
+                    book.apply(verdict);
+                }
+                moved.add(status.image());
             }
         }
-        return forgotten;
+        return new Revalidation(forgotten, moved);
     }
 
     /** Forgets usage stamps older than the usage interval (they would be due anyway): keeps the map bounded. */
@@ -465,23 +499,34 @@ public final class ImageResolver {
     /**
      * Forgets the remembered failures of a version hash (an admin's retry): the FAILED statuses of its
      * arches are removed from the compacted status topic, so the next resolve requests the builds again.
+     * A TAG_MOVED verdict is not forgotten but retired: its status becomes DELETED with the digest that was
+     * pushed over the tag, so the next resolve rebuilds over that digest instead of taking it as EXISTS.
      *
      * @return the arches whose failure was forgotten
      */
     public List<String> forgetFailures(io.imagefarm.core.image.SourceRepository repository, VersionHash hash) {
         ImageCoordinates c = ImageCoordinates.of(settings.registry(), repository, hash);
-        List<String> keys = settings.arches().stream().map(a -> c.image(a).toString()).toList();
-        List<String> failed;
+        List<String> keys = new ArrayList<>(settings.arches().stream().map(a -> c.image(a).toString()).toList());
+        keys.add(c.index().toString());
+        List<ImageStatus> failed;
         try (ImageLocks.Held held = locks.lock(keys)) {
-            failed = keys.stream().filter(k -> book.get(k).map(s -> s.state() == BuildState.FAILED).orElse(false)).toList();
+            failed = keys.stream().map(book::get).flatMap(Optional::stream).filter(s -> s.state() == BuildState.FAILED).toList();
         }
-        publisher.publish(new Publication(List.of(), List.of(), failed));
+        Instant now = clock.instant();
+        List<ImageStatus> retired = failed.stream().filter(s -> s.failure() == FailureKind.TAG_MOVED)
+                .map(s -> ImageStatus.deleted(s.image(), s.repository(), s.versionHash(), s.arch(), s.digest(), now))
+                .toList();
+        List<String> forgotten = failed.stream().filter(s -> s.failure() != FailureKind.TAG_MOVED)
+                .map(ImageStatus::image).toList();
+        publisher.publish(new Publication(List.of(), retired, forgotten));
         try (ImageLocks.Held held = locks.lock(keys)) {
-            for (String key : failed) {
+            for (String key : forgotten) {
                 book.get(key).filter(s -> s.state() == BuildState.FAILED).ifPresent(s -> book.remove(key));
             }
+            retired.forEach(book::apply);
         }
-        return settings.arches().stream().filter(a -> failed.contains(c.image(a).toString())).map(Arch::id).toList();
+        List<String> done = failed.stream().map(ImageStatus::image).toList();
+        return settings.arches().stream().filter(a -> done.contains(c.image(a).toString())).map(Arch::id).toList();
     }
 
     /** The index ref's record: keeps what is known about the index, stamps the last request. */

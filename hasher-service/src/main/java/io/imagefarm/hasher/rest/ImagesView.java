@@ -16,7 +16,7 @@ import java.util.Optional;
  * What CI sees of one version hash: each arch's latest status and the index. {@code outcome} is
  * READY when every arch is BUILT or EXISTS <em>and</em> the multi-arch index {@code builder-<hash>} is
  * too (CI runs its jobs in the index, so READY before it exists would race into "manifest unknown"),
- * FAILED when one failed, PENDING while anything is in flight, UNKNOWN when nothing was ever
+ * FAILED when one failed (or a tag was pushed over: TAG_MOVED), PENDING while anything is in flight, UNKNOWN when nothing was ever
  * requested or the janitor deleted it since (DELETED); the wait endpoint adds TIMEOUT.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,8 +54,8 @@ public record ImagesView(String repository, String versionHash, Outcome outcome,
     }
 
     private static Outcome outcome(List<ArchView> views, ArchView index) {
-        if (views.stream().anyMatch(v -> v.state() == BuildState.FAILED)) {
-            return Outcome.FAILED;
+        if (views.stream().anyMatch(v -> v.state() == BuildState.FAILED) || index.state() == BuildState.FAILED) {
+            return Outcome.FAILED; // the index fails only as TAG_MOVED: pushed over, never READY
         }
         if (views.stream().allMatch(v -> v.state() != null && v.state().available())) {
             return index.state() != null && index.state().available() ? Outcome.READY : Outcome.PENDING;

@@ -327,11 +327,60 @@ class ImageResolverTest {
         resolver.resolve(request());
         registryContent.remove(amd);
 
-        assertThat(resolver.revalidate()).containsExactly(amd);
+        assertThat(resolver.revalidate().forgotten()).containsExactly(amd);
         Resolution again = resolver.resolve(request());
 
         assertThat(again.arches().get(0).published()).isTrue();
         assertThat(again.arches().get(1).published()).isFalse();
+    }
+
+    @Test
+    void revalidationFindsATagPushedOverPublishesTagMovedAndTheImageIsNeverAnsweredAsAvailable() {
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        registryContent.put(amd, new ManifestHead("sha256:" + "1".repeat(64), "x", 1));
+        registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", new ManifestHead("sha256:" + "2".repeat(64), "x", 1));
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        String pushedOver = "sha256:" + "9".repeat(64);
+        registryContent.put(amd, new ManifestHead(pushedOver, "x", 1));
+        published.clear();
+
+        ImageResolver.Revalidation found = resolver.revalidate();
+
+        assertThat(found.moved()).containsExactly(amd);
+        assertThat(found.forgotten()).isEmpty();
+        assertThat(published).singleElement().satisfies(p -> assertThat(p.statuses()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(BuildState.FAILED);
+            assertThat(s.failure()).isEqualTo(io.imagefarm.core.event.FailureKind.TAG_MOVED);
+            assertThat(s.digest()).as("the digest found, not served").isEqualTo(pushedOver);
+            assertThat(s.reason()).contains(pushedOver, "sha256:" + "1".repeat(64));
+        }));
+        Resolution again = resolver.resolve(request());
+        assertThat(again.arches().get(0).state()).isEqualTo(BuildState.FAILED);
+        assertThat(again.arches().get(0).failure()).isEqualTo(io.imagefarm.core.event.FailureKind.TAG_MOVED);
+        assertThat(again.arches().get(0).published()).isFalse();
+    }
+
+    @Test
+    void aRetryOfAMovedTagRebuildsOverTheDigestPushedOverInsteadOfTakingItAsExisting() {
+        String amd = "ghcr.io/acme/widget:builder-5ea78654994769b1-amd64";
+        registryContent.put(amd, new ManifestHead("sha256:" + "1".repeat(64), "x", 1));
+        registryContent.put("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64", new ManifestHead("sha256:" + "2".repeat(64), "x", 1));
+        ImageResolver resolver = resolver(Duration.ofMinutes(30));
+        resolver.resolve(request());
+        String pushedOver = "sha256:" + "9".repeat(64);
+        registryContent.put(amd, new ManifestHead(pushedOver, "x", 1));
+        resolver.revalidate();
+
+        assertThat(resolver.forgetFailures(SourceRepository.parse("acme/widget"), new io.imagefarm.core.hash.VersionHash("5ea78654994769b1")))
+                .containsExactly("amd64");
+        published.clear();
+        Resolution rebuilt = resolver.resolve(request());
+
+        assertThat(rebuilt.arches().get(0).published()).isTrue();
+        assertThat(rebuilt.arches().get(1).published()).isFalse();
+        assertThat(published).flatExtracting(Publication::requests).singleElement()
+                .satisfies(e -> assertThat(e.replaces()).as("built over the digest pushed over").isEqualTo(pushedOver));
     }
 
     @Test

@@ -25,7 +25,13 @@ public enum FailureKind {
      * covers). It retried the event a few times, then parked it in its dead-letter topic. Permanent: it
      * needs a human (a fix, then an admin retry), not another attempt.
      */
-    INTERNAL_ERROR(false);
+    INTERNAL_ERROR(false),
+    /**
+     * The image's tag no longer points at the digest the pipeline recorded: someone pushed over it (a
+     * person, another pipeline, a leaked token). Found by the hasher's revalidation; the image is never
+     * READY again until an admin's retry rebuilds it. Permanent: waiting does not move the tag back.
+     */
+    TAG_MOVED(false);
 
     private final boolean transientFailure;
 

@@ -153,6 +153,19 @@ public record ImageStatus(
      * The janitor deleted this tag (an arch image {@code builder-<hash>-<arch>}, or the index
      * {@code builder-<hash>} with {@code arch} null).
      */
+    /**
+     * The hasher's verdict on a tag that points elsewhere than {@code recorded} said: FAILED with
+     * {@link FailureKind#TAG_MOVED}, keeping what the recorded status knew (repository, hash, commit,
+     * inputs) and the digest the tag was found at, which is not served.
+     */
+    public static ImageStatus tagMoved(ImageStatus recorded, String foundDigest, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, recorded.image(), recorded.repository(), recorded.versionHash(),
+                recorded.commit(), recorded.inputs(), recorded.arch(), BuildState.FAILED, foundDigest, FailureKind.TAG_MOVED,
+                "the tag " + recorded.image() + " points at " + foundDigest + ", not at " + recorded.digest()
+                        + ", the digest the pipeline recorded: it was pushed over outside imagefarm; retry to rebuild it",
+                null, null, null, null, recorded.requestEventId(), recorded.lastRequestedAt(), now);
+    }
+
     public static ImageStatus deleted(String image, String repository, String versionHash, String arch, String digest,
                                       Instant now) {
         return new ImageStatus(SCHEMA_VERSION, image, repository, versionHash, arch, BuildState.DELETED, digest, null,
