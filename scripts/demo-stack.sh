@@ -363,6 +363,7 @@ YAML
         -Dimagefarm.hasher.topics.min-insync-replicas="$(min_insync_replicas)" \
         -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret" \
         -Dimagefarm.hasher.instance-id="$part" \
+        -Dimagefarm.hasher.revalidate-interval="${IMAGEFARM_STACK_REVALIDATE_INTERVAL:-PT10S}" \
         -Dquarkus.oidc.auth-server-url="http://127.0.0.1:$OIDC_PORT" \
         -Dimagefarm.hasher.api.anonymous-read=true \
         -Dimagefarm.hasher.source.allowed-url-patterns="https://github.com/{repository}.git,file://$dir/sources/**" \

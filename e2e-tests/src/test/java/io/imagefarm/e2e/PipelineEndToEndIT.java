@@ -163,4 +163,28 @@ class PipelineEndToEndIT {
         assertThat(status.path("index").path("state").asText()).isEqualTo("BUILT");
         assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1)).as("index pushed again").isEqualTo(200);
     }
+
+    @Test
+    @Order(8)
+    void aTagPushedOverByHandIsReportedTagMovedNeverReadyAndARetryRebuildsOverIt() throws Exception {
+        RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
+        String tag = "builder-" + hash1 + "-amd64";
+        String byHand = registry.pushImage("demo/sample", tag, "amd64", java.time.Instant.now(), "pushed-by-hand").digest();
+        String status = stack.get("HASHER_URL") + "/api/v1/images/" + hash1 + "?repository=demo/sample";
+
+        JsonNode moved = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> stack.getJson(status), s -> "FAILED".equals(arch(s, "amd64").path("state").asText()));
+        assertThat(arch(moved, "amd64").path("failure").asText()).isEqualTo("TAG_MOVED");
+        assertThat(arch(moved, "amd64").path("reason").asText()).contains(byHand);
+        assertThat(moved.path("outcome").asText()).as("never READY on a pushed-over tag").isEqualTo("FAILED");
+
+        stack.postJsonAsAdmin(stack.get("HASHER_URL") + "/api/v1/images/" + hash1 + "/retry?repository=demo/sample", "{}");
+        JsonNode again = webhook(commit1);
+        assertThat(arch(again, "amd64").path("published").asBoolean()).as(again.toString()).isTrue();
+
+        JsonNode rebuilt = awaitReadyWithIndex(hash1);
+        assertThat(arch(rebuilt, "amd64").path("digest").asText()).as("built over the tag").isNotEqualTo(byHand);
+        assertThat(registry.head("/v2/demo/sample/manifests/" + tag).headers().firstValue("Docker-Content-Digest"))
+                .contains(arch(rebuilt, "amd64").path("digest").asText());
+    }
 }
