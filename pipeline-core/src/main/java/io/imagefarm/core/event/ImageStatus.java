@@ -5,10 +5,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imagefarm.core.hash.VersionHash;
 import io.imagefarm.core.hash.VersionInputs;
+import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.InvalidReferenceException;
+import io.imagefarm.core.image.OciNames;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The latest state of one image ref on the compacted {@link Topics#IMAGE_STATUS} topic, keyed by
@@ -20,6 +25,11 @@ import java.util.Objects;
  * @param commit on BUILT: the commit the worker fetched and built from
  * @param inputs on BUILT: the version inputs the worker recomputed from the files at {@link #commit};
  *               they hash to {@link #versionHash} (the worker refuses to build otherwise)
+ * @param digest a per-arch ref's: what its tag resolved to, as the worker pushed it (the per-arch index of
+ *               the image and its attestation, or, built before provenance, the image manifest itself);
+ *               the index ref's: the multi-arch index's
+ * @param platforms on the index ref once assembled: by arch, the digests of the image manifest and its
+ *                  attestation manifest the index holds (what CI pins and a verifier checks); null otherwise
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,14 +51,33 @@ public record ImageStatus(
         Integer totalSteps,
         String requestEventId,
         Instant lastRequestedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Map<String, PlatformDigests> platforms) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * One platform of an assembled index: its image manifest's digest, and its attestation manifest's
+     * (null when the image was built without provenance).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PlatformDigests(String image, String attestation) {
+    }
 
     public ImageStatus {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        platforms = platforms == null ? null : Collections.unmodifiableMap(new TreeMap<>(platforms));
+    }
+
+    /** A status without platform digests (every record but an assembled index's). */
+    public ImageStatus(int schemaVersion, String image, String repository, String versionHash, String commit,
+                       VersionInputs inputs, String arch, BuildState state, String digest, FailureKind failure,
+                       String reason, String logTail, BuildTimings timings, Integer cachedSteps, Integer totalSteps,
+                       String requestEventId, Instant lastRequestedAt, Instant updatedAt) {
+        this(schemaVersion, image, repository, versionHash, commit, inputs, arch, state, digest, failure, reason,
+                logTail, timings, cachedSteps, totalSteps, requestEventId, lastRequestedAt, updatedAt, null);
     }
 
     /**
@@ -68,7 +97,28 @@ public record ImageStatus(
         if (status.versionHash() != null && !VersionHash.isValid(status.versionHash())) {
             throw new InvalidEventException("ImageStatus: invalid version hash '" + status.versionHash() + "'");
         }
+        if (status.platforms() != null) {
+            requirePlatforms(status.platforms());
+        }
         return status;
+    }
+
+    /** Platforms are keyed by a known arch and name digests: a reader pins what they say. */
+    private static void requirePlatforms(Map<String, PlatformDigests> platforms) {
+        try {
+            for (Map.Entry<String, PlatformDigests> e : platforms.entrySet()) {
+                Arch.parse(e.getKey());
+                if (e.getValue() == null) {
+                    throw new InvalidReferenceException("platform " + e.getKey() + " names no digest");
+                }
+                OciNames.requireDigest(e.getValue().image());
+                if (e.getValue().attestation() != null) {
+                    OciNames.requireDigest(e.getValue().attestation());
+                }
+            }
+        } catch (InvalidReferenceException e) {
+            throw new InvalidEventException("ImageStatus: platforms: " + e.getMessage());
+        }
     }
 
     /** {@link #fromRecord(byte[])} for a record read as a string. */
@@ -175,8 +225,15 @@ public record ImageStatus(
     /** The hash-level record, keyed by the index ref: last use and, once assembled, the index digest. */
     public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
                                     String digest, Instant lastRequestedAt, Instant now) {
-        return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, null, state, digest, null, null,
-                null, null, null, null, null, lastRequestedAt, now);
+        return index(indexRef, repository, versionHash, state, digest, null, lastRequestedAt, now);
+    }
+
+    /** {@link #index(String, String, String, BuildState, String, Instant, Instant)} with the index's platforms. */
+    public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
+                                    String digest, Map<String, PlatformDigests> platforms, Instant lastRequestedAt,
+                                    Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, null, null, null, state, digest, null,
+                null, null, null, null, null, null, lastRequestedAt, now, platforms);
     }
 
     @JsonIgnore

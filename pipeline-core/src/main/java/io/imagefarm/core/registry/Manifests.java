@@ -20,6 +20,17 @@ public final class Manifests {
     /** The OCI annotation an index (or manifest) may carry with its creation time. */
     public static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
 
+    /**
+     * On an index entry, what the entry is for; buildx writes {@value #ATTESTATION_MANIFEST} on the entry of
+     * an attestation manifest (platform {@code unknown/unknown}).
+     */
+    public static final String REFERENCE_TYPE_ANNOTATION = "vnd.docker.reference.type";
+
+    /** On an attestation manifest's index entry: the digest of the image manifest it attests. */
+    public static final String REFERENCE_DIGEST_ANNOTATION = "vnd.docker.reference.digest";
+
+    public static final String ATTESTATION_MANIFEST = "attestation-manifest";
+
     private Manifests() {
     }
 
@@ -56,6 +67,35 @@ public final class Manifests {
             manifest.layers().forEach(l -> blobs.put(l.digest(), l.size()));
         }
         return blobs;
+    }
+
+    /** Whether an index entry is an attestation manifest ({@value #REFERENCE_TYPE_ANNOTATION} says so). */
+    public static boolean isAttestation(Descriptor entry) {
+        return entry.annotations() != null
+                && ATTESTATION_MANIFEST.equals(entry.annotations().get(REFERENCE_TYPE_ANNOTATION));
+    }
+
+    /**
+     * The digest of the image an attestation entry attests ({@value #REFERENCE_DIGEST_ANNOTATION}); empty for
+     * an entry that is not an attestation manifest or names none.
+     */
+    public static Optional<String> attestedDigest(Descriptor entry) {
+        if (!isAttestation(entry)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(entry.annotations().get(REFERENCE_DIGEST_ANNOTATION));
+    }
+
+    /**
+     * Which entry attests which, attestation digest to the attested image's digest, for every attestation
+     * entry of an index that names its image. Empty for an image.
+     */
+    public static Map<String, String> attestations(Manifest manifest) {
+        Map<String, String> attests = new LinkedHashMap<>();
+        for (Descriptor d : childManifests(manifest)) {
+            attestedDigest(d).ifPresent(subject -> attests.put(d.digest(), subject));
+        }
+        return attests;
     }
 
     /** The {@value #CREATED_ANNOTATION} annotation; empty when there is none or it is not a time. */

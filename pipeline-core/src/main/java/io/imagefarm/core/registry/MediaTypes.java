@@ -11,6 +11,8 @@ public final class MediaTypes {
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+    /** The layer of a buildx attestation manifest: an in-toto statement (SLSA provenance). */
+    public static final String IN_TOTO = "application/vnd.in-toto+json";
 
     /**
      * Indexes and manifests, OCI and Docker. With a narrower Accept, distribution answers 404 for an

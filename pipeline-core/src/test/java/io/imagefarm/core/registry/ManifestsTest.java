@@ -79,4 +79,23 @@ class ManifestsTest {
         assertThat(Manifests.parseTime(" ")).isEmpty();
         assertThat(Manifests.parseTime("2026-01-02")).isEmpty();
     }
+
+    @Test
+    void anAttestationEntryIsKnownByItsReferenceTypeAndNamesTheImageItAttests() {
+        Descriptor image = new Descriptor(MediaTypes.OCI_MANIFEST, digest('a'), 700, new Descriptor.Platform("amd64", "linux", null), null);
+        Descriptor attestation = new Descriptor(MediaTypes.OCI_MANIFEST, digest('b'), 566,
+                new Descriptor.Platform("unknown", "unknown", null),
+                Map.of(Manifests.REFERENCE_TYPE_ANNOTATION, Manifests.ATTESTATION_MANIFEST,
+                        Manifests.REFERENCE_DIGEST_ANNOTATION, digest('a')));
+        Descriptor otherReference = new Descriptor(MediaTypes.OCI_MANIFEST, digest('c'), 10, null,
+                Map.of(Manifests.REFERENCE_TYPE_ANNOTATION, "something-else", Manifests.REFERENCE_DIGEST_ANNOTATION, digest('a')));
+        Manifest index = Manifest.index(List.of(image, attestation, otherReference), null);
+
+        assertThat(Manifests.isAttestation(attestation)).isTrue();
+        assertThat(Manifests.isAttestation(image)).isFalse();
+        assertThat(Manifests.attestedDigest(attestation)).contains(digest('a'));
+        assertThat(Manifests.attestedDigest(otherReference)).isEmpty();
+        assertThat(Manifests.attestations(index)).containsExactly(Map.entry(digest('b'), digest('a')));
+        assertThat(Manifests.childManifests(index)).hasSize(3);
+    }
 }
