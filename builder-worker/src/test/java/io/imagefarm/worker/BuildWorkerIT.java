@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -128,8 +129,21 @@ class BuildWorkerIT {
         return JSON.readTree(response.body());
     }
 
+    private static JsonNode manifestByDigest(LocalRegistry r, ImageRef image, String digest) throws IOException {
+        var response = new RegistrySeeder(r).get("/v2/" + image.repository() + "/manifests/" + digest);
+        assertThat(response.statusCode()).as("GET manifest " + digest).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** A blob, fetched with plain HTTP from the registry (no project code reads it). */
+    private static JsonNode blob(LocalRegistry r, ImageRef image, String digest) throws IOException {
+        var response = new RegistrySeeder(r).get("/v2/" + image.repository() + "/blobs/" + digest);
+        assertThat(response.statusCode()).as("GET blob " + digest).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
     @Test
-    void amd64EventIsBuiltAndPushedAsASingleAmd64Manifest() throws IOException {
+    void amd64EventIsPushedAsAnIndexOfItsImageAndItsProvenanceNamingTheCommitHashAndBase() throws IOException {
         try (SourceRepo source = SourceRepo.create(true)) {
             String commit = source.commit(TestEvents.seedFiles(dockerfile("echo hello > /hello")));
             ImageRequired event = TestEvents.imageRequired(relay.host(), "single", source, commit, Arch.AMD64);
@@ -143,19 +157,53 @@ class BuildWorkerIT {
             assertThat(built.totalSteps()).isEqualTo(2);
             assertThat(built.timings()).isNotNull();
             ImageRef image = ImageRef.parse(event.image());
-            JsonNode manifest = manifest(registry, image);
-            // a single-platform manifest (the docker driver pushes the Docker v2 form), not an index
-            assertThat(manifest.path("mediaType").asText()).isIn(RegistrySeeder.OCI_MANIFEST, RegistrySeeder.DOCKER_MANIFEST);
-            assertThat(manifest.has("manifests")).isFalse();
-            assertThat(manifest.path("_digest").asText()).isEqualTo(built.digest());
+            Map<String, String> recorded = Map.of("org.opencontainers.image.source", source.url(),
+                    "org.opencontainers.image.revision", commit,
+                    "io.imagefarm.version-hash", event.versionHash(),
+                    "io.imagefarm.repository", event.repository());
+
+            // the tag is the per-arch index, and BUILT carries its digest (buildx's metadata file's)
+            JsonNode index = manifest(registry, image);
+            assertThat(index.path("mediaType").asText()).isEqualTo(RegistrySeeder.OCI_INDEX);
+            assertThat(index.path("_digest").asText()).isEqualTo(built.digest());
+            recorded.forEach((k, v) -> assertThat(index.path("annotations").path(k).asText()).as("index annotation " + k).isEqualTo(v));
+            JsonNode entries = index.path("manifests");
+            assertThat(entries).hasSize(2);
+            JsonNode imageEntry = entries.get(0);
+            JsonNode attestationEntry = entries.get(1);
+            assertThat(imageEntry.path("platform").path("os").asText()).isEqualTo("linux");
+            assertThat(imageEntry.path("platform").path("architecture").asText()).isEqualTo("amd64");
+            String imageDigest = imageEntry.path("digest").asText();
+            assertThat(attestationEntry.path("platform").path("architecture").asText()).isEqualTo("unknown");
+            assertThat(attestationEntry.path("annotations").path("vnd.docker.reference.type").asText()).isEqualTo("attestation-manifest");
+            assertThat(attestationEntry.path("annotations").path("vnd.docker.reference.digest").asText()).isEqualTo(imageDigest);
+
+            // the image manifest: annotations and labels record repository, commit, hash and source
+            JsonNode manifest = manifestByDigest(registry, image, imageDigest);
+            recorded.forEach((k, v) -> assertThat(manifest.path("annotations").path(k).asText()).as("manifest annotation " + k).isEqualTo(v));
             JsonNode config = config(registry, image, manifest);
             assertThat(config.path("architecture").asText()).isEqualTo("amd64");
             JsonNode labels = config.path("config").path("Labels");
-            assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(commit);
-            assertThat(labels.path("org.opencontainers.image.source").asText()).isEqualTo(source.url());
-            assertThat(labels.path("io.imagefarm.version-hash").asText()).isEqualTo(event.versionHash());
+            recorded.forEach((k, v) -> assertThat(labels.path(k).asText()).as("label " + k).isEqualTo(v));
             assertThat(labels.path("io.imagefarm.version-string").asText()).isEqualTo(event.inputs().versionString());
             assertThat(labels.path("io.imagefarm.input.rust-channel").asText()).isEqualTo("1.83.0");
+
+            // the provenance: SLSA v0.2 on that image's digest, built by this worker, from the base's digest
+            JsonNode attestation = manifestByDigest(registry, image, attestationEntry.path("digest").asText());
+            assertThat(attestation.path("layers")).hasSize(1);
+            assertThat(attestation.path("layers").get(0).path("mediaType").asText()).isEqualTo("application/vnd.in-toto+json");
+            JsonNode statement = blob(registry, image, attestation.path("layers").get(0).path("digest").asText());
+            assertThat(statement.path("predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v0.2");
+            assertThat(statement.path("subject")).hasSize(1);
+            assertThat("sha256:" + statement.path("subject").get(0).path("digest").path("sha256").asText()).isEqualTo(imageDigest);
+            assertThat(statement.path("predicate").path("builder").path("id").asText())
+                    .startsWith("urn:imagefarm:builder-worker:amd64:");
+            List<String> baseDigests = baseDigests();
+            assertThat(statement.path("predicate").path("materials")).as("materials name the base image's digest")
+                    .anySatisfy(m -> assertThat("sha256:" + m.path("digest").path("sha256").asText()).isIn(baseDigests));
+            JsonNode args = statement.path("predicate").path("invocation").path("parameters").path("args");
+            assertThat(args.path("label:org.opencontainers.image.revision").asText()).isEqualTo(commit);
+            assertThat(args.path("label:io.imagefarm.version-hash").asText()).isEqualTo(event.versionHash());
             // BUILT records what the worker verified: the commit and the inputs recomputed from its files
             assertThat(built.commit()).isEqualTo(commit);
             assertThat(built.versionHash()).isEqualTo(event.versionHash());
@@ -169,6 +217,14 @@ class BuildWorkerIT {
                     .contains("imagefarm_worker_cache_hit_ratio{arch=\"amd64\"}")
                     .contains("imagefarm_worker_build_steps_total");
         }
+    }
+
+    /** The base's index digest and its platforms' manifest digests: a material names one of them. */
+    private static List<String> baseDigests() throws IOException {
+        JsonNode index = manifest(registry, base);
+        List<String> digests = new java.util.ArrayList<>(List.of(index.path("_digest").asText()));
+        index.path("manifests").forEach(m -> digests.add(m.path("digest").asText()));
+        return digests;
     }
 
     @Test

@@ -32,8 +32,14 @@ import org.jboss.logging.Logger;
  * Builds and pushes with {@code docker buildx build} and the seed's flags:
  * {@code --platform linux/<arch> --cache-from type=registry,ref=<cache>
  * --cache-to type=registry,ref=<cache>,mode=max,image-manifest=true --push}, plus {@code -f},
- * {@code --provenance=false} (a single-platform manifest, not an index with an attestation child),
- * OCI labels, and {@code --network host} where the deployment says so.
+ * {@code --provenance=mode=max,builder-id=<worker>} (the tag is then an index holding the image manifest
+ * and an attestation manifest with SLSA provenance, whose materials name the base image's digest),
+ * OCI labels, OCI annotations on the index and the image manifest, and {@code --network host} where the
+ * deployment says so. Every label and annotation is one argument ({@code --label=k=v}), never parsed by
+ * a shell.
+ *
+ * <p>The pushed digest is read from {@code --metadata-file} ({@code containerimage.digest}, the per-arch
+ * index's), never from a tag lookup.
  *
  * <p>The CLI is used because the engine's plain build API has no BuildKit session, so it can neither
  * export a registry cache nor pull from a private registry.
@@ -42,6 +48,8 @@ public final class BuildxBuilder implements Builder {
 
     private static final Logger LOG = Logger.getLogger(BuildxBuilder.class);
     private static final ObjectMapper JSON = EventCodec.mapper();
+    /** Where annotations go: the per-arch index and the image manifest in it. */
+    static final List<String> ANNOTATED = List.of("index", "manifest");
 
     private final String dockerBinary;
     private final Map<String, String> environment;
@@ -63,7 +71,7 @@ public final class BuildxBuilder implements Builder {
                 "--cache-from", "type=registry,ref=" + r.cache(),
                 "--cache-to", "type=registry,ref=" + r.cache() + ",mode=max,image-manifest=true",
                 "--push",
-                "--provenance=false",
+                "--provenance=mode=max,builder-id=" + r.builderId(),
                 "--progress=rawjson",
                 "--metadata-file", metadataFile.toString(),
                 "-f", r.dockerfile().toString(),
@@ -71,7 +79,10 @@ public final class BuildxBuilder implements Builder {
         if (r.hostNetwork()) {
             cmd.addAll(List.of("--network", "host"));
         }
-        new TreeMap<>(r.labels()).forEach((k, v) -> cmd.addAll(List.of("--label", k + "=" + v)));
+        new TreeMap<>(r.labels()).forEach((k, v) -> cmd.add("--label=" + k + "=" + v));
+        // "<type>:<key>=<value>", split at the first '=', so the value may hold ':' and ','. One type per
+        // flag: buildx 0.13.1 takes "index,manifest:" as part of the key.
+        new TreeMap<>(r.annotations()).forEach((k, v) -> ANNOTATED.forEach(type -> cmd.add("--annotation=" + type + ":" + k + "=" + v)));
         cmd.add(r.contextDir().toString());
         return cmd;
     }

@@ -85,7 +85,8 @@ public class WorkerBeans {
                       GitSettings git) {
         JobSettings settings = new JobSettings(config.arch(), config.registry(), config.buildTimeout(), retry,
                 config.networkHost(), config.workDir(), config.docker().cacheKeepStorageBytes(), config.logTailLines(),
-                config.heartbeatInterval(), registries.credentials());
+                config.heartbeatInterval(), registries.credentials(),
+                JobSettings.builderId(config.arch(), config.instanceId()));
         ContextFetcher fetcher = new ContextFetcher(new ContextLimits(config.context().maxBytes()), sources, git);
         // HEAD with the full Accept list; a tag that is not there is empty
         ImageRegistry images = image -> registry.headManifest(image).map(ManifestHead::digest);

@@ -51,6 +51,11 @@ public final class ContextFetcher {
         this.git = new ShallowFetcher(git);
     }
 
+    /** The rules every source URL is checked by, before a fetch and wherever the URL is recorded. */
+    public SourcePolicy sourcePolicy() {
+        return policy;
+    }
+
     /**
      * @param repository     the event's repository ({@code OWNER/NAME}), for the URL patterns
      * @param contextPath    directory of the context, relative to the repository root ({@code .} for the root)

@@ -126,9 +126,11 @@ public final class BuildJob {
                         context.hashInputs(), dockerfileBytes(context));
                 LOG.infof("%s: verified: the files at %s hash to %s (%s)", job.image(), verified.commit(),
                         verified.versionHash(), verified.inputs().versionString());
+                ImageMetadata metadata = ImageMetadata.of(event.sourceUrl(), event.repository(), verified,
+                        fetcher.sourcePolicy());
                 builds++;
                 listener.attempt(job, attempt.number());
-                BuildOutcome outcome = build(job, context, verified, workspace, deadline);
+                BuildOutcome outcome = build(job, context, verified, metadata, workspace, deadline);
                 if (outcome instanceof BuildOutcome.Failed failed) {
                     throw failed.toException();
                 }
@@ -183,8 +185,8 @@ public final class BuildJob {
         return null;
     }
 
-    private BuildOutcome build(JobSpec job, BuildContext context, VerifiedInputs verified, Path workspace,
-                               Instant deadline) {
+    private BuildOutcome build(JobSpec job, BuildContext context, VerifiedInputs verified, ImageMetadata metadata,
+                               Path workspace, Instant deadline) {
         Duration left = Duration.between(clock.instant(), deadline);
         Duration timeout = left.compareTo(settings.buildTimeout()) < 0 ? left : settings.buildTimeout();
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -192,21 +194,17 @@ public final class BuildJob {
         }
         try (DockerConfigDir dockerConfig = DockerConfigDir.create(workspace, settings.credentials())) {
             return builder.build(new BuildRequest(job.image(), job.cache(), job.arch(), context.root(),
-                    context.dockerfile(), labels(job.event().sourceUrl(), verified), settings.hostNetwork(), timeout,
-                    dockerConfig.path()));
+                    context.dockerfile(), labels(metadata, verified), metadata.recorded(), settings.builderId(),
+                    settings.hostNetwork(), timeout, dockerConfig.path()));
         }
     }
 
     /**
-     * OCI labels: where the image comes from and what was verified before it was built: the commit, the
-     * version hash and the inputs recomputed from the files there. (The source URL passed the worker's
-     * URL policy, so it carries no user info.)
+     * OCI labels: where the image comes from and what was verified before it was built ({@link ImageMetadata}:
+     * source, commit, version hash, repository), and the inputs recomputed from the files there.
      */
-    static Map<String, String> labels(String sourceUrl, VerifiedInputs verified) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("org.opencontainers.image.source", sourceUrl);
-        labels.put("org.opencontainers.image.revision", verified.commit());
-        labels.put("io.imagefarm.version-hash", verified.versionHash().value());
+    static Map<String, String> labels(ImageMetadata metadata, VerifiedInputs verified) {
+        Map<String, String> labels = new LinkedHashMap<>(metadata.recorded());
         labels.put("io.imagefarm.version-string", verified.inputs().versionString());
         verified.inputs().asMap().forEach((k, v) -> labels.put("io.imagefarm.input."
                 + k.toLowerCase(Locale.ROOT).replace('_', '-'), v));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.worker.job.BuildRequest;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,10 @@ class BuildxBuilderTest {
         return new BuildRequest(ImageRef.parse("ghcr.io/acme/widget:builder-5ea78654994769b1-arm64"),
                 ImageRef.parse("ghcr.io/acme/widget:buildcache-arm64"), Arch.ARM64, Path.of("/w/context"),
                 Path.of("/w/context/.devcontainer/Dockerfile"),
-                Map.of("org.opencontainers.image.revision", "abc"), hostNetwork, Duration.ofMinutes(5), Path.of("/w/cfg"));
+                Map.of("org.opencontainers.image.revision", "abc"),
+                Map.of("org.opencontainers.image.source", "https://github.com/acme/widget.git",
+                        "io.imagefarm.version-hash", "5ea78654994769b1"),
+                URI.create("urn:imagefarm:builder-worker:arm64:w1"), hostNetwork, Duration.ofMinutes(5), Path.of("/w/cfg"));
     }
 
     @Test
@@ -30,12 +34,24 @@ class BuildxBuilderTest {
                 .contains("--cache-from type=registry,ref=ghcr.io/acme/widget:buildcache-arm64")
                 .contains("--cache-to type=registry,ref=ghcr.io/acme/widget:buildcache-arm64,mode=max,image-manifest=true")
                 .contains("--push")
-                .contains("--provenance=false")
+                .contains("--provenance=mode=max,builder-id=urn:imagefarm:builder-worker:arm64:w1")
                 .contains("-f /w/context/.devcontainer/Dockerfile")
                 .contains("--tag ghcr.io/acme/widget:builder-5ea78654994769b1-arm64")
-                .contains("--label org.opencontainers.image.revision=abc")
+                .contains("--label=org.opencontainers.image.revision=abc")
                 .endsWith(" /w/context")
                 .doesNotContain("--network");
+    }
+
+    @Test
+    void everyLabelAndAnnotationIsOneArgumentAndAnnotationsGoOnTheIndexAndTheManifest() {
+        List<String> cmd = builder.command(request(false), Path.of("/w/cfg/meta.json"));
+        assertThat(cmd).contains("--label=org.opencontainers.image.revision=abc",
+                        "--annotation=index:org.opencontainers.image.source=https://github.com/acme/widget.git",
+                        "--annotation=manifest:org.opencontainers.image.source=https://github.com/acme/widget.git",
+                        "--annotation=index:io.imagefarm.version-hash=5ea78654994769b1",
+                        "--annotation=manifest:io.imagefarm.version-hash=5ea78654994769b1")
+                .doesNotContain("--provenance=false", "--label", "--annotation");
+        assertThat(cmd.get(cmd.size() - 1)).isEqualTo("/w/context");
     }
 
     @Test

@@ -79,7 +79,8 @@ class BuildJobTest {
     private BuildJob job(Duration budget, int maxAttempts) {
         JobSettings settings = new JobSettings(Arch.AMD64, REGISTRY, Duration.ofMinutes(1),
                 new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(4), budget, maxAttempts, 3), true, workDir,
-                1000, 40, heartbeat, Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")));
+                1000, 40, heartbeat, Map.of(REGISTRY, new RegistryCredentials("ci", "s3cret")),
+                JobSettings.builderId(Arch.AMD64, "worker-7"));
         LocalImages engine = new LocalImages() {
             @Override
             public void removeLocalImage(ImageRef image) {
@@ -205,7 +206,14 @@ class BuildJobTest {
                 .containsEntry("io.imagefarm.input.rust-channel", "1.83.0")
                 .containsEntry("io.imagefarm.input.node-version", "22.11.0")
                 .containsEntry("io.imagefarm.input.dockerfile-hash", inputs.dockerfileHash())
+                .containsEntry("io.imagefarm.repository", "acme/widget")
                 .allSatisfy((k, v) -> assertThat(v).doesNotContain("s3cret"));
+        assertThat(builder.requests.get(0).annotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "org.opencontainers.image.source", repo.url(),
+                "org.opencontainers.image.revision", commit,
+                "io.imagefarm.version-hash", hash,
+                "io.imagefarm.repository", "acme/widget"));
+        assertThat(builder.requests.get(0).builderId()).hasToString("urn:imagefarm:builder-worker:amd64:worker-7");
         ImageStatus built = published.get(1);
         assertThat(built.state()).isEqualTo(BuildState.BUILT);
         assertThat(built.commit()).isEqualTo(commit);
