@@ -250,7 +250,7 @@ public class HasherBeans {
     @Singleton
     IndexAssembler indexAssembler(List<Arch> arches, RegistryAdapter registry, StatusBook book, Publisher publisher,
                                   ImageLocks locks) {
-        IndexAssembler assembler = new IndexAssembler(arches, registry, registry, book, publisher, locks, assemblerPool,
+        IndexAssembler assembler = new IndexAssembler(arches, registry, registry, registry, book, publisher, locks, assemblerPool,
                 Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried with backoff if transient): %s", e.getMessage()),
                 housekeeping, IndexAssembler.Retry.DEFAULT);
         book.onChange(assembler::onStatus);

@@ -6,14 +6,19 @@ import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.hasher.resolve.IndexWriter;
+import io.imagefarm.hasher.resolve.ManifestReader;
 import io.imagefarm.hasher.resolve.RegistryLookup;
+import io.imagefarm.registry.FetchedManifest;
 import io.imagefarm.registry.RegistryClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/** The hasher's side of the shared registry client (produced and closed by registry-client's {@code RegistryBeans}): existence checks and index pushes. */
+/**
+ * The hasher's side of the shared registry client (produced and closed by registry-client's {@code RegistryBeans}):
+ * existence checks, reading per-arch indexes, and index pushes.
+ */
 @ApplicationScoped
-public class RegistryAdapter implements RegistryLookup, IndexWriter {
+public class RegistryAdapter implements RegistryLookup, ManifestReader, IndexWriter {
 
     private final RegistryClient client;
     private final String registry;
@@ -26,6 +31,11 @@ public class RegistryAdapter implements RegistryLookup, IndexWriter {
     @Override
     public Optional<ManifestHead> head(ImageRef image) {
         return client.headManifest(image);
+    }
+
+    @Override
+    public Optional<FetchedManifest> manifest(ImageRef ref) {
+        return client.getManifest(ref);
     }
 
     @Override

@@ -534,6 +534,8 @@ public final class ImageResolver {
         Optional<ImageStatus> index = book.get(c.index().toString());
         BuildState state = index.map(ImageStatus::state).orElse(BuildState.REQUESTED);
         String digest = index.map(ImageStatus::digest).orElse(null);
-        return ImageStatus.index(c.index().toString(), request.repository().toString(), hash.value(), state, digest, now, now);
+        Map<String, ImageStatus.PlatformDigests> platforms = index.map(ImageStatus::platforms).orElse(null);
+        return ImageStatus.index(c.index().toString(), request.repository().toString(), hash.value(), state, digest,
+                platforms, now, now);
     }
 }

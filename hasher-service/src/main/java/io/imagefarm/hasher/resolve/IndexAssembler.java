@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,8 +27,11 @@ import java.util.function.Consumer;
 
 /**
  * Beyond the seed: once every configured arch of a hash is BUILT or EXISTS, push an OCI index
- * {@code builder-<hash>} over the per-arch manifests, so CI on any runner can use one tag, then record
- * it on the index ref's status. Pushing the same children gives the same digest, so two replicas
+ * {@code builder-<hash>} over the per-arch images, so CI on any runner can use one tag, then record
+ * it on the index ref's status with each platform's digests. A per-arch tag is an index of the image and
+ * its provenance (or, built before provenance, the image manifest itself): the multi-arch index holds each
+ * platform's image manifest and its attestation manifest, as buildx lays out a multi-platform build,
+ * checked by {@link ArchImage}. Pushing the same children gives the same digest, so two replicas
  * assembling at once do no harm.
  */
 public final class IndexAssembler {
@@ -36,6 +40,7 @@ public final class IndexAssembler {
 
     private final List<Arch> arches;
     private final RegistryLookup registry;
+    private final ManifestReader reader;
     private final IndexWriter writer;
     private final StatusBook book;
     private final Publisher publisher;
@@ -57,13 +62,14 @@ public final class IndexAssembler {
     }
 
     /** @param retries runs the retries of a transient failure */
-    public IndexAssembler(List<Arch> arches, RegistryLookup registry, IndexWriter writer, StatusBook book,
+    public IndexAssembler(List<Arch> arches, RegistryLookup registry, ManifestReader reader, IndexWriter writer, StatusBook book,
                           Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError,
                           ScheduledExecutorService retries, Retry retry) {
         this.retries = retries;
         this.retry = retry;
         this.arches = List.copyOf(arches);
         this.registry = registry;
+        this.reader = reader;
         this.writer = writer;
         this.book = book;
         this.publisher = publisher;
@@ -154,18 +160,15 @@ public final class IndexAssembler {
 
     private void assemble(ImageRef index, String repository, String versionHash) {
         List<Descriptor> children = new ArrayList<>();
+        Map<String, ImageStatus.PlatformDigests> platforms = new TreeMap<>();
         for (Arch arch : arches) {
             ImageRef image = perArch(index, arch);
-            Optional<ManifestHead> head = registry.head(image);
-            if (head.isEmpty()) {
-                throw new IllegalStateException("cannot assemble " + index + ": " + image + " is missing from the registry");
-            }
-            if (head.get().isIndex()) {
-                throw new IllegalStateException("cannot assemble " + index + ": " + image
-                        + " is an index, not a single-platform manifest (was it built without --provenance=false?)");
-            }
-            children.add(new Descriptor(head.get().mediaType(), head.get().digest(), head.get().size(),
-                    new Descriptor.Platform(arch.id(), "linux", null), null));
+            ManifestHead head = registry.head(image).orElseThrow(() -> new InvalidArchImageException("cannot assemble "
+                    + index + ": " + image + " is missing from the registry"));
+            ArchImage entries = ArchImage.of(image, arch, head, () -> reader.manifest(image.withDigest(head.digest())));
+            children.addAll(entries.entries());
+            platforms.put(arch.id(), new ImageStatus.PlatformDigests(entries.image().digest(),
+                    entries.attestation() == null ? null : entries.attestation().digest()));
         }
         String digest = writer.putIndex(index, Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash)));
         // Staged under the index's lock, committed outside it: no lock is held while Kafka works. A resolve
@@ -177,7 +180,8 @@ public final class IndexAssembler {
             Instant now = clock.instant();
             previous = book.get(index.toString()).orElse(null);
             Instant lastRequested = previous != null ? previous.lastRequestedAt() : null;
-            built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, lastRequested, now);
+            built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, platforms,
+                    lastRequested, now);
             committed = publisher.submit(new Publication(List.of(), List.of(built)));
             book.apply(built);
         }

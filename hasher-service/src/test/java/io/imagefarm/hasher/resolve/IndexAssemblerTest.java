@@ -7,12 +7,19 @@ import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.registry.Descriptor;
+import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
+import io.imagefarm.core.registry.Manifests;
+import io.imagefarm.core.registry.MediaTypes;
+import io.imagefarm.registry.FetchedManifest;
 import io.imagefarm.core.registry.RegistryException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -21,7 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The index after a registry blip: pushed by itself, without waiting for another request. */
+/**
+ * The multi-arch index: one level over each platform's image and attestation, whatever the per-arch tags are
+ * (provenance indexes, or plain manifests of older builds); and after a registry blip, pushed by itself.
+ */
 class IndexAssemblerTest {
 
     static final String HASH = "0123456789abcdef";
@@ -50,7 +60,7 @@ class IndexAssemblerTest {
             }
             return "sha256:" + "9".repeat(64);
         };
-        return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry, writer, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4),
+        return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry, ref -> Optional.empty(), writer, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4),
                 Runnable::run, Clock.systemUTC(), e -> { }, retries,
                 new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
     }
@@ -61,7 +71,7 @@ class IndexAssemblerTest {
         IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), image -> {
                     heads.incrementAndGet();
                     return Optional.empty();
-                },
+                }, ref -> Optional.empty(),
                 (index, manifest) -> "sha256:" + "9".repeat(64), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4), Runnable::run,
                 Clock.systemUTC(), e -> { }, retries, new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
         book.apply(built(Arch.AMD64));
@@ -87,5 +97,154 @@ class IndexAssemblerTest {
                     assertThat(s.state()).isEqualTo(BuildState.BUILT);
                     assertThat(s.digest()).isEqualTo("sha256:" + "9".repeat(64));
                 }));
+    }
+
+    // ------------------------------------------------------------------ per-arch indexes with provenance
+
+    static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+    /** Per-arch tags as a fake registry serves them: HEAD and GET by digest, and the pushed index. */
+    static final class Registry {
+        final Map<String, FetchedManifest> byTag = new HashMap<>();
+        final Map<String, FetchedManifest> byDigest = new HashMap<>();
+        final List<Manifest> pushed = new CopyOnWriteArrayList<>();
+
+        void put(ImageRef tag, Manifest manifest) {
+            byte[] body = manifest.toJson();
+            FetchedManifest fetched = new FetchedManifest(sha256(body), manifest.mediaType(), body, manifest);
+            byTag.put(tag.tag(), fetched);
+            byDigest.put(fetched.digest(), fetched);
+        }
+
+        Optional<ManifestHead> head(ImageRef ref) {
+            return Optional.ofNullable(byTag.get(ref.tag()))
+                    .map(f -> new ManifestHead(f.digest(), f.mediaType(), f.body().length));
+        }
+
+        Optional<FetchedManifest> get(ImageRef ref) {
+            return Optional.ofNullable(byDigest.get(ref.digest()));
+        }
+
+        IndexAssembler assembler(StatusBook book, List<Publication> published, ScheduledExecutorService retries) {
+            return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), this::head, this::get, (index, manifest) -> {
+                pushed.add(manifest);
+                return sha256(manifest.toJson());
+            }, book, p -> {
+                published.add(p);
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }, new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { }, retries,
+                    new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String digest(char c) {
+        return "sha256:" + String.valueOf(c).repeat(64);
+    }
+
+    static Descriptor image(char c, Arch arch) {
+        return new Descriptor(MediaTypes.OCI_MANIFEST, digest(c), 700, new Descriptor.Platform(arch.id(), "linux", null), null);
+    }
+
+    static Descriptor attestation(char c, String attests) {
+        return new Descriptor(MediaTypes.OCI_MANIFEST, digest(c), 566, new Descriptor.Platform("unknown", "unknown", null),
+                Map.of(Manifests.REFERENCE_TYPE_ANNOTATION, Manifests.ATTESTATION_MANIFEST,
+                        Manifests.REFERENCE_DIGEST_ANNOTATION, attests));
+    }
+
+    /** A per-arch index as buildx --provenance pushes it. */
+    static Manifest provenanceIndex(char image, char attestation, Arch arch) {
+        return Manifest.index(List.of(image(image, arch), attestation(attestation, digest(image))),
+                Map.of("io.imagefarm.version-hash", HASH));
+    }
+
+    static Manifest plainManifest(char config) {
+        return new Manifest(2, MediaTypes.OCI_MANIFEST, new Descriptor(MediaTypes.OCI_CONFIG, digest(config), 300, null, null),
+                List.of(new Descriptor(LAYER, digest('f'), 1000, null, null)), null, null);
+    }
+
+    static ImageRef perArch(Arch arch) {
+        return INDEX.withTag(INDEX.tag() + "-" + arch.id());
+    }
+
+    @Test
+    void perArchProvenanceIndexesGiveOneIndexOfEachPlatformsImageAndItsAttestationNeverANestedIndex() {
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+
+        registry.assembler(book, published, retries).check(INDEX, "acme/widget", HASH);
+
+        assertThat(registry.pushed).singleElement().satisfies(index -> {
+            assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+            assertThat(index.annotations()).containsExactly(Map.entry(IndexAssembler.VERSION_HASH_ANNOTATION, HASH));
+            assertThat(index.children()).extracting(Descriptor::digest)
+                    .containsExactly(digest('a'), digest('b'), digest('c'), digest('d'));
+            assertThat(index.children()).extracting(Descriptor::mediaType).containsOnly(MediaTypes.OCI_MANIFEST);
+            assertThat(index.children().get(0).platform()).isEqualTo(new Descriptor.Platform("amd64", "linux", null));
+            assertThat(index.children().get(1).platform()).isEqualTo(new Descriptor.Platform("unknown", "unknown", null));
+            assertThat(index.children().get(1).annotations()).containsOnly(
+                    Map.entry("vnd.docker.reference.type", "attestation-manifest"),
+                    Map.entry("vnd.docker.reference.digest", digest('a')));
+            assertThat(index.children().get(3).annotations()).containsEntry("vnd.docker.reference.digest", digest('c'));
+            assertThat(Manifests.attestations(index)).containsOnly(Map.entry(digest('b'), digest('a')),
+                    Map.entry(digest('d'), digest('c')));
+        });
+        ImageStatus indexStatus = published.get(0).statuses().get(0);
+        assertThat(indexStatus.digest()).isEqualTo(sha256(registry.pushed.get(0).toJson()));
+        assertThat(indexStatus.platforms()).containsOnly(
+                Map.entry("amd64", new ImageStatus.PlatformDigests(digest('a'), digest('b'))),
+                Map.entry("arm64", new ImageStatus.PlatformDigests(digest('c'), digest('d'))));
+        assertThat(book.get(INDEX.toString())).hasValueSatisfying(s -> assertThat(s.platforms()).hasSize(2));
+    }
+
+    @Test
+    void plainManifestsOfOlderBuildsAreTakenAsTheyAreBesideAProvenanceIndex() {
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), plainManifest('1'));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        String plainDigest = registry.byTag.get(perArch(Arch.AMD64).tag()).digest();
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+
+        registry.assembler(book, published, retries).check(INDEX, "acme/widget", HASH);
+
+        assertThat(registry.pushed).singleElement().satisfies(index ->
+                assertThat(index.children()).extracting(Descriptor::digest).containsExactly(plainDigest, digest('c'), digest('d')));
+        assertThat(published.get(0).statuses().get(0).platforms()).containsOnly(
+                Map.entry("amd64", new ImageStatus.PlatformDigests(plainDigest, null)),
+                Map.entry("arm64", new ImageStatus.PlatformDigests(digest('c'), digest('d'))));
+    }
+
+    @Test
+    void aPerArchIndexThatIsNotOneImageOfItsPlatformIsNotAssembledNorRetried() {
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        // arm64's tag holds the amd64 image: it must never be served as arm64
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.AMD64));
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
+                (index, manifest) -> { registry.pushed.add(manifest); return "sha256:" + "9".repeat(64); }, book,
+                p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new ImageLocks(4), Runnable::run, Clock.systemUTC(), errors::add, retries,
+                new IndexAssembler.Retry(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(10)));
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+
+        assembler.check(INDEX, "acme/widget", HASH);
+
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> errors.size() == 1);
+        assertThat(errors.get(0)).isInstanceOf(InvalidArchImageException.class).hasMessageContaining("not linux/arm64");
+        assertThat(registry.pushed).isEmpty();
+        assertThat(published).isEmpty();
     }
 }

@@ -92,7 +92,7 @@ class ResolveServiceTest {
                     lookups.incrementAndGet();
                     return Optional.empty();
                 }, book, kafka, new ImageLocks(8), Clock.systemUTC(), Runnable::run);
-        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), image -> Optional.empty(),
+        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), image -> Optional.empty(), ref -> Optional.empty(),
                 (index, manifest) -> "sha256:" + "0".repeat(64), book, kafka, new ImageLocks(8), Runnable::run, Clock.systemUTC(),
                 e -> { }, retries, IndexAssembler.Retry.DEFAULT);
         RepositorySource source = (repository, sourceUrl, commit) -> {
