@@ -84,7 +84,8 @@ public final class GhcrPackagesBackend implements JanitorBackend {
     @Override
     public Inventory scan(RepositoryTarget target) {
         List<Version> versions = listVersions(target);
-        List<Artifact> artifacts = new ArrayList<>();
+        Map<Version, Manifest> manifests = new java.util.LinkedHashMap<>();
+        Map<String, String> attests = new java.util.HashMap<>();
         for (Version v : versions) {
             Optional<FetchedManifest> fetched = registry.getManifest(target.repository().digest(v.digest()));
             if (fetched.isEmpty()) {
@@ -92,10 +93,13 @@ public final class GhcrPackagesBackend implements JanitorBackend {
                         + " is listed but its manifest cannot be read; refusing to plan without knowing its children", 404);
             }
             Manifest m = fetched.get().manifest();
-            List<String> children = Manifests.childManifests(m).stream().map(Descriptor::digest).toList();
-            artifacts.add(new Artifact(v.digest(), Long.toString(v.id()), new LinkedHashSet<>(v.tags()), m.isIndex(),
-                    children, v.createdAt(), Manifests.blobs(m)));
+            manifests.put(v, m);
+            Manifests.attestations(m).forEach(attests::putIfAbsent);
         }
+        List<Artifact> artifacts = new ArrayList<>();
+        manifests.forEach((v, m) -> artifacts.add(new Artifact(v.digest(), Long.toString(v.id()), new LinkedHashSet<>(v.tags()),
+                m.isIndex(), Manifests.childManifests(m).stream().map(Descriptor::digest).toList(), v.createdAt(),
+                Manifests.blobs(m), attests.get(v.digest()))));
         return new Inventory(target.image(), artifacts, true);
     }
 

@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * Any OCI distribution registry, through the shared {@link RegistryClient}: tags listed with Link
  * pagination (relative or absolute), digests resolved with HEAD and the full Accept list, manifests and
- * index children read by digest ({@link Manifests} walks them), push time from the config's {@code created}
+ * index children read by digest ({@link Manifests} walks them, per-arch indexes and attestation manifests alike;
+ * an attestation's entry names the image it attests), push time from the config's {@code created}
  * (an index: its {@code org.opencontainers.image.created} annotation, else its newest child), deletion by
  * digest (202; 404 counts as already gone; 405 UNSUPPORTED stops the run).
  */
@@ -60,6 +61,7 @@ public final class OciBackend implements JanitorBackend {
         Map<String, Read> reads = new LinkedHashMap<>();
         Deque<String> queue = new ArrayDeque<>(tagsByDigest.keySet());
         Map<String, Optional<Instant>> configCreated = new HashMap<>();
+        Map<String, String> attests = new HashMap<>();
         while (!queue.isEmpty()) {
             String digest = queue.poll();
             if (reads.containsKey(digest)) {
@@ -76,6 +78,8 @@ public final class OciBackend implements JanitorBackend {
             for (Descriptor child : Manifests.childManifests(m)) {
                 read.children.add(child.digest());
                 queue.add(child.digest());
+                // an attestation manifest is known by its entry: it and its image are kept together
+                Manifests.attestedDigest(child).ifPresent(image -> attests.putIfAbsent(child.digest(), image));
             }
             if (m.isIndex()) {
                 read.pushedAt = Manifests.annotatedCreated(m).orElse(null);
@@ -96,7 +100,7 @@ public final class OciBackend implements JanitorBackend {
                         .map(c -> c.pushedAt).max(Instant::compareTo).orElse(null);
             }
             artifacts.add(new Artifact(e.getKey(), null, tagsByDigest.getOrDefault(e.getKey(), Set.of()),
-                    r.manifest.isIndex(), r.children, pushed, Manifests.blobs(r.manifest)));
+                    r.manifest.isIndex(), r.children, pushed, Manifests.blobs(r.manifest), attests.get(e.getKey())));
         }
         return artifacts;
     }

@@ -15,14 +15,22 @@ import java.util.Set;
  * @param children  digests of the manifests an index points at (not blobs); empty for a manifest
  * @param pushedAt  push time: config {@code created} on OCI, {@code created_at} on ghcr.io; null if unknown
  * @param blobs     the blobs it references (config, layers, cache blobs) with their sizes
+ * @param attests   for an attestation manifest (buildx provenance), the digest of the image it attests, as an
+ *                  index entry's {@code vnd.docker.reference.digest} says; null for anything else
  */
 public record Artifact(String digest, String versionId, Set<String> tags, boolean index, List<String> children,
-                      Instant pushedAt, Map<String, Long> blobs) {
+                      Instant pushedAt, Map<String, Long> blobs, String attests) {
 
     public Artifact {
         tags = Set.copyOf(tags);
         children = List.copyOf(children);
         blobs = Map.copyOf(blobs);
+    }
+
+    /** An artifact that attests nothing. */
+    public Artifact(String digest, String versionId, Set<String> tags, boolean index, List<String> children,
+                    Instant pushedAt, Map<String, Long> blobs) {
+        this(digest, versionId, tags, index, children, pushedAt, blobs, null);
     }
 
     public boolean untagged() {

@@ -24,6 +24,11 @@ public enum Reason {
     SHARES_DIGEST_WITH_KEPT_TAG(Action.KEEP),
     /** Safety rule 2: a kept index points at this manifest. */
     CHILD_OF_KEPT_INDEX(Action.KEEP),
+    /**
+     * Safety rule 2, for provenance: an attestation manifest and the image it attests are kept together, so a
+     * kept image keeps its provenance and an attestation is never left without its image.
+     */
+    ATTESTATION_KEPT_WITH_IMAGE(Action.KEEP),
     // ---- deleted
     /** Neither among the newest hashes nor recently requested. */
     STALE_HASH(Action.DELETE),

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * by arch, untagged manifests by config. Then the safety rules override deletes, until nothing
  * changes: (3) nothing pushed within the grace period goes; (1) a digest that a kept tag (managed or
  * not) also points at is kept, because deleting a manifest by digest removes every tag on it; (2) a
- * manifest a kept index points at is kept, and so on down nested indexes. Only digests whose every
+ * manifest a kept index points at is kept, and so on down nested indexes (a per-arch index of an image and
+ * its provenance, too), and an attestation manifest and the image it attests are kept together. Only digests whose every
  * tag is deleted become delete operations, indexes first so a half-applied plan never leaves a kept
  * index without its children. Then (4) the cap check.
  */
@@ -224,10 +225,14 @@ public final class RetentionPolicy {
                                  Map<String, Artifact> byDigest) {
         Map<String, String> keptBy = new HashMap<>();
         Map<String, String> protectedBy = new HashMap<>();
-        unmanagedByDigest.forEach((digest, tag) -> keep(digest, tag, keptBy, protectedBy, byDigest));
+        Map<String, String> pairedWith = new HashMap<>();
+        Protection p = new Protection(byDigest, pairs(byDigest), keptBy, protectedBy, pairedWith);
+        unmanagedByDigest.forEach((digest, tag) -> p.keep(digest, tag, true));
         for (Decision d : decisions) {
             if (!d.delete()) {
-                keep(d.artifact.digest(), d.label(), keptBy, protectedBy, byDigest);
+                // an untagged attestation kept only by delete-untagged=false needs nothing: on OCI it is not even
+                // seen once its indexes are gone, so it must not hold its image (the next run would not)
+                p.keep(d.artifact.digest(), d.label(), d.reason != Reason.UNTAGGED_KEPT_BY_CONFIG);
             }
         }
         boolean changed = true;
@@ -242,31 +247,65 @@ public final class RetentionPolicy {
                     d.set(Reason.SHARES_DIGEST_WITH_KEPT_TAG, "digest " + digest + " is also " + keptBy.get(digest) + ", which is kept");
                 } else if (protectedBy.containsKey(digest)) {
                     d.set(Reason.CHILD_OF_KEPT_INDEX, "child of kept index " + protectedBy.get(digest));
+                } else if (pairedWith.containsKey(digest)) {
+                    d.set(Reason.ATTESTATION_KEPT_WITH_IMAGE, pairedWith.get(digest));
                 } else {
                     continue;
                 }
-                keep(digest, d.label(), keptBy, protectedBy, byDigest);
+                p.keep(digest, d.label(), true);
                 changed = true;
             }
         }
     }
 
-    private static void keep(String digest, String label, Map<String, String> keptBy, Map<String, String> protectedBy,
-                             Map<String, Artifact> byDigest) {
-        if (keptBy.putIfAbsent(digest, label) == null) {
-            protectChildren(digest, label, protectedBy, byDigest);
+    /** Attestation manifests and the images they attest, both ways: digest to the digests kept with it. */
+    private static Map<String, List<String>> pairs(Map<String, Artifact> byDigest) {
+        Map<String, List<String>> pairs = new HashMap<>();
+        for (Artifact a : byDigest.values()) {
+            if (a.attests() != null && !a.attests().equals(a.digest())) {
+                pairs.computeIfAbsent(a.attests(), k -> new ArrayList<>()).add(a.digest());
+                pairs.computeIfAbsent(a.digest(), k -> new ArrayList<>()).add(a.attests());
+            }
         }
+        return pairs;
     }
 
-    private static void protectChildren(String digest, String label, Map<String, String> protectedBy,
-                                        Map<String, Artifact> byDigest) {
-        Artifact a = byDigest.get(digest);
-        if (a == null) {
-            return;
+    /** What is kept, and what that protects: an index's children, down nested indexes, and attestation pairs. */
+    private record Protection(Map<String, Artifact> byDigest, Map<String, List<String>> pairs, Map<String, String> keptBy,
+                              Map<String, String> protectedBy, Map<String, String> pairedWith) {
+
+        /** @param needed whether it is kept because something needs it (not only by delete-untagged=false) */
+        void keep(String digest, String label, boolean needed) {
+            if (keptBy.putIfAbsent(digest, label) == null) {
+                protect(digest, label, needed);
+            }
         }
-        for (String child : a.children()) {
-            if (protectedBy.putIfAbsent(child, label) == null) {
-                protectChildren(child, label, protectedBy, byDigest);
+
+        /**
+         * Everything {@code digest} needs, once each: its children (recursively) and its attestation pair (the
+         * image it attests only when it is {@code needed}).
+         */
+        private void protect(String digest, String label, boolean needed) {
+            Artifact self = byDigest.get(digest);
+            for (String other : pairs.getOrDefault(digest, List.of())) {
+                boolean attestedImage = self != null && other.equals(self.attests());
+                if (attestedImage && !needed) {
+                    continue;
+                }
+                String why = attestedImage ? "image attested by kept attestation " + digest + " (" + label + ")"
+                        : "attestation of kept image " + digest + " (" + label + ")";
+                if (pairedWith.putIfAbsent(other, why) == null && !protectedBy.containsKey(other)) {
+                    protect(other, label, true);
+                }
+            }
+            Artifact a = byDigest.get(digest);
+            if (a == null) {
+                return;
+            }
+            for (String child : a.children()) {
+                if (protectedBy.putIfAbsent(child, label) == null && !pairedWith.containsKey(child)) {
+                    protect(child, label, true);
+                }
             }
         }
     }

@@ -71,8 +71,11 @@ class RandomPlanRegistryIT {
             Map<String, String> tagDigest = new HashMap<>();
             for (Node node : g.nodes()) {
                 List<String> tags = new ArrayList<>(node.tags());
+                Map<String, String> attests = new HashMap<>();
+                g.nodes().stream().filter(n -> n.attestsId() != null && node.childIds().contains(n.id()))
+                        .forEach(n -> attests.put(pushed.get(n.id()).digest(), pushed.get(n.attestsId()).digest()));
                 Pushed p = node.index()
-                        ? Seeding.index(seeder, repo, node.childIds().stream().map(pushed::get).toList(), tags)
+                        ? Seeding.index(seeder, repo, node.childIds().stream().map(pushed::get).toList(), tags, attests)
                         : Seeding.image(seeder, repo, node.arch(), node.pushedAt(), node.layerKey(), tags);
                 pushed.put(node.id(), p);
                 tags.forEach(t -> tagDigest.put(t, p.digest()));

@@ -33,6 +33,35 @@ public final class Seeding {
         return seeder.pushIndex(repo, tags, children);
     }
 
+    /**
+     * An OCI index over {@code children}, as buildx writes a provenance index: a child that attests another
+     * ({@code attests}: child digest to the image's digest) gets platform {@code unknown/unknown} and
+     * buildx's {@code vnd.docker.reference.*} annotations.
+     */
+    public static Pushed index(RegistrySeeder seeder, String repo, List<Pushed> children, List<String> tags,
+                               Map<String, String> attests) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + RegistrySeeder.OCI_INDEX + "\",\"manifests\":[");
+        for (int i = 0; i < children.size(); i++) {
+            Pushed c = children.get(i);
+            String image = attests.get(c.digest());
+            json.append(i > 0 ? "," : "").append("{\"mediaType\":\"").append(c.mediaType()).append("\",\"digest\":\"")
+                    .append(c.digest()).append("\",\"size\":").append(c.size());
+            if (image != null) {
+                json.append(",\"annotations\":{\"vnd.docker.reference.digest\":\"").append(image)
+                        .append("\",\"vnd.docker.reference.type\":\"attestation-manifest\"}")
+                        .append(",\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}}");
+            } else {
+                json.append(",\"platform\":{\"architecture\":\"").append(c.arch()).append("\",\"os\":\"linux\"}}");
+            }
+        }
+        byte[] body = json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Pushed pushed = null;
+        for (String reference : tags.isEmpty() ? List.of(RegistrySeeder.sha256(body)) : tags) {
+            pushed = seeder.putManifest(repo, reference, RegistrySeeder.OCI_INDEX, body, null);
+        }
+        return pushed;
+    }
+
     /** Publishes the hasher's index-ref records (last request per hash) to the real status topic and waits for the acks. */
     public static void requested(String image, Map<String, Instant> lastRequestedByHash) {
         ensureStatusTopic();

@@ -12,7 +12,7 @@ import java.util.Set;
 final class Inv {
 
     private record Entry(String digest, String versionId, Set<String> tags, boolean index, List<String> children,
-                         Instant pushedAt, Map<String, Long> blobs) {
+                         Instant pushedAt, Map<String, Long> blobs, String[] attests) {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -39,6 +39,24 @@ final class Inv {
         return put(digest, true, children, pushed, Map.of(), tags);
     }
 
+    /** An attestation manifest of {@code image}, as buildx pushes it: no push time of its own. */
+    Inv attestation(String digest, String image, String... tags) {
+        put(digest, false, List.of(), null, Map.of("blob-" + digest, 50L), tags);
+        entries.get(digest).attests()[0] = image;
+        return this;
+    }
+
+    /**
+     * What a worker with provenance pushes for one arch: the image and its attestation, untagged, and under
+     * {@code tag} a per-arch index of the two. Digests are {@code digest(name)}, {@code digest(name + "-att")}
+     * and {@code digest(name + "-idx")}.
+     */
+    Inv provenance(String name, Instant pushed, String tag) {
+        manifest(digest(name), pushed);
+        attestation(digest(name + "-att"), digest(name));
+        return index(digest(name + "-idx"), null, List.of(digest(name), digest(name + "-att")), tag);
+    }
+
     Inv tag(String digest, String tag) {
         entries.get(digest).tags().add(tag);
         return this;
@@ -51,7 +69,7 @@ final class Inv {
             return this;
         }
         entries.put(digest, new Entry(digest, Integer.toString(++versions), new LinkedHashSet<>(List.of(tags)), index, children,
-                pushed, new HashMap<>(blobs)));
+                pushed, new HashMap<>(blobs), new String[1]));
         return this;
     }
 
@@ -65,7 +83,8 @@ final class Inv {
 
     private Inventory build(boolean ghcr) {
         return new Inventory("registry.test/acme/widget", entries.values().stream()
-                .map(e -> new Artifact(e.digest(), ghcr ? e.versionId() : null, e.tags(), e.index(), e.children(), e.pushedAt(), e.blobs()))
+                .map(e -> new Artifact(e.digest(), ghcr ? e.versionId() : null, e.tags(), e.index(), e.children(), e.pushedAt(), e.blobs(),
+                        e.attests()[0]))
                 .toList(), ghcr);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Generates registries as the farm leaves them, at random: builder hashes with per-arch images and
- * indexes (some with untagged attestation children), byte-identical rebuilds sharing digests, tags the
+ * indexes (some with untagged attestation children; some pushed with provenance: per-arch indexes of the image
+ * and its attestation, and the hash's index over images and attestations), byte-identical rebuilds sharing digests, tags the
  * janitor does not manage (some on indexes), per-arch and legacy cache tags, untagged superseded
  * versions (ghcr.io), pushes inside the grace period; and usage histories and policy settings to match.
  * Shared by the plain property test and the real-registry IT.
@@ -38,7 +39,7 @@ public final class RandomRegistries {
      * @param layerKey manifests with the same key are byte-identical (same digest)
      */
     public record Node(String id, boolean index, String arch, List<String> childIds, Set<String> tags, Instant pushedAt,
-                       String layerKey, Artifact artifact) {
+                       String layerKey, Artifact artifact, String attestsId) {
     }
 
     private final Random random;
@@ -61,6 +62,7 @@ public final class RandomRegistries {
             hashIds.add(hash);
             Instant pushed = randomPast();
             List<String> children = new ArrayList<>();
+            boolean provenance = random.nextBoolean();
             for (String arch : ARCHES) {
                 if (random.nextInt(3) == 0 && !arch.equals("amd64")) {
                     continue;
@@ -75,8 +77,21 @@ public final class RandomRegistries {
                 if (byLayerKey.get(layerKey).equals(id) && m.layerKey == null) {
                     m.layerKey = layerKey;
                 }
-                m.tags.add("builder-" + hash + "-" + arch);
-                children.add(id);
+                if (provenance) {
+                    String att = "a" + nodes.size();
+                    NodeBuilder attestation = new NodeBuilder(att, false, "unknown", List.of(), null, att);
+                    attestation.attests = id;
+                    nodes.put(att, attestation);
+                    String perArch = "p" + nodes.size();
+                    NodeBuilder archIndex = new NodeBuilder(perArch, true, null, List.of(id, att), null, perArch);
+                    archIndex.tags.add("builder-" + hash + "-" + arch);
+                    nodes.put(perArch, archIndex);
+                    children.add(id);
+                    children.add(att);
+                } else {
+                    m.tags.add("builder-" + hash + "-" + arch);
+                    children.add(id);
+                }
                 manifestIds.add(id);
             }
             if (random.nextInt(5) > 0) {
@@ -157,6 +172,7 @@ public final class RandomRegistries {
         final Instant pushed;
         final Set<String> tags = new LinkedHashSet<>();
         String layerKey;
+        String attests;
 
         NodeBuilder(String id, boolean index, String arch, List<String> children, Instant pushed, String layerKey) {
             this.id = id;
@@ -171,8 +187,8 @@ public final class RandomRegistries {
             String digest = digestOf(id);
             Artifact artifact = new Artifact(digest, ghcr ? Integer.toString(version) : null, tags, index,
                     children.stream().map(RandomRegistries::digestOf).toList(), pushed,
-                    index ? Map.of() : Map.of("blob-" + id, 1000L + id.length()));
-            return new Node(id, index, arch, children, tags, pushed, layerKey, artifact);
+                    index ? Map.of() : Map.of("blob-" + id, 1000L + id.length()), attests == null ? null : digestOf(attests));
+            return new Node(id, index, arch, children, tags, pushed, layerKey, artifact, attests);
         }
     }
 

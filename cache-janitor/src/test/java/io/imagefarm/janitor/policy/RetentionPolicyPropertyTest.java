@@ -22,7 +22,7 @@ class RetentionPolicyPropertyTest {
     static final int RUNS = 500;
 
     @Test
-    void afterApplyingAnyPlanEveryKeptTagAndEveryKeptIndexChildStillResolves() {
+    void afterApplyingAnyPlanEveryKeptTagKeptIndexChildAndKeptImagesAttestationStillResolves() {
         Map<Reason, Integer> seen = new java.util.EnumMap<>(Reason.class);
         int capExceeded = 0;
         for (long seed = 1; seed <= RUNS; seed++) {
@@ -80,6 +80,19 @@ class RetentionPolicyPropertyTest {
                 for (String child : a.children()) {
                     if (byDigest.containsKey(child)) {
                         assertThat(present).as(ctx + ": child " + child + " of kept index " + a.tags()).contains(child);
+                    }
+                }
+            }
+            // a kept image keeps its attestation, and an attestation stays only with its image (unless nothing but
+            // delete-untagged=false keeps it: then nothing needs it, and on OCI it is not seen again)
+            for (Artifact a : before.artifacts()) {
+                if (a.attests() != null && byDigest.containsKey(a.attests())) {
+                    if (present.contains(a.attests())) {
+                        assertThat(present).as(ctx + ": attestation " + a.digest() + " of kept image " + a.attests()).contains(a.digest());
+                    } else if (present.contains(a.digest())) {
+                        assertThat(plan.items()).as(ctx + ": attestation " + a.digest() + " kept without its image " + a.attests())
+                                .filteredOn(i -> i.digest().equals(a.digest()))
+                                .allSatisfy(i -> assertThat(i.reason()).isEqualTo(Reason.UNTAGGED_KEPT_BY_CONFIG));
                     }
                 }
             }

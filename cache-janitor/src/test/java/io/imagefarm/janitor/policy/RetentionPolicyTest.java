@@ -257,4 +257,88 @@ class RetentionPolicyTest {
         Plan plan = plan(inv.oci(), SETTINGS.withArches(Set.of("amd64")), Map.of());
         assertThat(plan.item("buildcache-arm64").reason()).isEqualTo(Reason.ARCH_NOT_CONFIGURED);
     }
+
+    // ------------------------------------------------------------------ provenance: per-arch indexes and attestations
+
+    /** A hash as workers with provenance push it: per-arch indexes, and the hash's index over images and attestations. */
+    static Inv hashWithProvenance(Inv inv, int n, int days) {
+        inv.provenance("amd" + n, daysAgo(days), "builder-" + hash(n) + "-amd64");
+        inv.provenance("arm" + n, daysAgo(days), "builder-" + hash(n) + "-arm64");
+        return inv.index(digest("idx" + n), null, List.of(digest("amd" + n), digest("amd" + n + "-att"),
+                digest("arm" + n), digest("arm" + n + "-att")), "builder-" + hash(n));
+    }
+
+    @Test
+    void aKeptProvenanceHashKeepsItsPerArchIndexesImagesAndAttestationsAndAStaleOneGoesWhole() {
+        Inv inv = new Inv();
+        hashWithProvenance(inv, 1, 10);
+        hashWithProvenance(inv, 2, 20);
+        hashWithProvenance(inv, 3, 30);
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        for (int n : new int[] {1, 2}) {
+            assertThat(plan.item("builder-" + hash(n) + "-amd64").reason()).isEqualTo(Reason.NEWEST_HASH);
+            Set<String> untagged = Set.of(digest("amd" + n), digest("amd" + n + "-att"), digest("arm" + n), digest("arm" + n + "-att"));
+            assertThat(plan.items()).filteredOn(i -> untagged.contains(i.digest())).hasSize(4)
+                    .allSatisfy(i -> assertThat(i.action()).isEqualTo(Reason.Action.KEEP));
+            assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(digest("amd" + n), digest("amd" + n + "-att"),
+                    digest("arm" + n), digest("arm" + n + "-att"));
+        }
+        // hash 3 went whole: its three indexes first, then images and attestations as orphans
+        assertThat(plan.deletions()).extracting(Deletion::digest).containsExactlyInAnyOrder(digest("idx3"), digest("amd3-idx"),
+                digest("arm3-idx"), digest("amd3"), digest("amd3-att"), digest("arm3"), digest("arm3-att"));
+        assertThat(plan.deletions().subList(0, 3)).allMatch(Deletion::index);
+        assertThat(plan.deletions().subList(3, 7)).allSatisfy(d -> assertThat(d.reason()).isEqualTo(Reason.ORPHANED_CHILD));
+        // an attestation's push time is its image's (through its indexes): never unknown, never within grace by default
+        assertThat(plan.items()).filteredOn(i -> i.digest().equals(digest("amd3-att"))).singleElement()
+                .satisfies(i -> assertThat(i.pushedAt()).isEqualTo(daysAgo(30)));
+    }
+
+    @Test
+    void anImageThatAnotherKeptIndexPinsKeepsItsAttestationThoughItsHashIsStale() {
+        Inv inv = new Inv();
+        hashWithProvenance(inv, 1, 10);
+        hashWithProvenance(inv, 2, 20);
+        hashWithProvenance(inv, 3, 30);
+        inv.index(digest("release"), null, List.of(digest("amd3")), "stable"); // pins the image only
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.items()).filteredOn(i -> i.digest().equals(digest("amd3-att"))).singleElement().satisfies(i -> {
+            assertThat(i.reason()).isEqualTo(Reason.ATTESTATION_KEPT_WITH_IMAGE);
+            assertThat(i.detail()).contains("attestation of kept image " + digest("amd3"));
+        });
+        assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(digest("amd3"), digest("amd3-att"))
+                .contains(digest("amd3-idx"), digest("arm3"), digest("arm3-att"));
+    }
+
+    @Test
+    void anAttestationThatIsKeptKeepsTheImageItAttestsSoItIsNeverLeftWithoutIt() {
+        Inv inv = new Inv();
+        hashWithProvenance(inv, 1, 10);
+        hashWithProvenance(inv, 2, 20);
+        hashWithProvenance(inv, 3, 30);
+        inv.tag(digest("arm3-att"), "audit-2026"); // someone keeps the provenance by a tag of their own
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.items()).filteredOn(i -> i.digest().equals(digest("arm3")) && i.tag() == null).singleElement()
+                .satisfies(i -> {
+                    assertThat(i.reason()).isEqualTo(Reason.ATTESTATION_KEPT_WITH_IMAGE);
+                    assertThat(i.detail()).contains("image attested by kept attestation " + digest("arm3-att"));
+                });
+        assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(digest("arm3"), digest("arm3-att"))
+                .contains(digest("idx3"), digest("arm3-idx"), digest("amd3"), digest("amd3-att"));
+    }
+
+    @Test
+    void ghcrUntaggedAttestationsOfAKeptHashAreKeptAndThoseOfAStaleHashGo() {
+        Inv inv = new Inv();
+        hashWithProvenance(inv, 1, 10);
+        hashWithProvenance(inv, 9, 90);
+        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(1), Map.of());
+
+        assertThat(plan.deletions()).extracting(Deletion::digest).containsExactlyInAnyOrder(digest("idx9"), digest("amd9-idx"),
+                digest("arm9-idx"), digest("amd9"), digest("amd9-att"), digest("arm9"), digest("arm9-att"));
+        assertThat(plan.items()).filteredOn(i -> i.digest().equals(digest("amd1-att"))).singleElement()
+                .satisfies(i -> assertThat(i.action()).isEqualTo(Reason.Action.KEEP));
+    }
 }
