@@ -123,6 +123,41 @@ public final class RegistrySeeder {
         return putUnderTags(repo, tags, OCI_INDEX, json.toString().getBytes(StandardCharsets.UTF_8), null);
     }
 
+    /**
+     * A worker's per-arch push with provenance, as buildx {@code --provenance} lays it out: the image (by
+     * digest), an attestation manifest over it (by digest; an in-toto layer naming the image as subject,
+     * platform {@code unknown/unknown}), and under {@code tag} an index of the two with buildx's
+     * {@code vnd.docker.reference.*} annotations.
+     */
+    public ProvenancePush pushProvenanceIndex(String repo, String tag, String arch, Instant created, String salt) {
+        Pushed image = pushImage(repo, List.of(), arch, created, salt);
+        byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\","
+                + "\"subject\":[{\"name\":\"" + repo + "\",\"digest\":{\"sha256\":\"" + image.digest().substring("sha256:".length())
+                + "\"}}],\"predicate\":{}}").getBytes(StandardCharsets.UTF_8);
+        String statementDigest = pushBlob(repo, statement);
+        byte[] config = "{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        String configDigest = pushBlob(repo, config);
+        String attestationJson = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"" + OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.in-toto+json\",\"digest\":\"" + statementDigest + "\",\"size\":"
+                + statement.length + ",\"annotations\":{\"in-toto.io/predicate-type\":\"https://slsa.dev/provenance/v0.2\"}}]}";
+        Pushed attestation = putUnderTags(repo, List.of(), OCI_MANIFEST, attestationJson.getBytes(StandardCharsets.UTF_8), "unknown");
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + image.digest() + "\",\"size\":" + image.size()
+                + ",\"platform\":{\"architecture\":\"" + arch + "\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + attestation.digest() + "\",\"size\":" + attestation.size()
+                + ",\"annotations\":{\"vnd.docker.reference.digest\":\"" + image.digest() + "\","
+                + "\"vnd.docker.reference.type\":\"attestation-manifest\"},"
+                + "\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}}]}";
+        Pushed pushedIndex = putUnderTags(repo, List.of(tag), OCI_INDEX, index.getBytes(StandardCharsets.UTF_8), null);
+        return new ProvenancePush(pushedIndex, image, attestation);
+    }
+
+    /** What {@link #pushProvenanceIndex} pushed: the tagged per-arch index, the image and its attestation. */
+    public record ProvenancePush(Pushed index, Pushed image, Pushed attestation) {
+    }
+
     private Pushed putUnderTags(String repo, List<String> tags, String mediaType, byte[] body, String arch) {
         if (tags.isEmpty()) {
             return putManifest(repo, sha256(body), mediaType, body, arch);
