@@ -17,8 +17,9 @@ import java.util.function.Function;
 
 /**
  * The dashboard's page for one version hash: why the image exists (its inputs and commit), per arch
- * the timeline of its steps with durations, digest, cache ref and any failure with its log tail, the
- * multi-arch index, and the refs to pull. Plain Java, made from the status book and the {@link BuildBoard}.
+ * the timeline of its steps with durations, digests (the per-arch tag's, and the image and provenance the index
+ * holds for the arch), cache ref and any failure with its log tail, the multi-arch index, and the refs to pull
+ * (the index pinned by digest once it is assembled). Plain Java, made from the status book and the {@link BuildBoard}.
  */
 public record ImageDetail(String repository, String versionHash, String commit, Map<String, String> inputs,
                           List<ArchDetail> arches, IndexDetail index) {
@@ -27,10 +28,14 @@ public record ImageDetail(String repository, String versionHash, String commit, 
     public record StepView(String state, Instant at, Duration took) {
     }
 
-    /** Timings in milliseconds, null when the worker reported none. */
+    /**
+     * Timings in milliseconds, null when the worker reported none. {@code digest} is the per-arch tag's (an index
+     * of the image and its provenance, or the image itself when built without); {@code platformDigest} and
+     * {@code attestationDigest} are what the multi-arch index holds for the arch, once it is assembled.
+     */
     public record ArchDetail(String arch, String image, String cache, BuildState state, String digest, List<StepView> steps,
                              Long fetchMillis, Long buildMillis, Long pushMillis, Integer cachedSteps, Integer totalSteps,
-                             String failure, String reason, String logTail) {
+                             String failure, String reason, String logTail, String platformDigest, String attestationDigest) {
 
         public String stateName() {
             return state == null ? "UNKNOWN" : state.name();
@@ -51,6 +56,8 @@ public record ImageDetail(String repository, String versionHash, String commit, 
         String commit = null;
         Map<String, String> inputs = new LinkedHashMap<>();
         List<ArchDetail> details = new ArrayList<>();
+        Optional<ImageStatus> index = book.apply(c.index().toString());
+        Map<String, ImageStatus.PlatformDigests> platforms = index.map(ImageStatus::platforms).orElse(Map.of());
         for (Arch arch : arches) {
             String image = c.image(arch).toString();
             Optional<ImageStatus> status = book.apply(image);
@@ -77,9 +84,10 @@ public record ImageDetail(String repository, String versionHash, String commit, 
                     s == null || s.timings() == null ? null : s.timings().pushMillis(),
                     s == null ? null : s.cachedSteps(), s == null ? null : s.totalSteps(),
                     s == null || s.failure() == null ? null : s.failure().name(), s == null ? null : s.reason(),
-                    s == null ? null : s.logTail()));
+                    s == null ? null : s.logTail(),
+                    platforms.containsKey(arch.id()) ? platforms.get(arch.id()).image() : null,
+                    platforms.containsKey(arch.id()) ? platforms.get(arch.id()).attestation() : null));
         }
-        Optional<ImageStatus> index = book.apply(c.index().toString());
         return new ImageDetail(repository.toString(), hash.value(), commit, inputs, details,
                 new IndexDetail(c.index().toString(), index.map(ImageStatus::state).orElse(null),
                         index.map(ImageStatus::digest).orElse(null),

@@ -126,6 +126,29 @@ class DashboardIT {
     }
 
     @Test
+    void theDetailPageShowsEachArchsImageAndProvenanceInTheIndexAndTheIndexPinnedByDigest() {
+        String hash = hash();
+        String registry = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("imagefarm.hasher.registry", String.class);
+        var c = io.imagefarm.core.image.ImageCoordinates.of(registry, io.imagefarm.core.image.SourceRepository.parse("acme/widget"),
+                new io.imagefarm.core.hash.VersionHash(hash));
+        String image = "sha256:" + "1".repeat(64);
+        String attestation = "sha256:" + "2".repeat(64);
+        String index = "sha256:" + "3".repeat(64);
+        HasherFixtures.publishStatus(new ImageStatus(ImageStatus.SCHEMA_VERSION, c.image(io.imagefarm.core.image.Arch.AMD64).toString(),
+                "acme/widget", hash, "amd64", BuildState.BUILT, "sha256:" + "d".repeat(64), null, null, null,
+                new ImageStatus.BuildTimings(100, 2000, 300), 2, 3, "e-" + hash, null, Instant.now()));
+        HasherFixtures.publishStatus(ImageStatus.index(c.index().toString(), "acme/widget", hash, BuildState.BUILT, index,
+                java.util.Map.of("amd64", new ImageStatus.PlatformDigests(image, attestation)), Instant.now(), Instant.now()));
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                asAdmin().get("/images/" + hash + "?repository=acme/widget").then().extract().asString().contains(attestation));
+        String detail = asAdmin().get("/images/" + hash + "?repository=acme/widget").then().statusCode(200).extract().asString();
+        assertThat(detail).contains("<code class=\"platform-digest\">" + image + "</code>")
+                .contains("<code class=\"attestation-digest\">" + attestation + "</code>")
+                .contains("docker pull " + c.index() + "@" + index);
+    }
+
+    @Test
     void aStatusWithAnInvalidImageRefIsSkippedAndMarkupInAReadableStatusIsEscaped() {
         String hostile = "<script>window.__pwned=1</script>";
         // An image ref that is no image ref never enters the book, and the consumer goes on with the next record.

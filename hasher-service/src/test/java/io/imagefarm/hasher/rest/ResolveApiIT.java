@@ -210,11 +210,21 @@ class ResolveApiIT {
 
         RegistrySeeder seeder = new RegistrySeeder(SharedParts.registry());
         Map<String, String> digests = new HashMap<>();
+        String attestation = null;
         for (ImageRequired event : events) {   // what the workers would do: push, then report BUILT
             ImageRef image = ImageRef.parse(event.image());
             String arch = event.platform().substring("linux/".length());
-            Pushed pushed = seeder.pushImage(image.repository(), image.tag(), arch, Instant.now(), hash);
-            digests.put(arch, pushed.digest());
+            Pushed pushed;
+            if (arch.equals("amd64")) { // a worker with provenance: an index of the image and its attestation
+                RegistrySeeder.ProvenancePush push = seeder.pushProvenanceIndex(image.repository(), image.tag(), arch,
+                        Instant.now(), hash);
+                pushed = push.index();
+                digests.put(arch, push.image().digest());
+                attestation = push.attestation().digest();
+            } else { // an image built before provenance: the manifest itself
+                pushed = seeder.pushImage(image.repository(), image.tag(), arch, Instant.now(), hash);
+                digests.put(arch, pushed.digest());
+            }
             publishStatus(ImageStatus.built(event, pushed.digest(), new ImageStatus.BuildTimings(1, 2, 3), 1, 2, Instant.now()));
         }
 
@@ -227,8 +237,12 @@ class ResolveApiIT {
         assertThat(manifest.statusCode()).isEqualTo(200);
         Manifest parsed = Manifest.parse(manifest.body().getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_INDEX);
         assertThat(parsed.isIndex()).isTrue();
+        // one level: each platform's image, and amd64's attestation of its image, never a per-arch index
         assertThat(parsed.children()).extracting(d -> d.platform().architecture() + "=" + d.digest())
-                .containsExactlyInAnyOrder("amd64=" + digests.get("amd64"), "arm64=" + digests.get("arm64"));
+                .containsExactlyInAnyOrder("amd64=" + digests.get("amd64"), "unknown=" + attestation, "arm64=" + digests.get("arm64"));
+        assertThat(parsed.children()).extracting(io.imagefarm.core.registry.Descriptor::mediaType).containsOnly(MediaTypes.OCI_MANIFEST);
+        assertThat(io.imagefarm.core.registry.Manifests.attestations(parsed)).containsExactly(Map.entry(attestation, digests.get("amd64")));
+        assertThat(parsed.annotations()).containsEntry("io.imagefarm.version-hash", hash);
     }
 
     /** What the workers would do for these events: push each arch, then report BUILT. */
