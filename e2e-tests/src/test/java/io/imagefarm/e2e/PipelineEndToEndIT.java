@@ -89,6 +89,15 @@ class PipelineEndToEndIT {
         Processes.Result inspect = Processes.run(Duration.ofMinutes(1), List.of("docker", "buildx", "imagetools", "inspect",
                 status1.path("index").path("image").asText())).orThrow();
         assertThat(inspect.output()).contains("linux/amd64", "linux/arm64");
+        // each platform's provenance is in the index beside its image (buildx shows it as unknown/unknown)
+        assertThat(inspect.output()).contains("unknown/unknown", "attestation-manifest");
+        // CI runs in the index pinned by digest: the image built from commit 1 runs
+        String pinned = io.imagefarm.core.image.ImageRef.parse(status1.path("index").path("image").asText())
+                .withDigest(status1.path("index").path("digest").asText()).toString();
+        Processes.Result run = Processes.run(Duration.ofMinutes(2), List.of("docker", "run", "--rm", "--network", "none",
+                "--platform", "linux/amd64", pinned, "cat", "/last-step")).orThrow();
+        assertThat(run.output()).contains("v1");
+        Processes.run(Duration.ofMinutes(1), List.of("docker", "image", "rm", pinned));
     }
 
     @Test
