@@ -134,13 +134,13 @@ class WorkerProcessIT {
     }
 
     @Test
-    void arm64WorkerBuildsAndPushesASingleArm64ManifestAndSigtermMidBuildLeadsToRedelivery() throws Exception {
+    void arm64WorkerBuildsAndPushesItsArm64ImageWithProvenanceAndSigtermMidBuildLeadsToRedelivery() throws Exception {
         // static membership: the second worker is the first one restarted, under the same member id
         String instanceId = "it-arm64-" + UUID.randomUUID();
         Worker first = startReady("arm64", Duration.ofSeconds(3), instanceId);
         Worker second = null;
         try (SourceRepo source = SourceRepo.create(true)) {
-            // 1. an arm64 event is built under QEMU and pushed as a single arm64 manifest
+            // 1. an arm64 event is built under QEMU and pushed as its arm64 image with provenance
             String c1 = source.commit(TestEvents.seedFiles("FROM " + base + "\nRUN uname -m > /arch\n"));
             ImageRequired plain = TestEvents.imageRequired(registry.host(), "arm", source, c1, Arch.ARM64);
             kafka.send(plain);
@@ -148,8 +148,14 @@ class WorkerProcessIT {
             assertThat(built.arch()).isEqualTo("arm64");
             ImageRef image = ImageRef.parse(plain.image());
             RegistrySeeder seeder = new RegistrySeeder(registry);
-            JsonNode manifest = JSON.readTree(seeder.get("/v2/" + image.repository() + "/manifests/" + image.tag()).body());
-            assertThat(manifest.has("manifests")).as("a single-platform manifest, not an index").isFalse();
+            // the tag is the arm64 image with its provenance: an index of the linux/arm64 manifest and its attestation
+            JsonNode index = JSON.readTree(seeder.get("/v2/" + image.repository() + "/manifests/" + image.tag()).body());
+            assertThat(index.path("manifests")).hasSize(2);
+            JsonNode entry = index.path("manifests").get(0);
+            assertThat(entry.path("platform").path("architecture").asText()).isEqualTo("arm64");
+            assertThat(index.path("manifests").get(1).path("annotations").path("vnd.docker.reference.digest").asText())
+                    .isEqualTo(entry.path("digest").asText());
+            JsonNode manifest = JSON.readTree(seeder.get("/v2/" + image.repository() + "/manifests/" + entry.path("digest").asText()).body());
             JsonNode config = JSON.readTree(seeder.get("/v2/" + image.repository() + "/blobs/"
                     + manifest.path("config").path("digest").asText()).body());
             assertThat(config.path("architecture").asText()).isEqualTo("arm64");
