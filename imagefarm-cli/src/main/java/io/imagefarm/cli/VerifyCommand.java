@@ -49,7 +49,7 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:success: every check held",
             "1:a check failed (failed-check= names it: missing-signature, bad-signature, wrong-digest, "
                     + "wrong-repository, wrong-commit, wrong-version-hash, missing-provenance, "
-                    + "wrong-provenance-subject, tag-moved, image-not-found, malformed-payload), or the "
+                    + "wrong-provenance-subject, tag-moved, image-not-found, malformed-payload, index-too-large), or the "
                     + "registry could not be read",
             "2:usage error: IMAGE without @DIGEST, an unreadable or unusable --key (not an ECDSA P-256 public key)"})
 final class VerifyCommand implements Callable<Integer> {

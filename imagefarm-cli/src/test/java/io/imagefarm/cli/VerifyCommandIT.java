@@ -15,14 +15,20 @@ import io.imagefarm.testsupport.LocalRegistry;
 import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.RegistrySeeder.Pushed;
 import io.imagefarm.testsupport.SharedParts;
+import io.imagefarm.testsupport.TokenServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,6 +61,7 @@ class VerifyCommandIT {
     Path pub;
     Path otherPub;
     Signer signer;
+    SigningKey signingKey;
 
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -68,16 +75,20 @@ class VerifyCommandIT {
         KeyPair pair = p256();
         pub = Files.writeString(dir.resolve("signing.pub"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
         otherPub = Files.writeString(dir.resolve("other.pub"), pem("PUBLIC KEY", p256().getPublic().getEncoded()));
-        signer = new Signer(SigningKey.fromPem(pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "test key"),
-                new SeederStore());
+        signingKey = SigningKey.fromPem(pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "test key");
+        signer = new Signer(signingKey, new SeederStore(seeder, new RegistryReader(Optional.empty(), false)));
     }
 
     int verify(String... args) {
+        return verifyWith(Map.of(), args);
+    }
+
+    int verifyWith(Map<String, String> env, String... args) {
         out.reset();
         err.reset();
         List<String> all = new ArrayList<>(List.of("verify"));
         all.addAll(List.of(args));
-        return ImagefarmCli.run(all.toArray(String[]::new), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return ImagefarmCli.run(all.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -185,6 +196,44 @@ class VerifyCommandIT {
         assertThat(err()).contains("is an RSA key");
     }
 
+    @Test
+    void aPrivateRegistryIsReadWithTheGivenCredentialsThroughItsTokenChallenge() throws Exception {
+        try (TokenServer tokens = TokenServer.start("ci", "s3cret", Duration.ofMinutes(5));
+             LocalRegistry locked = LocalRegistry.builder().tokenAuth(tokens).start()) {
+            RegistrySeeder pusher = new RegistrySeeder(locked.url(), "Bearer " + pushToken(tokens));
+            Pushed amd = pusher.pushImage(repo, List.of(), "amd64", Instant.now(), "g");
+            Pushed index = pusher.pushIndex(repo, "builder-" + HASH, List.of(amd));
+            Repository lockedRepo = Repository.of(locked.host(), repo);
+            RegistryReader reader = new RegistryReader(Optional.of(new RegistryReader.Credentials("ci", "s3cret")), false);
+            new Signer(signingKey, new SeederStore(pusher, reader)).sign(lockedRepo, List.of(index.digest(), amd.digest()), CLAIMS);
+            String image = lockedRepo + ":builder-" + HASH + "@" + index.digest();
+
+            assertThat(verifyWith(Map.of(VerifyCommand.PASSWORD_ENV, "s3cret"), image, "--key", pub.toString(),
+                    "--no-provenance", "--registry-username", "ci")).as(err()).isZero();
+            assertThat(out()).contains("signed-linux-amd64=" + amd.digest());
+            assertThat(tokens.tokensIssued("repository:" + repo + ":pull")).isPositive();
+
+            assertThat(verify(image, "--key", pub.toString(), "--no-provenance")).isEqualTo(1);
+            assertThat(out()).contains("failed-check=registry");
+
+            Path passwordFile = Files.writeString(dir.resolve("password"), "wrong\n");
+            assertThat(verifyWith(Map.of(VerifyCommand.PASSWORD_ENV, "s3cret"), image, "--key", pub.toString(),
+                    "--no-provenance", "--registry-username", "ci", "--registry-password-file", passwordFile.toString()))
+                    .as("the file wins over the env var").isEqualTo(1);
+            assertThat(err()).contains("refused").doesNotContain("wrong").doesNotContain("s3cret");
+        }
+    }
+
+    /** A token for pushing, from the token server (the seeder sends a fixed Authorization header). */
+    private String pushToken(TokenServer tokens) throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString("ci:s3cret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(tokens.realm()
+                        + "?service=" + TokenServer.SERVICE + "&scope=repository:" + repo + ":pull,push"))
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("token").asText();
+    }
+
     // ------------------------------------------------------------------------------------------ fixtures
 
     record Built(Pushed index, Manifest manifest, Pushed amd64, Pushed arm64) {
@@ -228,8 +277,14 @@ class VerifyCommandIT {
     }
 
     /** The signer's writes through the test's raw distribution client (the product's client needs Quarkus). */
-    final class SeederStore implements ContentWriter {
-        private final RegistryReader reader = new RegistryReader(Optional.empty(), false);
+    static final class SeederStore implements ContentWriter {
+        private final RegistrySeeder seeder;
+        private final RegistryReader reader;
+
+        SeederStore(RegistrySeeder seeder, RegistryReader reader) {
+            this.seeder = seeder;
+            this.reader = reader;
+        }
 
         @Override
         public Optional<Fetched> manifest(ImageRef ref) {

@@ -36,6 +36,11 @@ public final class ImageVerifier {
 
     /** An in-toto statement larger than this is refused before it is read (mode=max provenance is ~100 KB). */
     static final long MAX_STATEMENT_BYTES = 8L * 1024 * 1024;
+    /**
+     * Entries of an index that are read: every platform costs registry calls, and the index is the
+     * registry's word. buildx writes two per platform.
+     */
+    static final int MAX_INDEX_ENTRIES = 64;
 
     private final ContentReader registry;
     private final SignatureVerifier signatures;
@@ -85,6 +90,10 @@ public final class ImageVerifier {
         ContentReader.Fetched top = registry.manifest(repository.digest(digest)).orElseThrow(() ->
                 new VerificationFailedException(Check.IMAGE_NOT_FOUND, digest, repository + "@" + digest + " does not exist"));
 
+        if (top.manifest().children().size() > MAX_INDEX_ENTRIES) {
+            throw new VerificationFailedException(Check.INDEX_TOO_LARGE, digest, "the index " + digest + " holds " + top.manifest().children().size()
+                    + " entries; at most " + MAX_INDEX_ENTRIES + " are verified");
+        }
         List<VerifiedSignature> verified = new ArrayList<>();
         verified.add(signatures.verify(repository, digest, expected));
         Map<String, String> platforms = new LinkedHashMap<>();

@@ -10,6 +10,8 @@ public class VerificationFailedException extends Exception {
     public enum Check {
         /** The image (or a manifest of its index) is not in the registry. */
         IMAGE_NOT_FOUND("image-not-found"),
+        /** An index with more entries than a verifier reads (buildx writes two per platform). */
+        INDEX_TOO_LARGE("index-too-large"),
         /** The tag given with the digest no longer points at it (moved or pushed over). */
         TAG_MOVED("tag-moved"),
         /** No {@code sha256-<hex>.sig} manifest, or one without a simple-signing layer. */

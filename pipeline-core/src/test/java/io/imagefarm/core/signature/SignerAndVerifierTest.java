@@ -224,6 +224,21 @@ class SignerAndVerifierTest {
     }
 
     @Test
+    void anIndexWithMoreEntriesThanTheBoundIsRefusedBeforeItsChildrenAreRead() {
+        SignedIndexFixture big = new SignedIndexFixture();
+        for (int i = 0; i <= ImageVerifier.MAX_INDEX_ENTRIES; i++) {
+            big.addPlatform("arch" + i, "none");
+        }
+        String bigIndex = big.pushIndex("builder-big");
+        new Signer(SigningKey.fromPem(keys.privatePem(), "k"), big.registry).sign(big.repository, bigIndex, CLAIMS);
+
+        assertThatThrownBy(() -> new ImageVerifier(VerificationKey.fromPem(keys.publicPem(), "pub"), big.registry)
+                .verify(big.repository.digest(bigIndex), ExpectedClaims.none(), Provenance.NOT_CHECKED))
+                .isInstanceOfSatisfying(VerificationFailedException.class,
+                        e -> assertThat(e.check()).isEqualTo(Check.INDEX_TOO_LARGE));
+    }
+
+    @Test
     void attestationManifestsAreNotSignedOnTheirOwn() {
         List<ImageRef> tags = signer.signIndex(fx.repository, index, fx.index(index), CLAIMS);
 
