@@ -1,7 +1,6 @@
 package io.imagefarm.core.signature;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.Repository;
 import io.imagefarm.core.registry.Descriptor;
@@ -195,14 +194,14 @@ public final class ImageVerifier {
     private JsonNode statement(Repository repository, Descriptor layer, String subject, String platform)
             throws VerificationFailedException {
         try {
-            JsonNode node = EventCodec.untrusted().readTree(registry.blob(repository, layer.digest()));
+            JsonNode node = SimpleSigningPayload.STRICT.readTree(registry.blob(repository, layer.digest()));
             if (node == null || !node.isObject()) {
                 throw new IOException("not an object");
             }
             return node;
         } catch (IOException e) {
             throw new VerificationFailedException(Check.WRONG_PROVENANCE_SUBJECT, subject, "the in-toto statement "
-                    + layer.digest() + " of " + platform + " is not a JSON object");
+                    + layer.digest() + " of " + platform + " is not a JSON object with unique keys");
         } catch (RegistryException e) {
             if (e.status() == 404) {
                 throw new VerificationFailedException(Check.MISSING_PROVENANCE, subject, "the in-toto statement "

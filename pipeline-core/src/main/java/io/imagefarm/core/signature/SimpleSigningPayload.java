@@ -1,6 +1,8 @@
 package io.imagefarm.core.signature;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imagefarm.core.event.EventCodec;
@@ -25,6 +27,10 @@ import java.util.Objects;
  */
 public record SimpleSigningPayload(String dockerReference, String manifestDigest, String repository, String commit,
                                    String versionHash) {
+
+    /** Bounded, and a key given twice is refused: two readers of one document must not see different digests. */
+    static final ObjectReader STRICT = EventCodec.untrusted().reader()
+            .withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     public SimpleSigningPayload {
         Objects.requireNonNull(dockerReference, "dockerReference");
@@ -66,9 +72,9 @@ public record SimpleSigningPayload(String dockerReference, String manifestDigest
     public static SimpleSigningPayload parse(byte[] json) {
         JsonNode root;
         try {
-            root = EventCodec.untrusted().readTree(json);
+            root = STRICT.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the payload is not JSON");
+            throw new IllegalArgumentException("the payload is not JSON with unique keys");
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the payload is not a JSON object");

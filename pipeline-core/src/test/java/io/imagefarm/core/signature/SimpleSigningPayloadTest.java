@@ -53,6 +53,15 @@ class SimpleSigningPayloadTest {
     }
 
     @Test
+    void aPayloadNamingItsDigestTwiceIsRefused() {
+        String twice = "{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + DIGEST + "\",\"docker-manifest-digest\":\""
+                + "sha256:" + "cd".repeat(32) + "\"},\"type\":\"cosign container image signature\"}}";
+
+        assertThatThrownBy(() -> SimpleSigningPayload.parse(twice.getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("unique keys");
+    }
+
+    @Test
     void theSignatureTagIsTheDigestWithADashAndSig() {
         assertThat(SignatureFormat.signatureTag(DIGEST)).isEqualTo("sha256-" + "ab".repeat(32) + ".sig");
     }
