@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code imagefarm}: the command CI runs instead of the seed's bash step. The subcommands do the
- * work ({@link HashCommand}, {@link ResolveCommand}, {@link CompletionCommand}); this class wires
+ * work ({@link HashCommand}, {@link ResolveCommand}, {@link VerifyCommand}, {@link CompletionCommand}); this class wires
  * them into picocli and owns the exit codes. Results go to stdout as {@code key=value} lines;
  * every error is one line on stderr, prefixed with the command's name.
  */
@@ -72,6 +72,7 @@ public final class ImagefarmCli implements Runnable {
         CommandLine cli = new CommandLine(new ImagefarmCli());
         cli.addSubcommand(new HashCommand(out, err));
         cli.addSubcommand(new ResolveCommand(env, out, err));
+        cli.addSubcommand(new VerifyCommand(env, out, err));
         cli.addSubcommand(new CompletionCommand(out));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(out, true));

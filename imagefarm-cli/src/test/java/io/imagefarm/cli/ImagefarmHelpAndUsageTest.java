@@ -43,7 +43,7 @@ class ImagefarmHelpAndUsageTest {
         assertThat(run(flag)).isZero();
 
         assertThat(stdout()).startsWith("Usage: imagefarm ")
-                .contains("hash", "resolve", "completion", "help")
+                .contains("hash", "resolve", "verify", "completion", "help")
                 .contains("Exit codes:", "0   success", "1   a check failed", "2   usage error");
         assertThat(stderr()).isEmpty();
     }
@@ -54,6 +54,9 @@ class ImagefarmHelpAndUsageTest {
                     "--arch=ARCH", "default: ghcr.io", "amd64, arm64", "container-image-base"}),
                 Arguments.of("resolve", new String[] {"--server=URL", "--repo-dir=DIR", "--repository=OWNER/NAME",
                     "--commit=SHA", "--wait", "--timeout=DURATION", "default: PT30M", "--token-file=FILE", "IMAGEFARM_TOKEN"}),
+                Arguments.of("verify", new String[] {"IMAGE@DIGEST", "--key=FILE", "--repository=OWNER/NAME", "--commit=SHA",
+                    "--version-hash=HASH", "--no-provenance", "--registry-password-file=FILE", "IMAGEFARM_REGISTRY_PASSWORD",
+                    "failed-check=", "wrong-digest", "missing-provenance"}),
                 Arguments.of("completion", new String[] {"source <(imagefarm completion)"}));
     }
 
@@ -68,7 +71,7 @@ class ImagefarmHelpAndUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hash", "resolve", "completion"})
+    @ValueSource(strings = {"hash", "resolve", "verify", "completion"})
     void helpCommandPrintsTheSameHelpAsTheHelpOption(String command) {
         assertThat(run(command, "--help")).isZero();
         String viaOption = stdout();
@@ -79,7 +82,7 @@ class ImagefarmHelpAndUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "hash", "resolve", "completion"})
+    @ValueSource(strings = {"", "hash", "resolve", "verify", "completion"})
     void versionOnEveryCommandPrintsTheProjectVersion(String command) {
         String[] args = command.isEmpty() ? new String[] {"--version"} : new String[] {command, "--version"};
 
@@ -98,7 +101,7 @@ class ImagefarmHelpAndUsageTest {
     void noCommandIsAUsageErrorNamingTheCommands() {
         assertThat(run()).isEqualTo(2);
         assertThat(stdout()).isEmpty();
-        assertThat(stderr()).isEqualTo("imagefarm: missing command; one of: hash, resolve, completion, help "
+        assertThat(stderr()).isEqualTo("imagefarm: missing command; one of: hash, resolve, verify, completion, help "
                 + "(see 'imagefarm --help')\n");
     }
 
@@ -116,7 +119,7 @@ class ImagefarmHelpAndUsageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hash", "resolve", "completion"})
+    @ValueSource(strings = {"hash", "resolve", "verify", "completion"})
     void unknownOptionExitsTwoWithOneLineOnEveryCommand(String command) {
         assertThat(run(command, "--frobnicate")).isEqualTo(2);
         assertThat(stdout()).isEmpty();

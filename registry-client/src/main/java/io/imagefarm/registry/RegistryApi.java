@@ -5,11 +5,14 @@ import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * The OCI distribution API of one registry; the base URI is {@code <scheme>://<registry>/v2/}, so one
@@ -64,4 +67,28 @@ public interface RegistryApi {
     Response getBlob(@Encoded @PathParam("name") String name,
                      @PathParam("digest") String digest,
                      @HeaderParam("Authorization") String authorization);
+
+    @HEAD
+    @Path("{name}/blobs/{digest}")
+    Response headBlob(@Encoded @PathParam("name") String name,
+                      @PathParam("digest") String digest,
+                      @HeaderParam("Authorization") String authorization);
+
+    /** Starts a blob upload; the answer's {@code Location} says where its content goes. */
+    @POST
+    @Path("{name}/blobs/uploads/")
+    Response startBlobUpload(@Encoded @PathParam("name") String name,
+                             @HeaderParam("Authorization") String authorization);
+
+    /**
+     * Completes an upload in one PUT: {@code location} is the upload's path below {@code /v2/} as the
+     * registry named it (already encoded), {@code query} its query parameters plus {@code digest}.
+     */
+    @PUT
+    @Path("{location: .+}")
+    Response completeBlobUpload(@Encoded @PathParam("location") String location,
+                                @RestQuery Map<String, String> query,
+                                @HeaderParam("Content-Type") String contentType,
+                                @HeaderParam("Authorization") String authorization,
+                                byte[] body);
 }

@@ -213,6 +213,42 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /**
+     * Uploads a blob unless the repository has it already (a HEAD first), in one PUT after the upload's
+     * POST; returns its digest. For small blobs (signature payloads, configs): the bytes are in memory.
+     */
+    public String pushBlob(Repository repository, byte[] content) {
+        String digest = sha256(content);
+        String push = repository.scope("pull", "push");
+        try (Response head = call(repository, push, auth -> api(repository.registry()).headBlob(repository.path(), digest, auth))) {
+            if (head.getStatus() == 200) {
+                return digest;
+            }
+        }
+        String location;
+        try (Response start = call(repository, push, auth -> api(repository.registry()).startBlobUpload(repository.path(), auth))) {
+            requireSuccess(start, "POST blob upload to " + repository);
+            location = start.getHeaderString("Location");
+        }
+        if (location == null) {
+            throw new RegistryException("blob upload to " + repository + " answered without a Location", 202, null);
+        }
+        URI upload = URI.create(location);
+        String path = upload.getRawPath();
+        int v2 = path == null ? -1 : path.indexOf("/v2/");
+        if (v2 < 0) {
+            throw new RegistryException("blob upload to " + repository + " answered an unexpected Location " + location, 202, null);
+        }
+        String below = path.substring(v2 + 4);
+        Map<String, String> query = new java.util.LinkedHashMap<>(LinkHeader.query(upload));
+        query.put("digest", digest);
+        try (Response put = call(repository, push, auth -> api(repository.registry())
+                .completeBlobUpload(below, query, "application/octet-stream", auth, content))) {
+            requireSuccess(put, "PUT blob " + digest + " to " + repository);
+        }
+        return digest;
+    }
+
+    /**
      * When an image was built, from its config's {@code created}. Empty when the config is not an image
      * config (a cache manifest's is not), is gone (404), or does not say: callers keep what they cannot date.
      */

@@ -1,0 +1,192 @@
+package io.imagefarm.cli;
+
+import io.imagefarm.core.image.ImageRef;
+import io.imagefarm.core.image.Repository;
+import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.MediaTypes;
+import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.core.signature.ContentReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The registry reads of {@code verify}, on the JDK's HTTP client: the CLI is a plain jar and the project's
+ * registry client needs Quarkus' REST client. Read-only: manifests (with the full Accept list) and blobs,
+ * each checked against its digest. Auth as the registry client does it: anonymous first, then the
+ * {@code WWW-Authenticate} challenge: a Bearer token from its realm (with the credentials if given, which a
+ * public ghcr.io image does not need) or Basic with the credentials. Loopback registries are reached over
+ * http, others over https unless listed as plain-http.
+ */
+final class RegistryReader implements ContentReader {
+
+    /** distribution's own limit for a manifest. */
+    private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_BLOB_BYTES = 16 * 1024 * 1024;
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    /** A username and password for the registry; {@link #toString()} hides the password. */
+    record Credentials(String username, String password) {
+        String basic() {
+            return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[username=" + username + ", password=***]";
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final Optional<Credentials> credentials;
+    private final boolean plainHttp;
+    /** Authorization header by registry and scope. */
+    private final Map<String, String> authorizations = new HashMap<>();
+
+    RegistryReader(Optional<Credentials> credentials, boolean plainHttp) {
+        this.credentials = credentials;
+        this.plainHttp = plainHttp;
+    }
+
+    @Override
+    public Optional<Fetched> manifest(ImageRef ref) {
+        HttpResponse<byte[]> r = get(ref.repo(), "/manifests/" + ref.reference(), MediaTypes.MANIFEST_ACCEPT_HEADER);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        requireOk(r, "GET manifest " + ref);
+        byte[] body = r.body();
+        if (body.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException("manifest " + ref + " is larger than " + MAX_MANIFEST_BYTES + " bytes", 200, null);
+        }
+        String digest = sha256(body);
+        if (ref.digest() != null && !ref.digest().equals(digest)) {
+            throw new RegistryException("manifest " + ref + " does not match its digest (computed " + digest + ")", 200, "DIGEST_INVALID");
+        }
+        String contentType = r.headers().firstValue("Content-Type").map(t -> t.replaceAll(";.*", "").strip()).orElse(null);
+        try {
+            return Optional.of(new Fetched(digest, Manifest.parse(body, contentType)));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("manifest " + ref + " is not a manifest: " + e.getMessage(), 200, "MANIFEST_INVALID");
+        }
+    }
+
+    @Override
+    public byte[] blob(Repository repository, String digest) {
+        HttpResponse<byte[]> r = get(repository, "/blobs/" + digest, "*/*");
+        requireOk(r, "GET blob " + repository + "@" + digest);
+        if (r.body().length > MAX_BLOB_BYTES || !sha256(r.body()).equals(digest)) {
+            throw new RegistryException("blob " + repository + "@" + digest + " does not match its digest", 200, "DIGEST_INVALID");
+        }
+        return r.body();
+    }
+
+    private HttpResponse<byte[]> get(Repository repository, String path, String accept) {
+        String scope = repository.scope("pull");
+        String key = repository.registry() + " " + scope;
+        URI uri = URI.create(scheme(repository.registry()) + "://" + repository.registry() + "/v2/" + repository.path() + path);
+        HttpResponse<byte[]> r = send(uri, accept, authorizations.get(key));
+        if (r.statusCode() != 401) {
+            return r;
+        }
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        String authorization;
+        if (challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            authorization = "Bearer " + token(repository.registry(), challenge, scope);
+        } else if (challenge.regionMatches(true, 0, "Basic", 0, 5) && credentials.isPresent()) {
+            authorization = credentials.get().basic();
+        } else {
+            return r;
+        }
+        authorizations.put(key, authorization);
+        return send(uri, accept, authorization);
+    }
+
+    private String token(String registry, String challenge, String scope) {
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
+        }
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?")
+                .append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
+        if (params.containsKey("service")) {
+            url.append("&service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
+        }
+        HttpResponse<byte[]> r = send(URI.create(url.toString()), "application/json", credentials.map(Credentials::basic).orElse(null));
+        if (r.statusCode() != 200) {
+            throw new RegistryException("token endpoint " + realm + " refused scope " + scope + " (" + r.statusCode() + ")",
+                    r.statusCode(), "UNAUTHORIZED");
+        }
+        try {
+            var body = io.imagefarm.core.event.EventCodec.untrusted().readTree(r.body());
+            String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
+            if (token == null || token.isEmpty()) {
+                throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(URI uri, String accept, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).timeout(Duration.ofSeconds(60)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new RegistryException("registry " + uri.getAuthority() + " unreachable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : ""), 0, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while reading " + uri, 0, null, e);
+        }
+    }
+
+    private static void requireOk(HttpResponse<byte[]> r, String what) {
+        if (r.statusCode() / 100 != 2) {
+            throw new RegistryException(what + " failed: " + r.statusCode(), r.statusCode(), null);
+        }
+    }
+
+    private String scheme(String registry) {
+        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
+                : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        return loopback || plainHttp ? "http" : "https";
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            StringBuilder hex = new StringBuilder("sha256:");
+            for (byte b : MessageDigest.getInstance("SHA-256").digest(bytes)) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

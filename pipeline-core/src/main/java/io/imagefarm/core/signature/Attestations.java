@@ -1,0 +1,54 @@
+package io.imagefarm.core.signature;
+
+import io.imagefarm.core.registry.Descriptor;
+import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.Manifests;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which entries of an index are platform images and which are buildx attestation manifests (platform
+ * {@code unknown/unknown}, {@code vnd.docker.reference.type=attestation-manifest}, the image they describe in
+ * {@code vnd.docker.reference.digest}).
+ */
+public final class Attestations {
+
+    private Attestations() {
+    }
+
+    /** An attestation manifest: by its reference type annotation, or by buildx's {@code unknown/unknown} platform. */
+    public static boolean isAttestation(Descriptor entry) {
+        Map<String, String> annotations = entry.annotations();
+        if (annotations != null && SignatureFormat.ATTESTATION_MANIFEST.equals(
+                annotations.get(SignatureFormat.REFERENCE_TYPE_ANNOTATION))) {
+            return true;
+        }
+        Descriptor.Platform platform = entry.platform();
+        return platform != null && "unknown".equals(platform.os()) && "unknown".equals(platform.architecture());
+    }
+
+    /** The image an attestation manifest describes, or null if it does not say. */
+    public static String subjectDigest(Descriptor attestation) {
+        return attestation.annotations() == null ? null
+                : attestation.annotations().get(SignatureFormat.REFERENCE_DIGEST_ANNOTATION);
+    }
+
+    /** The platform images of an index, in its order; none for an image manifest. */
+    public static List<Descriptor> platformManifests(Manifest index) {
+        return Manifests.childManifests(index).stream().filter(d -> !isAttestation(d)).toList();
+    }
+
+    /** The attestation manifests of an index, in its order. */
+    public static List<Descriptor> attestationManifests(Manifest index) {
+        return Manifests.childManifests(index).stream().filter(Attestations::isAttestation).toList();
+    }
+
+    /** {@code linux/amd64}, {@code linux/arm/v7}; the digest when the entry names no platform. */
+    public static String platformName(Descriptor entry) {
+        Descriptor.Platform p = entry.platform();
+        if (p == null) {
+            return entry.digest();
+        }
+        return p.os() + "/" + p.architecture() + (p.variant() != null ? "/" + p.variant() : "");
+    }
+}
