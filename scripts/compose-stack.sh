@@ -68,6 +68,10 @@ prepare() {
   [[ -s $dir/secrets/webhook_secret ]] \
     || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/secrets/webhook_secret"
   touch "$dir/secrets/registry_password" "$dir/secrets/github_token"
+  if [[ ! -s $dir/secrets/signing_key ]]; then # the image signing key pair, made once
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/secrets/signing_key" 2>/dev/null
+    openssl pkey -in "$dir/secrets/signing_key" -pubout -out "$dir/signing.pub"
+  fi
   ensure_api_tokens "$dir/tokens"
   cp "$dir/tokens/admin.sha256" "$dir/secrets/admin_token_sha256"
   cp "$dir/tokens/ci.sha256" "$dir/secrets/ci_token_sha256"
@@ -139,6 +143,7 @@ WORKER_AMD64_URL=http://127.0.0.1:$WORKER_AMD64_PORT
 WORKER_ARM64_URL=http://127.0.0.1:$WORKER_ARM64_PORT
 JANITOR_URL=http://127.0.0.1:$JANITOR_PORT
 WEBHOOK_SECRET_FILE=$dir/secrets/webhook_secret
+SIGNING_PUBLIC_KEY=$dir/signing.pub
 OIDC_ISSUER_URL=http://127.0.0.1:$OIDC_PORT
 ADMIN_TOKEN_FILE=$dir/tokens/admin
 CI_TOKEN_FILE=$dir/tokens/ci

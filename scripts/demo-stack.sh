@@ -50,6 +50,7 @@
 # DIR/stack.env (KEY=value lines, fit to source): REGISTRY, BASE_IMAGE, KAFKA_BOOTSTRAP (every broker,
 # comma-separated), BROKERS (part names), HASHER_URL, WORKER_AMD64_URL, WORKER_ARM64_URL (the first replica
 # of each), HASHER_URLS, WORKER_AMD64_URLS, WORKER_ARM64_URLS (every replica), JANITOR_URL, WEBHOOK_SECRET_FILE,
+# SIGNING_PUBLIC_KEY (DIR/signing/signing.pub; the hasher signs with DIR/signing/signing.key, made once),
 # OIDC_ISSUER_URL, ADMIN_TOKEN_FILE, CI_TOKEN_FILE, LOG_DIR. Lists are space-separated, in double quotes.
 #
 # Authentication as in a deployment: a local OIDC issuer stands in for GitHub Actions' (discovery, JWKS, real
@@ -222,6 +223,19 @@ ensure_ports() {
     (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/webhook-secret")
   fi
   ensure_api_tokens "$dir/tokens"
+  ensure_signing_key "$dir/signing"
+}
+
+# The image signing key pair, made once: signing.key (ECDSA P-256, PKCS#8 PEM), which the hasher signs the
+# images it assembles with, and signing.pub (the PEM public key, the form `cosign verify --key` takes), which
+# stack.env names as SIGNING_PUBLIC_KEY for `bin/imagefarm verify`.
+ensure_signing_key() { # dir
+  local keys=$1
+  [[ -f $keys/signing.key && -f $keys/signing.pub ]] && return 0
+  mkdir -p "$keys"
+  (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/signing.key.tmp" 2>/dev/null)
+  openssl pkey -in "$keys/signing.key.tmp" -pubout -out "$keys/signing.pub"
+  mv "$keys/signing.key.tmp" "$keys/signing.key"
 }
 
 load_ports() {
@@ -362,6 +376,7 @@ YAML
         -Dimagefarm.hasher.topics.replication-factor="$(replication_factor)" \
         -Dimagefarm.hasher.topics.min-insync-replicas="$(min_insync_replicas)" \
         -Dimagefarm.hasher.webhook.secret-file="$dir/webhook-secret" \
+        -Dimagefarm.hasher.signing.key-file="$dir/signing/signing.key" \
         -Dimagefarm.hasher.instance-id="$part" \
         -Dimagefarm.hasher.revalidate-interval="${IMAGEFARM_STACK_REVALIDATE_INTERVAL:-PT10S}" \
         -Dquarkus.oidc.auth-server-url="http://127.0.0.1:$OIDC_PORT" \
@@ -502,6 +517,7 @@ WORKER_ARM64_URL=$(urls worker-arm64-1)
 WORKER_ARM64_URLS="$(urls "${arm64[@]}")"
 JANITOR_URL=http://127.0.0.1:$JANITOR_PORT
 WEBHOOK_SECRET_FILE=$dir/webhook-secret
+SIGNING_PUBLIC_KEY=$dir/signing/signing.pub
 OIDC_ISSUER_URL=http://127.0.0.1:$OIDC_PORT
 ADMIN_TOKEN_FILE=$dir/tokens/admin
 CI_TOKEN_FILE=$dir/tokens/ci

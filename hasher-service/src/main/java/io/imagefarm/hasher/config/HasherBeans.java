@@ -5,6 +5,10 @@ import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.auth.AccessPolicy;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.secret.Secrets;
+import io.imagefarm.core.signature.Signer;
+import io.imagefarm.core.signature.SigningKey;
+import io.imagefarm.registry.RegistryClient;
+import io.imagefarm.registry.signature.RegistryContentStore;
 import io.imagefarm.git.GitSettings;
 import io.imagefarm.hasher.board.BuildBoard;
 import io.imagefarm.hasher.board.FarmBoard;
@@ -40,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -248,11 +253,19 @@ public class HasherBeans {
 
     @Produces
     @Singleton
-    IndexAssembler indexAssembler(List<Arch> arches, RegistryAdapter registry, StatusBook book, Publisher publisher,
-                                  ImageLocks locks) {
+    IndexAssembler indexAssembler(HasherConfig config, List<Arch> arches, RegistryAdapter registry, RegistryClient client,
+                                  StatusBook book, Publisher publisher, ImageLocks locks) {
+        // A key that is configured but unusable stops start-up (InvalidKeyFileException names the file, never its content).
+        Optional<Signer> signer = SigningKey.fromSecret("imagefarm.hasher.signing.key", config.signing().keyFile())
+                .map(key -> new Signer(key, new RegistryContentStore(client)));
+        if (signer.isPresent()) {
+            LOG.infof("signing assembled images in cosign's format with %s", signer.get());
+        } else {
+            LOG.warn("no signing key (imagefarm.hasher.signing.key-file): assembled images are not signed, and the status API says so");
+        }
         IndexAssembler assembler = new IndexAssembler(arches, registry, registry, registry, book, publisher, locks, assemblerPool,
                 Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried with backoff if transient): %s", e.getMessage()),
-                housekeeping, IndexAssembler.Retry.DEFAULT);
+                housekeeping, IndexAssembler.Retry.DEFAULT, signer);
         book.onChange(assembler::onStatus);
         return assembler;
     }

@@ -90,6 +90,8 @@ public interface HasherConfig {
 
     Webhook webhook();
 
+    Signing signing();
+
     Source source();
 
     Wait await();
@@ -114,6 +116,14 @@ public interface HasherConfig {
         /** Status and wait answer callers without a credential (e.g. a dashboard on a trusted network). */
         @WithDefault("false")
         boolean anonymousRead();
+    }
+
+    interface Signing {
+        /**
+         * The key the assembled images are signed with, in cosign's format: an unencrypted PKCS#8 PEM ECDSA
+         * P-256 private key (e.g. a mounted secret). Unset: nothing is signed, and the status API says so.
+         */
+        Optional<Path> keyFile();
     }
 
     interface Webhook {

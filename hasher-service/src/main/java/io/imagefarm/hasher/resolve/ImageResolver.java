@@ -532,10 +532,13 @@ public final class ImageResolver {
     /** The index ref's record: keeps what is known about the index, stamps the last request. */
     private ImageStatus usage(ResolveRequest request, VersionHash hash, ImageCoordinates c, Instant now) {
         Optional<ImageStatus> index = book.get(c.index().toString());
-        BuildState state = index.map(ImageStatus::state).orElse(BuildState.REQUESTED);
-        String digest = index.map(ImageStatus::digest).orElse(null);
-        Map<String, ImageStatus.PlatformDigests> platforms = index.map(ImageStatus::platforms).orElse(null);
-        return ImageStatus.index(c.index().toString(), request.repository().toString(), hash.value(), state, digest,
-                platforms, now, now);
+        if (index.isEmpty()) {
+            return ImageStatus.index(c.index().toString(), request.repository().toString(), hash.value(),
+                    BuildState.REQUESTED, null, now, now);
+        }
+        ImageStatus k = index.get(); // all it says (digest, platforms, signature, a TAG_MOVED failure) is kept
+        return new ImageStatus(ImageStatus.SCHEMA_VERSION, k.image(), request.repository().toString(), hash.value(), k.commit(),
+                k.inputs(), k.arch(), k.state(), k.digest(), k.failure(), k.reason(), k.logTail(), k.timings(), k.cachedSteps(),
+                k.totalSteps(), k.requestEventId(), now, now, k.platforms(), k.signature());
     }
 }

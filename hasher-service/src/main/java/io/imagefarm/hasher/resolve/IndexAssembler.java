@@ -9,6 +9,8 @@ import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.core.signature.SignatureClaims;
+import io.imagefarm.core.signature.Signer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,8 @@ public final class IndexAssembler {
     private final Clock clock;
     private final Consumer<Throwable> onError;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    /** Signs each assembled index and its platform manifests; empty when no key is configured. */
+    private final Optional<Signer> signer;
     private final ScheduledExecutorService retries;
     private final Retry retry;
 
@@ -61,10 +65,22 @@ public final class IndexAssembler {
         public static final Retry DEFAULT = new Retry(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofMinutes(10));
     }
 
-    /** @param retries runs the retries of a transient failure */
+    /** An assembler that signs nothing. */
     public IndexAssembler(List<Arch> arches, RegistryLookup registry, ManifestReader reader, IndexWriter writer, StatusBook book,
                           Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError,
                           ScheduledExecutorService retries, Retry retry) {
+        this(arches, registry, reader, writer, book, publisher, locks, executor, clock, onError, retries, retry, Optional.empty());
+    }
+
+    /**
+     * @param retries runs the retries of a transient failure
+     * @param signer  signs each index once it is pushed (the index digest and each platform manifest's), before
+     *                the index is recorded BUILT: READY then means signed; empty when no key is configured
+     */
+    public IndexAssembler(List<Arch> arches, RegistryLookup registry, ManifestReader reader, IndexWriter writer, StatusBook book,
+                          Publisher publisher, ImageLocks locks, Executor executor, Clock clock, Consumer<Throwable> onError,
+                          ScheduledExecutorService retries, Retry retry, Optional<Signer> signer) {
+        this.signer = signer;
         this.retries = retries;
         this.retry = retry;
         this.arches = List.copyOf(arches);
@@ -110,6 +126,23 @@ public final class IndexAssembler {
         check(image.withTag(ImageCoordinates.BUILDER_TAG_PREFIX + status.versionHash()), status.repository(), status.versionHash());
     }
 
+    /** The last commit a resolve named for an index ref, for its signature when no arch records one; bounded. */
+    private final Map<String, String> lastCommit = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > QUEUE_CAPACITY;
+                }
+            });
+
+    /** {@link #check(ImageRef, String, String)} for a resolve of {@code commit}, which a signature may name. */
+    public void check(ImageRef index, String repository, String versionHash, String commit) {
+        if (commit != null) {
+            lastCommit.put(index.toString(), commit);
+        }
+        check(index, repository, versionHash);
+    }
+
     /** Assembles the index of {@code index} (a {@code builder-<hash>} ref) if all arches are there and it is not yet. */
     public void check(ImageRef index, String repository, String versionHash) {
         boolean complete = arches.stream().allMatch(a -> book.get(perArch(index, a).toString())
@@ -118,8 +151,9 @@ public final class IndexAssembler {
             return;
         }
         Optional<ImageStatus> known = book.get(index.toString());
-        if (known.isPresent() && known.get().state() == BuildState.BUILT && known.get().digest() != null) {
-            return;
+        if (known.isPresent() && known.get().state() == BuildState.BUILT && known.get().digest() != null
+                && (signer.isEmpty() || known.get().signature() != null)) {
+            return; // assembled (and signed, when a key is configured; one assembled before is signed now)
         }
         if (!inProgress.add(index.toString())) {
             return;
@@ -170,7 +204,10 @@ public final class IndexAssembler {
             platforms.put(arch.id(), new ImageStatus.PlatformDigests(entries.image().digest(),
                     entries.attestation() == null ? null : entries.attestation().digest()));
         }
-        String digest = writer.putIndex(index, Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash)));
+        Manifest manifest = Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash));
+        String digest = writer.putIndex(index, manifest);
+        String signature = signer.map(s -> s.signIndex(index.repo(), digest, manifest,
+                new SignatureClaims(repository, commitOf(index), versionHash)).get(0).tag()).orElse(null);
         // Staged under the index's lock, committed outside it: no lock is held while Kafka works. A resolve
         // in between already sees BUILT (the index is in the registry by now).
         ImageStatus built;
@@ -181,7 +218,7 @@ public final class IndexAssembler {
             previous = book.get(index.toString()).orElse(null);
             Instant lastRequested = previous != null ? previous.lastRequestedAt() : null;
             built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, platforms,
-                    lastRequested, now);
+                    signature, lastRequested, now);
             committed = publisher.submit(new Publication(List.of(), List.of(built)));
             book.apply(built);
         }
@@ -193,6 +230,18 @@ public final class IndexAssembler {
             }
             throw e;
         }
+    }
+
+    /**
+     * The commit a signature names: the one a worker built and verified an arch from (BUILT records it),
+     * else the last commit resolved to this hash (images found in the registry record none).
+     */
+    private String commitOf(ImageRef index) {
+        return arches.stream().map(a -> book.get(perArch(index, a).toString()).map(ImageStatus::commit).orElse(null))
+                .filter(java.util.Objects::nonNull).findFirst()
+                .or(() -> Optional.ofNullable(lastCommit.get(index.toString())))
+                .orElseThrow(() -> new InvalidArchImageException("cannot sign " + index
+                        + ": no commit is known for it (no arch records one, and no resolve named one yet)"));
     }
 
     private static ImageRef perArch(ImageRef index, Arch arch) {

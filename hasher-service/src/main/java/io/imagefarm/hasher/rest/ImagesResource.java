@@ -118,7 +118,8 @@ public class ImagesResource {
         if (repository == null || repository.isBlank()) {
             throw new BadRequestException("missing-repository", "query parameter 'repository' (OWNER/NAME) is required");
         }
-        return ImagesView.of(book, config.registry(), SourceRepository.parse(repository), new VersionHash(versionHash), arches);
+        return ImagesView.of(book, config.registry(), SourceRepository.parse(repository), new VersionHash(versionHash), arches,
+                config.signing().keyFile().isPresent());
     }
 
     private Duration timeout(String text) {

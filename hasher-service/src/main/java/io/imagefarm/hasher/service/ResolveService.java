@@ -114,7 +114,7 @@ public class ResolveService {
         RepositoryFiles inputs = files != null ? RepositoryFiles.ofText(files) : source.fetch(repository, remote, commit);
         Resolution resolution = resolver.resolve(new ResolveRequest(repository, commit, remote, inputs), until);
         countDeduplicated(resolution);
-        assembler.check(ImageRef.parse(resolution.imageBase()), resolution.repository(), resolution.versionHash());
+        assembler.check(ImageRef.parse(resolution.imageBase()), resolution.repository(), resolution.versionHash(), commit);
         return resolution;
     }
 

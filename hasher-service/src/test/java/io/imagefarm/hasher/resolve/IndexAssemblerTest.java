@@ -99,6 +99,110 @@ class IndexAssemblerTest {
                 }));
     }
 
+    // ------------------------------------------------------------------ signing
+
+    /** Signature manifests and blobs as a registry keeps them, in maps. */
+    static final class SignatureStore implements io.imagefarm.core.signature.ContentWriter {
+        final Map<String, byte[]> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Optional<Fetched> manifest(ImageRef ref) {
+            byte[] body = manifests.get(ref.repo() + " " + ref.reference());
+            return body == null ? Optional.empty()
+                    : Optional.of(new Fetched(sha256(body), Manifest.parse(body, null)));
+        }
+
+        @Override
+        public byte[] blob(io.imagefarm.core.image.Repository repository, String digest) {
+            return Optional.ofNullable(blobs.get(repository + " " + digest))
+                    .orElseThrow(() -> new RegistryException("blob " + digest + " not found", 404, "BLOB_UNKNOWN"));
+        }
+
+        @Override
+        public String pushBlob(io.imagefarm.core.image.Repository repository, byte[] content) {
+            String digest = sha256(content);
+            blobs.put(repository + " " + digest, content);
+            return digest;
+        }
+
+        @Override
+        public String putManifest(ImageRef tag, String mediaType, byte[] body) {
+            manifests.put(tag.repo() + " " + tag.reference(), body);
+            return sha256(body);
+        }
+    }
+
+    static java.security.KeyPair p256() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
+    void aSigningAssemblerRecordsTheIndexBuiltOnlyOnceItAndEachPlatformManifestAreSignedWithTheClaims() throws Exception {
+        java.security.KeyPair keys = p256();
+        SignatureStore signatures = new SignatureStore();
+        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
+                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
+                signatures);
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
+                (index, manifest) -> sha256(manifest.toJson()), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
+                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+
+        assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
+
+        ImageStatus index = book.get(INDEX.toString()).orElseThrow();
+        assertThat(index.state()).isEqualTo(BuildState.BUILT);
+        assertThat(index.signature()).isEqualTo("sha256-" + index.digest().substring(7) + ".sig");
+        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
+                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
+                signatures);
+        io.imagefarm.core.signature.ExpectedClaims claims = io.imagefarm.core.signature.ExpectedClaims.of(
+                new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH));
+        List<String> signed = new java.util.ArrayList<>(List.of(index.digest()));
+        index.platforms().values().forEach(p -> signed.add(p.image()));
+        assertThat(signed).containsExactly(index.digest(), digest('a'), digest('c'));
+        for (String digest : signed) {
+            assertThat(verifier.verify(INDEX.repo(), digest, claims).digest()).isEqualTo(digest);
+        }
+    }
+
+    @Test
+    void anIndexAssembledBeforeAKeyWasConfiguredIsSignedOnTheNextCheck() throws Exception {
+        SignatureStore signatures = new SignatureStore();
+        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
+                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", p256().getPrivate().getEncoded()), "test key"),
+                signatures);
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+        book.apply(ImageStatus.index(INDEX.toString(), "acme/widget", HASH, BuildState.BUILT, "sha256:" + "9".repeat(64),
+                Instant.now(), Instant.now()));
+        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
+                (index, manifest) -> sha256(manifest.toJson()), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
+                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+
+        assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
+
+        assertThat(book.get(INDEX.toString()).orElseThrow().signature()).isNotNull();
+        assertThat(signatures.manifests).hasSize(3);
+    }
+
     // ------------------------------------------------------------------ per-arch indexes with provenance
 
     static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";

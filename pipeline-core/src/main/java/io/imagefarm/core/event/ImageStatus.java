@@ -30,6 +30,8 @@ import java.util.TreeMap;
  *               the index ref's: the multi-arch index's
  * @param platforms on the index ref once assembled: by arch, the digests of the image manifest and its
  *                  attestation manifest the index holds (what CI pins and a verifier checks); null otherwise
+ * @param signature on the index ref once signed: the tag of the index digest's signature in cosign's
+ *                  format ({@code sha256-<hex>.sig}); null when unsigned (no signing key configured)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,7 +54,8 @@ public record ImageStatus(
         String requestEventId,
         Instant lastRequestedAt,
         Instant updatedAt,
-        Map<String, PlatformDigests> platforms) {
+        Map<String, PlatformDigests> platforms,
+        String signature) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -69,6 +72,16 @@ public record ImageStatus(
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(updatedAt, "updatedAt");
         platforms = platforms == null ? null : Collections.unmodifiableMap(new TreeMap<>(platforms));
+    }
+
+    /** A status without a signature (every record but a signed index's). */
+    public ImageStatus(int schemaVersion, String image, String repository, String versionHash, String commit,
+                       VersionInputs inputs, String arch, BuildState state, String digest, FailureKind failure,
+                       String reason, String logTail, BuildTimings timings, Integer cachedSteps, Integer totalSteps,
+                       String requestEventId, Instant lastRequestedAt, Instant updatedAt,
+                       Map<String, PlatformDigests> platforms) {
+        this(schemaVersion, image, repository, versionHash, commit, inputs, arch, state, digest, failure, reason,
+                logTail, timings, cachedSteps, totalSteps, requestEventId, lastRequestedAt, updatedAt, platforms, null);
     }
 
     /** A status without platform digests (every record but an assembled index's). */
@@ -96,6 +109,10 @@ public record ImageStatus(
         }
         if (status.versionHash() != null && !VersionHash.isValid(status.versionHash())) {
             throw new InvalidEventException("ImageStatus: invalid version hash '" + status.versionHash() + "'");
+        }
+        if (status.signature() != null && !status.signature().matches("sha256-[0-9a-f]{64}\\.sig")) {
+            throw new InvalidEventException("ImageStatus: invalid signature tag '"
+                    + (status.signature().length() > 80 ? status.signature().substring(0, 80) + "…" : status.signature()) + "'");
         }
         if (status.platforms() != null) {
             requirePlatforms(status.platforms());
@@ -232,8 +249,15 @@ public record ImageStatus(
     public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
                                     String digest, Map<String, PlatformDigests> platforms, Instant lastRequestedAt,
                                     Instant now) {
+        return index(indexRef, repository, versionHash, state, digest, platforms, null, lastRequestedAt, now);
+    }
+
+    /** ... and the tag of the index's signature ({@code sha256-<hex>.sig}), null when unsigned. */
+    public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
+                                    String digest, Map<String, PlatformDigests> platforms, String signature,
+                                    Instant lastRequestedAt, Instant now) {
         return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, null, null, null, state, digest, null,
-                null, null, null, null, null, null, lastRequestedAt, now, platforms);
+                null, null, null, null, null, null, lastRequestedAt, now, platforms, signature);
     }
 
     @JsonIgnore
