@@ -70,7 +70,11 @@ final class Chart {
 
     /** {@code helm template} with the chart's values and, if given, one values file on top. */
     static String template(Path valuesFile) {
-        TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        return template(valuesFile, KUBE_VERSION);
+    }
+
+    static String template(Path valuesFile, String kubeVersion) {
+        TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(kubeVersion);
         if (valuesFile != null) {
             t = t.withValuesFile(valuesFile);
         }

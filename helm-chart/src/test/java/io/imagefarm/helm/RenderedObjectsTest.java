@@ -2,6 +2,7 @@ package io.imagefarm.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -67,6 +68,11 @@ class RenderedObjectsTest {
                 "keda.sh/v1alpha1/TriggerAuthentication farm-imagefarm-kafka",
                 "apps/v1/Deployment farm-imagefarm-janitor",
                 "networking.k8s.io/v1/NetworkPolicy farm-imagefarm-workers");
+    }
+
+    @Test
+    void aClusterWithoutNativeSidecarsIsRefused() {
+        assertThatThrownBy(() -> Chart.template(null, "v1.28.9")).hasMessageContaining("kubeVersion: >=1.29.0-0");
     }
 
     @Test
