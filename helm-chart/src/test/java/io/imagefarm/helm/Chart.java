@@ -1,7 +1,6 @@
 package io.imagefarm.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -164,9 +163,5 @@ final class Chart {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static ObjectMapper yaml() {
-        return YAML;
     }
 }

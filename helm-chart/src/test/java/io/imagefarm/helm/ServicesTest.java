@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -57,6 +60,28 @@ class ServicesTest {
                 assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).as(where).isEqualTo("http");
             }
         });
+    }
+
+    @Test
+    void withNetworkPoliciesOnWorkersTakeOnlyScrapesAndTheHasherOnlyItsPeers() {
+        Path farm = Chart.DIR.resolve("ci/farm-values.yaml");
+        Rendered r = Rendered.of(farm);
+        Map<String, NetworkPolicy> policies = r.all(NetworkPolicy.class)
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
+        NetworkPolicy workers = policies.get("farm-imagefarm-workers");
+        NetworkPolicy hasher = policies.get("farm-imagefarm-hasher");
+
+        r.workerPools().forEach(d -> assertThat(selects(workers.getSpec().getPodSelector().getMatchLabels(), d))
+                .as(d.getMetadata().getName()).isTrue());
+        assertThat(workers.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("http");
+            assertThat(rule.getFrom()).extracting(p -> p.getNamespaceSelector().getMatchLabels())
+                    .containsExactly(Map.of("kubernetes.io/metadata.name", "monitoring"));
+        });
+        assertThat(selects(hasher.getSpec().getPodSelector().getMatchLabels(), r.deployment("farm-imagefarm-hasher"))).isTrue();
+        assertThat(hasher.getSpec().getIngress()).singleElement().satisfies(rule ->
+                assertThat(rule.getFrom()).extracting(p -> p.getNamespaceSelector().getMatchLabels())
+                        .containsExactly(Map.of("kubernetes.io/metadata.name", "ingress-nginx")));
     }
 
     @ParameterizedTest(name = "{0}")
