@@ -138,6 +138,48 @@ class PipelineEndToEndIT {
         assertThat(r.output()).contains("version-hash=" + hash2, "outcome=READY",
                 "image-amd64=" + stack.get("REGISTRY") + "/demo/sample:builder-" + hash2 + "-amd64",
                 "index=" + stack.get("REGISTRY") + "/demo/sample:builder-" + hash2);
+        java.util.regex.Matcher pinned = java.util.regex.Pattern.compile("(?m)^image=(\\S+@(sha256:[0-9a-f]{64}))$").matcher(r.output());
+        assertThat(pinned.find()).as("resolve --wait prints the pinned image: " + r.output()).isTrue();
+        String image = pinned.group(1);
+        String indexDigest = pinned.group(2);
+        String commit = Processes.run(Duration.ofSeconds(10), sample.dir(), Map.of(), List.of("git", "rev-parse", "HEAD"))
+                .orThrow().output().trim();
+
+        // by the project's CLI: every signature, digest, provenance subject, repository and commit
+        Processes.Result verified = Processes.run(Duration.ofMinutes(1), ROOT, Map.of(), List.of("bin/imagefarm", "verify", image,
+                "--key", stack.get("SIGNING_PUBLIC_KEY"), "--repository", "demo/sample", "--commit", commit));
+        assertThat(verified.exitCode()).as(verified.output()).isZero();
+
+        // independently, by openssl on the registry's bytes: the index signature's payload and annotation
+        RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
+        JsonNode sig = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                registry.get("/v2/demo/sample/manifests/sha256-" + indexDigest.substring(7) + ".sig").body());
+        JsonNode layer = sig.path("layers").get(0);
+        assertThat(layer.path("mediaType").asText()).isEqualTo("application/vnd.dev.cosign.simplesigning.v1+json");
+        byte[] payload = registry.getBytes("/v2/demo/sample/blobs/" + layer.path("digest").asText());
+        JsonNode claims = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+        assertThat(claims.path("critical").path("image").path("docker-manifest-digest").asText()).isEqualTo(indexDigest);
+        assertThat(claims.path("critical").path("type").asText()).isEqualTo("cosign container image signature");
+        assertThat(claims.path("optional").path("versionHash").asText()).isEqualTo(hash2);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(STACK, "openssl");
+        java.nio.file.Path payloadFile = java.nio.file.Files.write(dir.resolve("payload.json"), payload);
+        java.nio.file.Path der = java.nio.file.Files.write(dir.resolve("signature.der"), java.util.Base64.getDecoder()
+                .decode(layer.path("annotations").path("dev.cosignproject.cosign/signature").asText()));
+        Processes.Result openssl = Processes.run(Duration.ofSeconds(30), List.of("openssl", "dgst", "-sha256", "-verify",
+                stack.get("SIGNING_PUBLIC_KEY"), "-signature", der.toString(), payloadFile.toString()));
+        assertThat(openssl.exitCode()).as(openssl.output()).isZero();
+        assertThat(openssl.output()).contains("Verified OK");
+
+        // another key is refused
+        java.nio.file.Path otherKey = dir.resolve("other.key");
+        Processes.run(Duration.ofSeconds(30), List.of("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-out", otherKey.toString())).orThrow();
+        Processes.run(Duration.ofSeconds(30), List.of("openssl", "pkey", "-in", otherKey.toString(), "-pubout", "-out",
+                dir.resolve("other.pub").toString())).orThrow();
+        Processes.Result refused = Processes.run(Duration.ofMinutes(1), ROOT, Map.of(), List.of("bin/imagefarm", "verify", image,
+                "--key", dir.resolve("other.pub").toString()));
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+        assertThat(refused.output()).contains("bad-signature");
     }
 
     @Test

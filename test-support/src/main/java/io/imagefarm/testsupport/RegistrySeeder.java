@@ -184,6 +184,23 @@ public final class RegistrySeeder {
         return send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL).build());
     }
 
+    /** A path's body as the registry's bytes (a blob whose signature is checked must not pass through a String). */
+    public byte[] getBytes(String path) {
+        try {
+            HttpResponse<byte[]> r = http.send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + ": " + r.statusCode());
+            }
+            return r.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int headStatus(String path) {
         return send(request(URI.create(base + path)).header("Accept", ACCEPT_ALL)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode();
