@@ -29,6 +29,8 @@ public enum Reason {
      * kept image keeps its provenance and an attestation is never left without its image.
      */
     ATTESTATION_KEPT_WITH_IMAGE(Action.KEEP),
+    /** Safety rule 6: a {@code sha256-<hex>.sig} tag whose image ({@code sha256:<hex>}) is kept. */
+    SIGNATURE_OF_KEPT_IMAGE(Action.KEEP),
     // ---- deleted
     /** Neither among the newest hashes nor recently requested. */
     STALE_HASH(Action.DELETE),
@@ -39,7 +41,14 @@ public enum Reason {
     /** An untagged version older than the grace period: a manifest later pushes replaced. */
     UNTAGGED_SUPERSEDED(Action.DELETE),
     /** An untagged child of indexes that are all deleted. */
-    ORPHANED_CHILD(Action.DELETE);
+    ORPHANED_CHILD(Action.DELETE),
+    /**
+     * A {@code sha256-<hex>.sig} tag whose image no kept tag or index holds (the plan deletes it, or on an OCI
+     * registry leaves it untagged and unreachable): it goes after its image.
+     */
+    SIGNED_IMAGE_DELETED(Action.DELETE),
+    /** A {@code sha256-<hex>.sig} tag whose image is not in the repository (no tag, no index child). */
+    ORPHANED_SIGNATURE(Action.DELETE);
 
     private final Action action;
 

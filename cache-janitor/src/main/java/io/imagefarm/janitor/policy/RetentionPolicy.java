@@ -18,13 +18,17 @@ import java.util.TreeMap;
  * {@code now} in, a {@link Plan} out. No I/O, no clock, no framework.
  *
  * <p>It decides in two stages. First retention: builder hashes by count and by last use, cache tags
- * by arch, untagged manifests by config. Then the safety rules override deletes, until nothing
- * changes: (3) nothing pushed within the grace period goes; (1) a digest that a kept tag (managed or
- * not) also points at is kept, because deleting a manifest by digest removes every tag on it; (2) a
- * manifest a kept index points at is kept, and so on down nested indexes (a per-arch index of an image and
- * its provenance, too), and an attestation manifest and the image it attests are kept together. Only digests whose every
- * tag is deleted become delete operations, indexes first so a half-applied plan never leaves a kept
- * index without its children. Then (4) the cap check.
+ * by arch, untagged manifests by config, signature tags by their image (deleted if it is missing or
+ * planned for deletion). Then the safety rules override deletes, until nothing changes: (3) nothing
+ * pushed within the grace period goes; (1) a digest that a kept tag (managed or not) also points at is
+ * kept, because deleting a manifest by digest removes every tag on it; (2) a manifest a kept index points
+ * at is kept, and so on down nested indexes (a per-arch index of an image and its provenance, too), and an
+ * attestation manifest and the image it attests are kept together; (6) a {@code sha256-<hex>.sig} tag whose
+ * image is kept is kept. Only digests whose every tag is deleted become delete operations, ordered so that a
+ * half-applied plan never leaves a kept index without its children, nor an image without its attestation or
+ * signature: indexes before their children, attestations before their image, an image before its signature
+ * (each {@link Deletion#after()}). Then (4) the cap check, which counts builder and cache tags: signature
+ * tags follow their images.
  */
 public final class RetentionPolicy {
 
@@ -64,6 +68,15 @@ public final class RetentionPolicy {
         String label() {
             return tag != null ? tag : "<untagged " + artifact.digest() + ">";
         }
+
+        boolean isSignature() {
+            return managed != null && managed.isSignature();
+        }
+
+        /** Builder and cache tags; signature tags follow their images, so the cap does not count them twice. */
+        boolean countsForCap() {
+            return tag != null && !isSignature();
+        }
     }
 
     public Plan plan(Inventory inventory, Map<String, Instant> lastRequestedByHash, Instant now) {
@@ -79,6 +92,7 @@ public final class RetentionPolicy {
         List<Decision> decisions = new ArrayList<>();
         Map<String, List<Decision>> builderByHash = new TreeMap<>();
         List<Decision> caches = new ArrayList<>();
+        List<Decision> signatures = new ArrayList<>();
         Map<String, String> unmanagedByDigest = new LinkedHashMap<>();
         for (Artifact a : inventory.artifacts()) {
             for (String tag : a.tags().stream().sorted().toList()) {
@@ -91,6 +105,8 @@ public final class RetentionPolicy {
                 decisions.add(d);
                 if (managed.get().isBuilder()) {
                     builderByHash.computeIfAbsent(managed.get().hash(), h -> new ArrayList<>()).add(d);
+                } else if (managed.get().isSignature()) {
+                    signatures.add(d);
                 } else {
                     caches.add(d);
                 }
@@ -102,13 +118,14 @@ public final class RetentionPolicy {
 
         decideBuilders(builderByHash, lastRequestedByHash, now, byDigest, parents, pushMemo);
         decideCaches(caches);
+        decideSignatures(signatures, byDigest, parents);
         applyGracePeriod(decisions, now, byDigest, parents, pushMemo);
-        applyProtection(decisions, unmanagedByDigest, byDigest);
+        applyProtection(decisions, unmanagedByDigest, byDigest, inventory.listsUntagged());
 
-        List<Deletion> deletions = deletions(decisions, inventory);
+        List<Deletion> deletions = deletions(decisions, inventory, parents);
         long bytes = bytesReclaimable(inventory, deletions);
-        int managedTags = (int) decisions.stream().filter(d -> d.tag != null).count();
-        int tagsToDelete = (int) decisions.stream().filter(d -> d.tag != null && d.delete()).count();
+        int managedTags = (int) decisions.stream().filter(Decision::countsForCap).count();
+        int tagsToDelete = (int) decisions.stream().filter(d -> d.countsForCap() && d.delete()).count();
         Cap cap = Cap.check(tagsToDelete, managedTags, settings.maxDeletions(), settings.maxDeletionFraction());
 
         List<PlanItem> items = decisions.stream()
@@ -186,6 +203,25 @@ public final class RetentionPolicy {
         }
     }
 
+    /**
+     * A signature tag is tentatively deleted with its image; safety rule 6 keeps it if the image is kept.
+     * An image that is neither an artifact here, nor any index's child, nor named by an attestation here is
+     * gone: the signature is orphaned.
+     */
+    private static void decideSignatures(List<Decision> signatures, Map<String, Artifact> byDigest,
+                                         Map<String, List<String>> parents) {
+        Set<String> attested = new HashSet<>();
+        byDigest.values().stream().filter(a -> a.attests() != null).forEach(a -> attested.add(a.attests()));
+        for (Decision d : signatures) {
+            String image = d.managed.signedDigest();
+            if (byDigest.containsKey(image) || parents.containsKey(image) || attested.contains(image)) {
+                d.set(Reason.SIGNED_IMAGE_DELETED, "signature of " + image + ", which no kept tag or index holds");
+            } else {
+                d.set(Reason.ORPHANED_SIGNATURE, "signature of " + image + ", which no tag, index child or attestation in the repository names");
+            }
+        }
+    }
+
     private Decision decideUntagged(Decision d, Map<String, List<String>> parents, boolean listsUntagged) {
         if (!settings.deleteUntagged()) {
             d.set(Reason.UNTAGGED_KEPT_BY_CONFIG, "delete-untagged=false");
@@ -201,12 +237,16 @@ public final class RetentionPolicy {
 
     // ------------------------------------------------------------------------------------- safety rules
 
-    /** Rule 3. Cache tags without a push time (OCI cache manifests carry none) are decided by arch alone. */
+    /**
+     * Rule 3. Cache tags without a push time (OCI cache manifests carry none) are decided by arch alone. A
+     * signature whose image is here follows its image, whose own push time rule 3 judges; an orphaned one is
+     * judged by its own push time, and without one (cosign writes a zero timestamp) by its image's absence alone.
+     */
     private void applyGracePeriod(List<Decision> decisions, Instant now, Map<String, Artifact> byDigest,
                                   Map<String, List<String>> parents, Map<String, Optional<Instant>> pushMemo) {
         Instant graceStart = now.minus(settings.gracePeriod());
         for (Decision d : decisions) {
-            if (!d.delete()) {
+            if (!d.delete() || d.reason == Reason.SIGNED_IMAGE_DELETED) {
                 continue;
             }
             Optional<Instant> push = effectivePush(d.artifact.digest(), byDigest, parents, pushMemo, new HashSet<>());
@@ -220,13 +260,10 @@ public final class RetentionPolicy {
         }
     }
 
-    /** Rules 1 and 2, to a fixpoint: every flip to keep can protect more digests. */
+    /** Rules 1, 2 and 6, to a fixpoint: every flip to keep can protect more digests. */
     private void applyProtection(List<Decision> decisions, Map<String, String> unmanagedByDigest,
-                                 Map<String, Artifact> byDigest) {
-        Map<String, String> keptBy = new HashMap<>();
-        Map<String, String> protectedBy = new HashMap<>();
-        Map<String, String> pairedWith = new HashMap<>();
-        Protection p = new Protection(byDigest, pairs(byDigest), keptBy, protectedBy, pairedWith);
+                                 Map<String, Artifact> byDigest, boolean listsUntagged) {
+        Protection p = new Protection(byDigest, listsUntagged, pairs(byDigest), new HashMap<>(), new HashMap<>(), new HashMap<>());
         unmanagedByDigest.forEach((digest, tag) -> p.keep(digest, tag, true));
         for (Decision d : decisions) {
             if (!d.delete()) {
@@ -243,12 +280,15 @@ public final class RetentionPolicy {
                     continue;
                 }
                 String digest = d.artifact.digest();
-                if (keptBy.containsKey(digest)) {
-                    d.set(Reason.SHARES_DIGEST_WITH_KEPT_TAG, "digest " + digest + " is also " + keptBy.get(digest) + ", which is kept");
-                } else if (protectedBy.containsKey(digest)) {
-                    d.set(Reason.CHILD_OF_KEPT_INDEX, "child of kept index " + protectedBy.get(digest));
-                } else if (pairedWith.containsKey(digest)) {
-                    d.set(Reason.ATTESTATION_KEPT_WITH_IMAGE, pairedWith.get(digest));
+                String image = d.isSignature() ? d.managed.signedDigest() : null;
+                if (p.keptBy().containsKey(digest)) {
+                    d.set(Reason.SHARES_DIGEST_WITH_KEPT_TAG, "digest " + digest + " is also " + p.keptBy().get(digest) + ", which is kept");
+                } else if (p.protectedBy().containsKey(digest)) {
+                    d.set(Reason.CHILD_OF_KEPT_INDEX, "child of kept index " + p.protectedBy().get(digest));
+                } else if (p.pairedWith().containsKey(digest)) {
+                    d.set(Reason.ATTESTATION_KEPT_WITH_IMAGE, p.pairedWith().get(digest));
+                } else if (image != null && p.holds(image) != null) {
+                    d.set(Reason.SIGNATURE_OF_KEPT_IMAGE, "signature of " + image + ", " + p.holds(image));
                 } else {
                     continue;
                 }
@@ -270,9 +310,12 @@ public final class RetentionPolicy {
         return pairs;
     }
 
-    /** What is kept, and what that protects: an index's children, down nested indexes, and attestation pairs. */
-    private record Protection(Map<String, Artifact> byDigest, Map<String, List<String>> pairs, Map<String, String> keptBy,
-                              Map<String, String> protectedBy, Map<String, String> pairedWith) {
+    /**
+     * What is kept, and what that protects: an index's children, down nested indexes, and attestation pairs.
+     * Grows only: the safety rules only ever turn a delete into a keep.
+     */
+    private record Protection(Map<String, Artifact> byDigest, boolean listsUntagged, Map<String, List<String>> pairs,
+                              Map<String, String> keptBy, Map<String, String> protectedBy, Map<String, String> pairedWith) {
 
         /** @param needed whether it is kept because something needs it (not only by delete-untagged=false) */
         void keep(String digest, String label, boolean needed) {
@@ -298,36 +341,109 @@ public final class RetentionPolicy {
                     protect(other, label, true);
                 }
             }
-            Artifact a = byDigest.get(digest);
-            if (a == null) {
+            if (self == null) {
                 return;
             }
-            for (String child : a.children()) {
+            for (String child : self.children()) {
                 if (protectedBy.putIfAbsent(child, label) == null && !pairedWith.containsKey(child)) {
                     protect(child, label, true);
                 }
             }
         }
+
+        /**
+         * Why the image {@code digest} stays, in words, or null if nothing kept so far holds it: a kept tag, a
+         * kept index, or its kept attestation pair. On an OCI registry an untagged manifest that nothing else
+         * holds is unreachable, whatever its own decision: the next scan cannot see it and the registry's
+         * garbage collection takes it, so it holds nothing here.
+         */
+        String holds(String digest) {
+            if (protectedBy.containsKey(digest)) {
+                return "kept as a child of index " + protectedBy.get(digest);
+            }
+            if (pairedWith.containsKey(digest)) {
+                return "kept as the " + pairedWith.get(digest);
+            }
+            Artifact a = byDigest.get(digest);
+            boolean unreachable = !listsUntagged && a != null && a.untagged();
+            return keptBy.containsKey(digest) && !unreachable ? "kept as " + keptBy.get(digest) : null;
+        }
+    }
+
+    /** Image digest to the attestation manifests that describe it: they are deleted before it. */
+    private static Map<String, List<String>> attestationsOf(Map<String, Artifact> byDigest) {
+        Map<String, List<String>> attestations = new HashMap<>();
+        byDigest.values().stream().filter(a -> a.attests() != null).sorted(Comparator.comparing(Artifact::digest))
+                .forEach(a -> attestations.computeIfAbsent(a.attests(), k -> new ArrayList<>()).add(a.digest()));
+        return attestations;
     }
 
     // ------------------------------------------------------------------------------------- results
 
-    private static List<Deletion> deletions(List<Decision> decisions, Inventory inventory) {
+    private static List<Deletion> deletions(List<Decision> decisions, Inventory inventory, Map<String, List<String>> parents) {
         Map<String, List<Decision>> byDigest = new LinkedHashMap<>();
         decisions.forEach(d -> byDigest.computeIfAbsent(d.artifact.digest(), k -> new ArrayList<>()).add(d));
-        List<Deletion> deletions = new ArrayList<>();
+        List<Artifact> doomed = new ArrayList<>();
         for (Artifact a : inventory.artifacts()) {
             List<Decision> ds = byDigest.getOrDefault(a.digest(), List.of());
             boolean allManaged = a.tags().stream().allMatch(ManagedTag::isManaged);
-            if (ds.isEmpty() || !allManaged || !ds.stream().allMatch(Decision::delete)) {
-                continue;
+            if (!ds.isEmpty() && allManaged && ds.stream().allMatch(Decision::delete)) {
+                doomed.add(a);
             }
-            List<String> tags = ds.stream().map(d -> d.tag).filter(t -> t != null).sorted().toList();
-            deletions.add(new Deletion(a.digest(), a.versionId(), tags, a.index(), ds.get(0).reason));
         }
-        // Indexes before manifests: an interrupted run never leaves an index whose children are gone.
-        deletions.sort(Comparator.comparing((Deletion d) -> !d.index()).thenComparing(Deletion::label));
-        return deletions;
+        Set<String> deleted = new HashSet<>();
+        doomed.forEach(a -> deleted.add(a.digest()));
+        Map<String, List<String>> attestationsOf = attestationsOf(inventory.byDigest());
+        Map<String, Deletion> deletions = new LinkedHashMap<>();
+        for (Artifact a : doomed) {
+            List<Decision> ds = byDigest.get(a.digest());
+            Set<String> after = new java.util.TreeSet<>();
+            // Indexes before their children: an interrupted run never leaves an index whose children are gone.
+            parents.getOrDefault(a.digest(), List.of()).stream().filter(deleted::contains).forEach(after::add);
+            // Attestations before their image, the image before its signature: neither is left without the other.
+            attestationsOf.getOrDefault(a.digest(), List.of()).stream().filter(deleted::contains).forEach(after::add);
+            ds.stream().filter(Decision::isSignature).map(d -> d.managed.signedDigest()).filter(deleted::contains).forEach(after::add);
+            after.remove(a.digest());
+            List<String> tags = ds.stream().map(d -> d.tag).filter(t -> t != null).sorted().toList();
+            deletions.put(a.digest(), new Deletion(a.digest(), a.versionId(), tags, a.index(), ds.get(0).reason, List.copyOf(after)));
+        }
+        return ordered(deletions);
+    }
+
+    /**
+     * Every deletion after those it names in {@link Deletion#after()}; otherwise indexes first, then manifests,
+     * then signatures, each by label. The constraints come from a content-addressed graph and cannot form a
+     * cycle; if one ever did, the rest follow in the same order rather than being dropped.
+     */
+    private static List<Deletion> ordered(Map<String, Deletion> deletions) {
+        Comparator<Deletion> rank = Comparator.comparingInt((Deletion d) -> d.index() ? 0
+                : !d.tags().isEmpty() && d.tags().stream().allMatch(ManagedTag::isSignature) ? 2 : 1).thenComparing(Deletion::label);
+        Map<String, Integer> waiting = new HashMap<>();
+        Map<String, List<Deletion>> unblocks = new HashMap<>();
+        java.util.PriorityQueue<Deletion> ready = new java.util.PriorityQueue<>(rank);
+        for (Deletion d : deletions.values()) {
+            waiting.put(d.digest(), d.after().size());
+            d.after().forEach(first -> unblocks.computeIfAbsent(first, k -> new ArrayList<>()).add(d));
+            if (d.after().isEmpty()) {
+                ready.add(d);
+            }
+        }
+        List<Deletion> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Deletion d = ready.poll();
+            order.add(d);
+            for (Deletion next : unblocks.getOrDefault(d.digest(), List.of())) {
+                if (waiting.merge(next.digest(), -1, Integer::sum) == 0) {
+                    ready.add(next);
+                }
+            }
+        }
+        if (order.size() < deletions.size()) {
+            Set<String> placed = new HashSet<>();
+            order.forEach(d -> placed.add(d.digest()));
+            deletions.values().stream().filter(d -> !placed.contains(d.digest())).sorted(rank).forEach(order::add);
+        }
+        return order;
     }
 
     private static long bytesReclaimable(Inventory inventory, List<Deletion> deletions) {

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Test builder for inventories: manifests, indexes, untagged versions, with one unique blob each. */
+/**
+ * Test builder for inventories: manifests, indexes, untagged versions, attestation manifests and cosign
+ * signature manifests, with one unique blob each.
+ */
 final class Inv {
 
     private record Entry(String digest, String versionId, Set<String> tags, boolean index, List<String> children,
-                         Instant pushedAt, Map<String, Long> blobs, String[] attests) {
+                         Instant pushedAt, Map<String, Long> blobs, String attests) {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -39,10 +42,11 @@ final class Inv {
         return put(digest, true, children, pushed, Map.of(), tags);
     }
 
-    /** An attestation manifest of {@code image}, as buildx pushes it: no push time of its own. */
+    /** buildx's attestation manifest of {@code image}: no push time of its own, untagged unless tags are given. */
     Inv attestation(String digest, String image, String... tags) {
-        put(digest, false, List.of(), null, Map.of("blob-" + digest, 50L), tags);
-        entries.get(digest).attests()[0] = image;
+        put(digest, false, List.of(), null, Map.of("blob-" + digest, 10L), tags);
+        Entry e = entries.get(digest);
+        entries.put(digest, new Entry(e.digest(), e.versionId(), e.tags(), false, e.children(), null, e.blobs(), image));
         return this;
     }
 
@@ -57,6 +61,31 @@ final class Inv {
         return index(digest(name + "-idx"), null, List.of(digest(name), digest(name + "-att")), tag);
     }
 
+    /**
+     * cosign's signature manifest of {@code image}, tagged {@code sha256-<hex>.sig}; {@code pushed} is cosign's
+     * zero timestamp on OCI, the version's {@code created_at} on ghcr.io.
+     */
+    Inv signature(String image, Instant pushed, String... moreTags) {
+        String digest = signatureDigest(image);
+        put(digest, false, List.of(), pushed, Map.of("payload-" + image, 300L), ManagedTag.signatureTag(image));
+        entries.get(digest).tags().addAll(List.of(moreTags));
+        return this;
+    }
+
+    /** The signature manifest's digest: unique per image, as cosign's payload names the image. */
+    static String signatureDigest(String image) {
+        return sha256("cosign signature of " + image);
+    }
+
+    static String sha256(String text) {
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     Inv tag(String digest, String tag) {
         entries.get(digest).tags().add(tag);
         return this;
@@ -69,7 +98,7 @@ final class Inv {
             return this;
         }
         entries.put(digest, new Entry(digest, Integer.toString(++versions), new LinkedHashSet<>(List.of(tags)), index, children,
-                pushed, new HashMap<>(blobs), new String[1]));
+                pushed, new HashMap<>(blobs), null));
         return this;
     }
 
@@ -83,8 +112,8 @@ final class Inv {
 
     private Inventory build(boolean ghcr) {
         return new Inventory("registry.test/acme/widget", entries.values().stream()
-                .map(e -> new Artifact(e.digest(), ghcr ? e.versionId() : null, e.tags(), e.index(), e.children(), e.pushedAt(), e.blobs(),
-                        e.attests()[0]))
+                .map(e -> new Artifact(e.digest(), ghcr ? e.versionId() : null, e.tags(), e.index(), e.children(), e.pushedAt(),
+                        e.blobs(), e.attests()))
                 .toList(), ghcr);
     }
 }

@@ -26,4 +26,21 @@ class ManagedTagTest {
         assertThat(ManagedTag.isManaged("buildcache-amd64-old")).isFalse();
         assertThat(ManagedTag.isManaged("latest")).isFalse();
     }
+
+    @Test
+    void aCosignSignatureTagIsManagedAndNamesTheDigestItSigns() {
+        String hex = "4f".repeat(32);
+        assertThat(ManagedTag.parse("sha256-" + hex + ".sig")).hasValueSatisfying(t -> {
+            assertThat(t.kind()).isEqualTo(ManagedTag.Kind.SIGNATURE);
+            assertThat(t.signedDigest()).isEqualTo("sha256:" + hex);
+            assertThat(t.isBuilder()).isFalse();
+        });
+        assertThat(ManagedTag.signatureTag("sha256:" + hex)).isEqualTo("sha256-" + hex + ".sig");
+
+        assertThat(ManagedTag.isManaged("sha256-" + hex.toUpperCase(java.util.Locale.ROOT) + ".sig")).isFalse();
+        assertThat(ManagedTag.isManaged("sha256-" + hex + ".att")).isFalse();
+        assertThat(ManagedTag.isManaged("sha256-" + hex.substring(2) + ".sig")).isFalse();
+        assertThat(ManagedTag.isManaged("sha512-" + hex + hex + ".sig")).isFalse();
+        assertThat(ManagedTag.isManaged("sha256-" + hex + ".sig.old")).isFalse();
+    }
 }

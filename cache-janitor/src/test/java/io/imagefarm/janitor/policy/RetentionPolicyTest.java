@@ -2,6 +2,7 @@ package io.imagefarm.janitor.policy;
 
 import static io.imagefarm.janitor.policy.Inv.digest;
 import static io.imagefarm.janitor.policy.Inv.hash;
+import static io.imagefarm.janitor.policy.Inv.signatureDigest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The pure policy: retention, cache rules, and safety rules 1 to 4 (rule 5 is the executor's: JanitorTest). */
+/**
+ * The pure policy: retention, cache rules, safety rules 1 to 4 (rule 5 is the executor's: JanitorTest), and
+ * rule 6: a signature and its image stay or go together (an attestation and its image: rule 2).
+ */
 class RetentionPolicyTest {
 
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
@@ -30,6 +34,35 @@ class RetentionPolicyTest {
         inv.manifest(arm, daysAgo(days), "builder-" + hash(n) + "-arm64");
         inv.index(digest("idx" + n), null, List.of(amd, arm), "builder-" + hash(n));
         return inv;
+    }
+
+    /** cosign's config timestamp: what the OCI backend reads as a signature manifest's push time. */
+    static final Instant COSIGN_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    /**
+     * A hash as the signing pipeline leaves it: per-arch indexes {@code builder-<hash>-<arch>} each holding the
+     * platform image and its attestation, the index {@code builder-<hash>} holding all four, and cosign
+     * signatures of the index and of each platform image.
+     */
+    static Inv signedHash(Inv inv, int n, int days) {
+        List<String> all = new java.util.ArrayList<>();
+        for (String arch : List.of("amd64", "arm64")) {
+            String image = digest(arch + n);
+            String attestation = digest("att-" + arch + n);
+            inv.manifest(image, daysAgo(days));
+            inv.attestation(attestation, image);
+            inv.index(digest("x" + arch + n), null, List.of(image, attestation), "builder-" + hash(n) + "-" + arch);
+            inv.signature(image, COSIGN_ZERO_TIME);
+            all.add(image);
+            all.add(attestation);
+        }
+        inv.index(digest("idx" + n), null, all, "builder-" + hash(n));
+        inv.signature(digest("idx" + n), COSIGN_ZERO_TIME);
+        return inv;
+    }
+
+    static String sigTag(String image) {
+        return ManagedTag.signatureTag(image);
     }
 
     static Plan plan(Inventory inventory, PolicySettings settings, Map<String, Instant> used) {
@@ -340,5 +373,207 @@ class RetentionPolicyTest {
                 digest("arm9-idx"), digest("amd9"), digest("amd9-att"), digest("arm9"), digest("arm9-att"));
         assertThat(plan.items()).filteredOn(i -> i.digest().equals(digest("amd1-att"))).singleElement()
                 .satisfies(i -> assertThat(i.action()).isEqualTo(Reason.Action.KEEP));
+    }
+
+    // ------------------------------------------------------------------------------------- rule 6: signatures
+
+    @Test
+    void safetyRule6_theSignaturesOfAKeptHashAreKeptWithItsIndexAndPlatformImages() {
+        Inv inv = signedHash(new Inv(), 1, 10);
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        for (String image : List.of(digest("idx1"), digest("amd641"), digest("arm641"))) {
+            assertThat(plan.item(sigTag(image)).reason()).as(image).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
+        }
+        assertThat(plan.item(sigTag(digest("idx1"))).detail()).contains("builder-" + hash(1));
+        assertThat(plan.item(sigTag(digest("amd641"))).detail()).contains("child of index");
+        assertThat(plan.deletions()).isEmpty();
+    }
+
+    @Test
+    void safetyRule6_aSignatureIsDeletedWithItsStaleImageAndOnlyAfterIt() {
+        Inv inv = signedHash(new Inv(), 1, 10);
+        signedHash(inv, 2, 50);
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+
+        List<String> order = plan.deletions().stream().map(Deletion::digest).toList();
+        for (String image : List.of(digest("idx2"), digest("amd642"), digest("arm642"))) {
+            assertThat(plan.item(sigTag(image)).reason()).as(image).isEqualTo(Reason.SIGNED_IMAGE_DELETED);
+            Deletion sig = plan.deletions().stream().filter(d -> d.digest().equals(signatureDigest(image))).findFirst().orElseThrow();
+            assertThat(sig.tags()).containsExactly(sigTag(image));
+            assertThat(sig.after()).containsExactly(image);
+            assertThat(order.indexOf(signatureDigest(image))).as("signature after " + image).isGreaterThan(order.indexOf(image));
+        }
+        assertThat(plan.deletions()).extracting(Deletion::digest).doesNotContain(signatureDigest(digest("idx1")),
+                signatureDigest(digest("amd641")), signatureDigest(digest("arm641")));
+    }
+
+    @Test
+    void safetyRule6_aSignatureFollowsItsImageNotItsOwnPushTime() {
+        // A stale image re-signed within the grace period (ghcr.io: the version's created_at) goes with its image;
+        // an image within the grace period keeps its signature, however old the signature looks.
+        Inv inv = new Inv();
+        inv.manifest(digest("old"), daysAgo(60), "builder-" + hash(1) + "-amd64");
+        inv.signature(digest("old"), NOW.minus(Duration.ofHours(1)));
+        inv.manifest(digest("fresh"), NOW.minus(Duration.ofHours(2)), "builder-" + hash(2) + "-amd64");
+        inv.signature(digest("fresh"), daysAgo(90));
+        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(0), Map.of());
+
+        assertThat(plan.item(sigTag(digest("old"))).reason()).isEqualTo(Reason.SIGNED_IMAGE_DELETED);
+        assertThat(plan.item("builder-" + hash(2) + "-amd64").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
+        assertThat(plan.item(sigTag(digest("fresh"))).reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
+        assertThat(plan.deletions()).extracting(Deletion::digest)
+                .containsExactly(digest("old"), signatureDigest(digest("old")));
+        assertThat(plan.deletions().get(1).versionId()).as("ghcr deletes the signature's own version").isNotNull();
+    }
+
+    @Test
+    void safetyRule6_theSignatureOfAStaleImageThatAKeptIndexHoldsIsKept() {
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        inv.manifest(digest("amd3"), daysAgo(50), "builder-" + hash(3) + "-amd64");
+        inv.signature(digest("amd3"), COSIGN_ZERO_TIME);
+        inv.index(digest("release"), null, List.of(digest("amd3")), "stable");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+
+        assertThat(plan.item("builder-" + hash(3) + "-amd64").reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX);
+        assertThat(plan.item(sigTag(digest("amd3"))).reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
+        assertThat(plan.item(sigTag(digest("amd3"))).detail()).contains("stable");
+        assertThat(plan.deletions()).isEmpty();
+    }
+
+    @Test
+    void safetyRule6_anOrphanedSignatureIsDeletedEvenWithoutAPushTime() {
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        String gone = digest("deleted-long-ago");
+        inv.signature(gone, COSIGN_ZERO_TIME);
+        inv.signature(digest("also-gone"), null);
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.item(sigTag(gone)).reason()).isEqualTo(Reason.ORPHANED_SIGNATURE);
+        assertThat(plan.item(sigTag(gone)).detail()).contains(gone);
+        assertThat(plan.item(sigTag(digest("also-gone"))).reason()).isEqualTo(Reason.ORPHANED_SIGNATURE);
+        assertThat(plan.deletions()).extracting(Deletion::digest)
+                .containsExactlyInAnyOrder(signatureDigest(gone), signatureDigest(digest("also-gone")));
+        assertThat(plan.deletions()).allSatisfy(d -> assertThat(d.after()).isEmpty());
+    }
+
+    @Test
+    void safetyRule6_anOrphanedSignaturePushedWithinTheGracePeriodIsKept() {
+        // ghcr.io's created_at is real: a signature whose image a scan missed by moments is not taken for an orphan.
+        Inv inv = new Inv().signature(digest("just-pushed"), NOW.minus(Duration.ofMinutes(5)))
+                .signature(digest("long-gone"), daysAgo(30));
+        Plan plan = plan(inv.ghcr(), SETTINGS, Map.of());
+
+        assertThat(plan.item(sigTag(digest("just-pushed"))).reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
+        assertThat(plan.item(sigTag(digest("long-gone"))).reason()).isEqualTo(Reason.ORPHANED_SIGNATURE);
+        assertThat(plan.deletions()).extracting(Deletion::digest).containsExactly(signatureDigest(digest("long-gone")));
+    }
+
+    @Test
+    void safetyRule6_aSignatureManifestThatAlsoCarriesAnUnmanagedTagIsNeverDeleted() {
+        Inv inv = new Inv().signature(digest("gone"), COSIGN_ZERO_TIME, "keep-this-signature");
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.item(sigTag(digest("gone"))).reason()).isEqualTo(Reason.SHARES_DIGEST_WITH_KEPT_TAG);
+        assertThat(plan.deletions()).isEmpty();
+    }
+
+    @Test
+    void tagsThatOnlyLookLikeSignaturesAreNeverCandidates() {
+        String hex = Inv.sha256("x").substring("sha256:".length());
+        assertThat(hex).matches(".*[a-f].*");
+        Inv inv = new Inv().manifest(digest("a"), daysAgo(100), "sha256-" + hex.toUpperCase(java.util.Locale.ROOT) + ".sig",
+                "sha256-" + hex + ".att", "sha256-" + hex + ".sbom", "sha256-" + hex.substring(1) + ".sig", "sha512-" + hex + ".sig",
+                "sha256-" + hex + ".sig.bak");
+        Plan plan = plan(inv.oci(), SETTINGS, Map.of());
+
+        assertThat(plan.items()).isEmpty();
+        assertThat(plan.deletions()).isEmpty();
+    }
+
+    @Test
+    void theCapCountsBuilderAndCacheTagsNotTheSignaturesThatFollowThem() {
+        Inv inv = new Inv();
+        for (int n = 1; n <= 4; n++) {
+            signedHash(inv, n, 10 * n);
+        }
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(2).withCap(6, 1.0), Map.of());
+
+        // hashes 3 and 4: 3 builder tags each; their 6 signature tags are deleted too but not counted
+        assertThat(plan.toDelete()).filteredOn(i -> i.tag() != null && ManagedTag.isSignature(i.tag())).hasSize(6);
+        assertThat(plan.cap().tagsToDelete()).isEqualTo(6);
+        assertThat(plan.cap().managedTags()).isEqualTo(12);
+        assertThat(plan.cap().exceeded()).isFalse();
+    }
+
+    // ------------------------------------------------------------------------------------- rule 2: attestations, and the deletion order
+
+    @Test
+    void deletionOrder_aStaleSignedHashGoesIndexesFirstThenAttestationsThenImagesThenSignatures() {
+        Inv inv = signedHash(new Inv(), 2, 50);
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+
+        List<String> order = plan.deletions().stream().map(Deletion::digest).toList();
+        assertThat(order).hasSize(3 + 2 + 2 + 3);
+        assertThat(plan.deletions().subList(0, 3)).allMatch(Deletion::index);
+        for (String arch : List.of("amd64", "arm64")) {
+            String image = digest(arch + 2);
+            String attestation = digest("att-" + arch + 2);
+            assertThat(plan.deletions().get(order.indexOf(attestation)).reason()).isEqualTo(Reason.ORPHANED_CHILD);
+            assertThat(plan.deletions().get(order.indexOf(attestation)).after()).containsExactlyInAnyOrder(digest("x" + arch + 2), digest("idx2"));
+            assertThat(plan.deletions().get(order.indexOf(image)).after())
+                    .containsExactlyInAnyOrder(digest("x" + arch + 2), digest("idx2"), attestation);
+            assertThat(order.indexOf(attestation)).isLessThan(order.indexOf(image));
+            assertThat(order.indexOf(image)).isLessThan(order.indexOf(signatureDigest(image)));
+        }
+        assertThat(plan.deletions().subList(7, 10)).allSatisfy(d -> assertThat(d.tags()).allMatch(ManagedTag::isSignature));
+    }
+
+    @Test
+    void safetyRule2_anAttestationStaysWhileItsImageIsKeptByAnotherTag() {
+        Inv inv = signedHash(new Inv(), 2, 50);
+        // someone tagged the amd64 platform image itself
+        inv.tag(digest("amd642"), "release-2");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+
+        assertThat(plan.items()).filteredOn(i -> digest("att-amd642").equals(i.digest())).singleElement()
+                .satisfies(i -> {
+                    assertThat(i.reason()).isEqualTo(Reason.ATTESTATION_KEPT_WITH_IMAGE);
+                    assertThat(i.detail()).contains("release-2");
+                });
+        assertThat(plan.item(sigTag(digest("amd642"))).reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
+        assertThat(plan.deletions()).extracting(Deletion::digest)
+                .doesNotContain(digest("amd642"), digest("att-amd642"), signatureDigest(digest("amd642")))
+                .contains(digest("idx2"), digest("xamd642"), digest("arm642"), digest("att-arm642"), signatureDigest(digest("idx2")));
+    }
+
+    @Test
+    void safetyRule2_anImageStaysWhileItsAttestationIsKept() {
+        Inv inv = signedHash(new Inv(), 2, 50);
+        // an index the janitor does not manage holds the arm64 attestation, but not its image
+        inv.index(digest("audit"), null, List.of(digest("att-arm642")), "audit-trail");
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+
+        assertThat(plan.items()).filteredOn(i -> digest("arm642").equals(i.digest())).singleElement()
+                .satisfies(i -> {
+                    assertThat(i.reason()).isEqualTo(Reason.ATTESTATION_KEPT_WITH_IMAGE);
+                    assertThat(i.detail()).contains(digest("att-arm642")).contains("audit-trail");
+                });
+        assertThat(plan.item(sigTag(digest("arm642"))).reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
+        assertThat(plan.deletions()).extracting(Deletion::digest)
+                .doesNotContain(digest("arm642"), digest("att-arm642"), signatureDigest(digest("arm642")))
+                .contains(digest("amd642"), digest("att-amd642"));
+    }
+
+    @Test
+    void safetyRule2_aKeptIndexKeepsItsAttestationChildrenWhenAnotherIndexOverThemGoes() {
+        Inv inv = signedHash(new Inv(), 2, 50);
+        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of(hash(2), daysAgo(1)));
+
+        assertThat(plan.deletions()).isEmpty();
+        assertThat(plan.items()).filteredOn(i -> i.tag() == null).isNotEmpty()
+                .allSatisfy(i -> assertThat(i.reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX));
     }
 }
