@@ -35,8 +35,10 @@ import org.jboss.logging.Logger;
  * or over the cap without force) apply the plan. No framework: the Quarkus beans around it only
  * trigger it, hold the lock and the lease, and publish what it returns.
  *
- * <p>Applying: deletions run in plan order (indexes first). Before each one the lease must still be
- * held. 404 counts as done (rule 5, idempotent re-runs). 405 UNSUPPORTED stops the repository; a spent
+ * <p>Applying: deletions run in plan order (indexes first, an image before its signature). Before each one
+ * the lease must still be held, and every deletion it comes {@link Deletion#after() after} must have
+ * succeeded: a child whose index stayed, or a signature whose image stayed, is not attempted. 404 counts as
+ * done (rule 5, idempotent re-runs). 405 UNSUPPORTED stops the repository; a spent
  * rate-limit budget defers the rest to the next run; a refused or failed item is reported and the run
  * goes on.
  */
@@ -125,8 +127,16 @@ public final class Janitor {
         Outcome outcome = Outcome.APPLIED;
         String error = null;
         List<Deletion> deletions = plan.deletions();
+        java.util.Set<String> gone = new java.util.HashSet<>();
         for (int i = 0; i < deletions.size(); i++) {
             Deletion d = deletions.get(i);
+            String stayed = d.after().stream().filter(first -> !gone.contains(first)).findFirst().orElse(null);
+            if (stayed != null) {
+                outcomes.add(outcome(d, Status.NOT_ATTEMPTED, "not attempted: it goes only after " + stayed
+                        + ", which was not deleted"));
+                outcome = Outcome.PARTIAL;
+                continue;
+            }
             if (!leaseHeld.getAsBoolean()) {
                 error = "the janitor lease was lost (another replica may run now): stopped before " + d.label();
                 skipRest(deletions, i, Status.NOT_ATTEMPTED, error, outcomes);
@@ -136,6 +146,7 @@ public final class Janitor {
             try {
                 JanitorBackend.DeleteResult result = backend.delete(target, d);
                 Status done = result == JanitorBackend.DeleteResult.DELETED ? Status.DELETED : Status.ALREADY_GONE;
+                gone.add(d.digest());
                 String noticeError = notify(target, d);
                 outcomes.add(outcome(d, done, noticeError));
                 if (noticeError != null) {

@@ -20,7 +20,7 @@ public record DeletionOutcome(String digest, String versionId, List<String> tags
         FAILED,
         /** The rate-limit budget ran out: the next run does it. */
         DEFERRED,
-        /** Not tried: deletion disabled on the registry, or the lease was lost. */
+        /** Not tried: deletion disabled on the registry, the lease was lost, or a deletion it must follow failed. */
         NOT_ATTEMPTED
     }
 }

@@ -252,4 +252,47 @@ class JanitorTest {
         assertThat(report.repositories()).isEmpty();
         assertThat(backend.deleteCalls).isEmpty();
     }
+
+    @Test
+    void aSignatureWhoseImageCouldNotBeDeletedIsNotAttemptedAndSignaturesAreNotAnnounced() {
+        FakeBackend backend = new FakeBackend();
+        for (Artifact image : List.copyOf(backend.artifacts)) {
+            String hex = image.digest().substring("sha256:".length());
+            backend.artifacts.add(new Artifact("sha256:" + new StringBuilder(hex).reverse(), null, Set.of("sha256-" + hex + ".sig"),
+                    false, List.of(), Instant.parse("0001-01-01T00:00:00Z"), Map.of("payload" + hex, 300L)));
+        }
+        String refused = backend.artifacts.get(2).digest();
+        String itsSignature = "sha256:" + new StringBuilder(refused.substring("sha256:".length())).reverse();
+        backend.refuse = refused;
+        List<ImageStatus> announced = new ArrayList<>();
+        JanitorReport report = new Janitor(kind -> backend, UsageHistory::empty, CLOCK, announced::addAll)
+                .run(new RunRequest(Trigger.API, false, false, Set.of()), List.of(TARGET), () -> true);
+
+        RepositoryReport r = report.repository("w");
+        assertThat(report.outcome()).isEqualTo(Outcome.PARTIAL);
+        assertThat(backend.deleteCalls).doesNotContain(itsSignature);
+        assertThat(r.deletions()).filteredOn(d -> d.digest().equals(itsSignature)).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(Status.NOT_ATTEMPTED);
+            assertThat(d.message()).contains(refused);
+        });
+        assertThat(r.deleted()).isEqualTo(3 + 3);
+        assertThat(announced).hasSize(3).allSatisfy(s -> assertThat(s.image()).doesNotContain(".sig"));
+    }
+
+    @Test
+    void aChildIsNotDeletedWhileTheIndexOverItCouldNotBe() {
+        FakeBackend backend = new FakeBackend();
+        Artifact child = backend.artifacts.get(4);
+        String index = "sha256:" + "e".repeat(64);
+        backend.artifacts.add(new Artifact(index, null, Set.of("builder-" + String.format("%016x", 5)), true,
+                List.of(child.digest()), null, Map.of()));
+        backend.refuse = index;
+        JanitorReport report = run(backend, false, false);
+
+        assertThat(backend.deleteCalls).first().isEqualTo(index);
+        assertThat(backend.deleteCalls).doesNotContain(child.digest());
+        assertThat(report.repository("w").deletions()).filteredOn(d -> d.digest().equals(child.digest())).singleElement()
+                .satisfies(d -> assertThat(d.status()).isEqualTo(Status.NOT_ATTEMPTED));
+        assertThat(report.repository("w").deleted()).isEqualTo(3);
+    }
 }
