@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The randomized property test of the pure policy: for generated registries, usage histories and
  * settings, apply the plan to a model registry with OCI deletion semantics (deleting a digest removes
- * every tag on it) and check that nothing the policy keeps is broken.
+ * every tag on it) and check that nothing the policy keeps is broken: no kept index loses a child, no kept
+ * image its signature or attestation, no signature or attestation outlives its image.
  */
 class RetentionPolicyPropertyTest {
 
@@ -22,7 +23,7 @@ class RetentionPolicyPropertyTest {
     static final int RUNS = 500;
 
     @Test
-    void afterApplyingAnyPlanEveryKeptTagKeptIndexChildAndKeptImagesAttestationStillResolves() {
+    void afterApplyingAnyPlanEveryKeptTagKeptIndexChildAndKeptImagesAttestationAndSignatureStillResolve() {
         Map<Reason, Integer> seen = new java.util.EnumMap<>(Reason.class);
         int capExceeded = 0;
         for (long seed = 1; seed <= RUNS; seed++) {
@@ -42,12 +43,23 @@ class RetentionPolicyPropertyTest {
             // consistency: a digest is deleted exactly when all its candidates are planned for deletion
             Set<String> planned = plan.toDelete().stream().map(PlanItem::digest).collect(Collectors.toSet());
             assertThat(deleted).as(ctx).isEqualTo(planned);
-            assertThat(plan.cap().tagsToDelete()).as(ctx).isEqualTo((int) plan.toDelete().stream().filter(i -> i.tag() != null).count());
+            assertThat(plan.cap().tagsToDelete()).as(ctx).isEqualTo((int) plan.toDelete().stream()
+                    .filter(i -> i.tag() != null && !ManagedTag.isSignature(i.tag())).count());
 
             // apply with OCI semantics
             Set<String> present = new HashSet<>(byDigest.keySet());
             Set<String> orderSeen = new HashSet<>();
             for (Deletion d : plan.deletions()) {
+                // whatever a deletion must follow is deleted in this plan, and earlier
+                assertThat(orderSeen).as(ctx + ": " + d.label() + " runs after " + d.after()).containsAll(d.after());
+                for (String tag : d.tags()) {
+                    ManagedTag.parse(tag).filter(ManagedTag::isSignature).map(ManagedTag::signedDigest).filter(deleted::contains)
+                            .ifPresent(image -> assertThat(d.after()).as(ctx + ": signature " + tag + " after its image").contains(image));
+                }
+                String attested = byDigest.get(d.digest()).attests();
+                if (attested != null && deleted.contains(attested)) {
+                    assertThat(orderSeen).as(ctx + ": attestation " + d.digest() + " before its image").doesNotContain(attested);
+                }
                 // indexes before their children
                 for (Artifact parent : before.artifacts()) {
                     if (parent.children().contains(d.digest()) && deleted.contains(parent.digest())) {
@@ -83,6 +95,32 @@ class RetentionPolicyPropertyTest {
                     }
                 }
             }
+            // what the next scan sees: on OCI an untagged manifest only as a child of a remaining index
+            List<Artifact> remaining = before.artifacts().stream().filter(a -> present.contains(a.digest()))
+                    .filter(a -> ghcr || !a.untagged() || reachable(a.digest(), before, present))
+                    .toList();
+            // a signature stays exactly while its image does (an orphan only within the grace period)
+            Set<String> remainingChildren = new HashSet<>();
+            Set<String> remainingAttested = new HashSet<>();
+            Set<String> remainingDigests = new HashSet<>();
+            for (Artifact a : remaining) {
+                remainingDigests.add(a.digest());
+                remainingChildren.addAll(a.children());
+                if (a.attests() != null) {
+                    remainingAttested.add(a.attests());
+                }
+            }
+            tagToDigest.forEach((tag, digest) -> ManagedTag.parse(tag).filter(ManagedTag::isSignature).ifPresent(sig -> {
+                String image = sig.signedDigest();
+                boolean imageStays = remainingDigests.contains(image) || remainingChildren.contains(image) || remainingAttested.contains(image);
+                if (imageStays) {
+                    assertThat(tagsAfter).as(ctx + ": kept image " + image + " lost its signature").containsEntry(tag, digest);
+                } else if (tagsAfter.containsKey(tag)) {
+                    assertThat(plan.item(tag).reason()).as(ctx + ": signature " + tag + " outlives its image: " + plan.item(tag).detail())
+                            .isEqualTo(Reason.WITHIN_GRACE_PERIOD);
+                    assertThat(byDigest).as(ctx + ": only an orphan waits out the grace period").doesNotContainKey(image);
+                }
+            }));
             // a kept image keeps its attestation, and an attestation stays only with its image (unless nothing but
             // delete-untagged=false keeps it: then nothing needs it, and on OCI it is not seen again)
             for (Artifact a : before.artifacts()) {
@@ -96,9 +134,12 @@ class RetentionPolicyPropertyTest {
                     }
                 }
             }
-            // nothing pushed within the grace period is deleted
+            // nothing pushed within the grace period is deleted (a signature goes with its image, whatever its own time)
             Instant graceStart = NOW.minus(g.settings().gracePeriod());
             for (String digest : deleted) {
+                if (plan.toDelete().stream().filter(i -> i.digest().equals(digest)).allMatch(i -> i.reason() == Reason.SIGNED_IMAGE_DELETED)) {
+                    continue;
+                }
                 Instant pushed = byDigest.get(digest).pushedAt();
                 if (pushed != null) {
                     assertThat(pushed).as(ctx + ": deleted within grace " + digest).isBeforeOrEqualTo(graceStart);
@@ -123,13 +164,10 @@ class RetentionPolicyPropertyTest {
             }
 
             // idempotent: planning again over what is left deletes nothing more
-            List<Artifact> remaining = before.artifacts().stream().filter(a -> present.contains(a.digest()))
-                    .filter(a -> ghcr || !a.untagged() || reachable(a.digest(), before, present))
-                    .toList();
             Plan again = new RetentionPolicy(g.settings()).plan(new Inventory(before.image(), remaining, ghcr), g.lastRequested(), NOW);
             assertThat(again.deletions()).as(ctx + ": second plan " + again.toDelete()).isEmpty();
         }
-        // the generator is not degenerate: every reason and the cap occur
+        // the generator is not degenerate: every reason and the cap occur, signed and attested images both kept and deleted
         assertThat(seen.keySet()).as("reasons seen: " + seen).containsAll(java.util.EnumSet.complementOf(java.util.EnumSet.of(Reason.PUSH_TIME_UNKNOWN)));
         assertThat(capExceeded).isGreaterThan(RUNS / 20);
     }
