@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * The randomized property, end to end: a generated registry (see {@link RandomRegistries}) pushed to the
  * real registry, a generated usage history, the plan applied (forced past the cap) through the OCI
  * backend; then every tag the policy keeps, and every tag it does not manage, still resolves to the same
- * digest, and every index a remaining tag names still has all its children.
+ * digest, every index a remaining tag names still has all its children, and a cosign signature tag resolves
+ * exactly while its image is reachable (by a remaining tag, or as a remaining index's child).
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
@@ -63,6 +64,7 @@ class RandomPlanRegistryIT {
         LocalRegistry registry = SharedParts.registry();
         RegistrySeeder seeder = new RegistrySeeder(registry);
         int deletedTotal = 0;
+        long signatures = 0;
         for (long seed : SEEDS) {
             Instant now = Instant.now();
             RandomRegistries.Generated g = new RandomRegistries(seed, now).generate(false, 10);
@@ -70,7 +72,8 @@ class RandomPlanRegistryIT {
             Map<String, Pushed> pushed = new HashMap<>();
             Map<String, String> tagDigest = new HashMap<>();
             for (Node node : g.nodes()) {
-                List<String> tags = new ArrayList<>(node.tags());
+                // a signature names its image's real digest; an orphan's image was never pushed here
+                List<String> tags = node.tags(id -> pushed.containsKey(id) ? pushed.get(id).digest() : RandomRegistries.digestOf(id));
                 Map<String, String> attests = new HashMap<>();
                 g.nodes().stream().filter(n -> n.attestsId() != null && node.childIds().contains(n.id()))
                         .forEach(n -> attests.put(pushed.get(n.id()).digest(), pushed.get(n.attestsId()).digest()));
@@ -112,8 +115,38 @@ class RandomPlanRegistryIT {
             for (DeletionOutcome d : r.deletions()) {
                 assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + d.digest())).as(ctx + ": deleted " + d.digest()).isEqualTo(404);
             }
+            Set<String> reachable = reachable(seeder, repo, tagDigest.keySet());
+            tagDigest.keySet().stream().filter(ManagedTag::isSignature).forEach(tag -> {
+                String signed = ManagedTag.parse(tag).orElseThrow().signedDigest();
+                if (reachable.contains(signed)) {
+                    assertThat(headDigest(seeder, repo, tag)).as(ctx + ": kept image " + signed + " lost its signature " + tag).isNotNull();
+                } else {
+                    assertThat(headDigest(seeder, repo, tag)).as(ctx + ": signature " + tag + " outlives its image").isNull();
+                }
+            });
+            signatures += tagDigest.keySet().stream().filter(ManagedTag::isSignature).count();
         }
         assertThat(deletedTotal).as("the generated plans delete something").isPositive();
+        assertThat(signatures).as("the generated registries hold signatures").isPositive();
+    }
+
+    /** Digests a remaining tag resolves to, and the children of the indexes among them. */
+    static Set<String> reachable(RegistrySeeder seeder, String repo, Set<String> tags) {
+        Set<String> digests = new java.util.HashSet<>();
+        for (String tag : tags) {
+            var manifest = seeder.get("/v2/" + repo + "/manifests/" + tag);
+            if (manifest.statusCode() != 200) {
+                continue;
+            }
+            digests.add(manifest.headers().firstValue("Docker-Content-Digest").orElseThrow());
+            if (manifest.body().contains("\"manifests\"")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"digest\":\"(sha256:[0-9a-f]{64})\"").matcher(manifest.body());
+                while (m.find()) {
+                    digests.add(m.group(1));
+                }
+            }
+        }
+        return digests;
     }
 
     static String headDigest(RegistrySeeder seeder, String repo, String reference) {
