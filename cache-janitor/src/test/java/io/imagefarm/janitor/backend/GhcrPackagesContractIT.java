@@ -12,6 +12,7 @@ import io.imagefarm.janitor.job.Janitor;
 import io.imagefarm.janitor.job.RunRequest;
 import io.imagefarm.janitor.policy.Deletion;
 import io.imagefarm.janitor.policy.Inventory;
+import io.imagefarm.janitor.policy.ManagedTag;
 import io.imagefarm.janitor.policy.Plan;
 import io.imagefarm.janitor.policy.PolicySettings;
 import io.imagefarm.janitor.policy.Reason;
@@ -215,5 +216,28 @@ class GhcrPackagesContractIT {
         assertThat(deleted).isEqualTo(7);
         assertThat(runs).isEqualTo(4); // 3 + 3 + 1, then a run with nothing left
         assertThat(stub.versions(PKG)).hasSize(1);
+    }
+
+    @Test
+    void aSignatureIsDeletedAsItsOwnVersionAfterItsImageAndAKeptImagesSignatureStays() {
+        Version kept = stub.image(PKG, daysAgo(1), "builder-" + hash(1) + "-amd64");
+        Version keptSignature = stub.image(PKG, daysAgo(1), ManagedTag.signatureTag(kept.digest()));
+        Version stale = stub.image(PKG, daysAgo(40), "builder-" + hash(2) + "-amd64");
+        Version staleSignature = stub.image(PKG, daysAgo(40), ManagedTag.signatureTag(stale.digest()));
+        Version orphan = stub.image(PKG, daysAgo(40), "sha256-" + "ab".repeat(32) + ".sig");
+        GhcrPackagesBackend backend = backend(150, Duration.ZERO);
+
+        JanitorReport report = new Janitor(kind -> backend, UsageHistory::empty, time, statuses -> { })
+                .run(new RunRequest(JanitorReport.Trigger.API, false, false, Set.of()), List.of(target), () -> true);
+
+        assertThat(report.outcome()).isEqualTo(JanitorReport.Outcome.APPLIED);
+        List<String> deletes = stub.requests().stream().filter(r -> r.startsWith("DELETE")).toList();
+        assertThat(deletes).hasSize(3);
+        assertThat(deletes.get(0)).endsWith("/versions/" + stale.id());
+        assertThat(deletes.subList(1, 3)).anySatisfy(r -> assertThat(r).endsWith("/versions/" + staleSignature.id()))
+                .anySatisfy(r -> assertThat(r).endsWith("/versions/" + orphan.id()));
+        assertThat(stub.versions(PKG)).extracting(Version::id).containsExactlyInAnyOrder(kept.id(), keptSignature.id());
+        assertThat(report.repository("w").plan()).filteredOn(i -> ManagedTag.signatureTag(kept.digest()).equals(i.tag()))
+                .singleElement().satisfies(i -> assertThat(i.reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE));
     }
 }
