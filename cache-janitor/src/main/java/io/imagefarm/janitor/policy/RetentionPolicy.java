@@ -267,8 +267,7 @@ public final class RetentionPolicy {
         unmanagedByDigest.forEach((digest, tag) -> p.keep(digest, tag, true));
         for (Decision d : decisions) {
             if (!d.delete()) {
-                // an untagged attestation kept only by delete-untagged=false needs nothing: on OCI it is not even
-                // seen once its indexes are gone, so it must not hold its image (the next run would not)
+                // an untagged manifest kept only by delete-untagged=false needs nothing (see Protection.protect)
                 p.keep(d.artifact.digest(), d.label(), d.reason != Reason.UNTAGGED_KEPT_BY_CONFIG);
             }
         }
@@ -325,16 +324,15 @@ public final class RetentionPolicy {
         }
 
         /**
-         * Everything {@code digest} needs, once each: its children (recursively) and its attestation pair (the
-         * image it attests only when it is {@code needed}).
+         * Everything {@code digest} needs, once each: its children (recursively) and, when it is {@code needed},
+         * its attestation pair. Something kept only by delete-untagged=false holds no pair: every untagged
+         * manifest is kept then anyway, and on OCI it is not even seen once its indexes are gone, so it must not
+         * hold a tagged image (the next run would not), nor make its pair hold it back in turn.
          */
         private void protect(String digest, String label, boolean needed) {
             Artifact self = byDigest.get(digest);
-            for (String other : pairs.getOrDefault(digest, List.of())) {
+            for (String other : needed ? pairs.getOrDefault(digest, List.of()) : List.<String>of()) {
                 boolean attestedImage = self != null && other.equals(self.attests());
-                if (attestedImage && !needed) {
-                    continue;
-                }
                 String why = attestedImage ? "image attested by kept attestation " + digest + " (" + label + ")"
                         : "attestation of kept image " + digest + " (" + label + ")";
                 if (pairedWith.putIfAbsent(other, why) == null && !protectedBy.containsKey(other)) {
