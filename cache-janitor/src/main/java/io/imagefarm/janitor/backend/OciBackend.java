@@ -9,6 +9,7 @@ import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.janitor.policy.Artifact;
 import io.imagefarm.janitor.policy.Deletion;
 import io.imagefarm.janitor.policy.Inventory;
+import io.imagefarm.janitor.policy.ManagedTag;
 import io.imagefarm.registry.DeleteOutcome;
 import io.imagefarm.registry.FetchedManifest;
 import io.imagefarm.registry.RegistryClient;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +31,8 @@ import java.util.Set;
  * pagination (relative or absolute), digests resolved with HEAD and the full Accept list, manifests and
  * index children read by digest ({@link Manifests} walks them, per-arch indexes and attestation manifests alike;
  * an attestation's entry names the image it attests), push time from the config's {@code created}
- * (an index: its {@code org.opencontainers.image.created} annotation, else its newest child), deletion by
+ * (an index: its {@code org.opencontainers.image.created} annotation, else its newest child), a HEAD by digest
+ * for each image a signature tag names that the scan did not reach (so a brand-new one is no orphan), deletion by
  * digest (202; 404 counts as already gone; 405 UNSUPPORTED stops the run).
  */
 public final class OciBackend implements JanitorBackend {
@@ -53,7 +56,31 @@ public final class OciBackend implements JanitorBackend {
             // A tag deleted between listing and HEAD is simply gone.
             head.ifPresent(h -> tagsByDigest.computeIfAbsent(h.digest(), d -> new LinkedHashSet<>()).add(tag));
         }
-        return new Inventory(target.image(), readManifests(repository, tagsByDigest), false);
+        List<Artifact> artifacts = readManifests(repository, tagsByDigest);
+        return new Inventory(target.image(), artifacts, false, unlistedSigned(repository, tagsByDigest, artifacts));
+    }
+
+    /**
+     * The digests signature tags name that the scan did not reach, but the registry has (one HEAD each): a
+     * brand-new index whose tag the listing passed before it was pushed, while its signature's tag came later.
+     * Without this its signature would be taken for an orphan and deleted.
+     */
+    Set<String> unlistedSigned(Repository repository, Map<String, Set<String>> tagsByDigest, List<Artifact> artifacts) {
+        Set<String> reached = new HashSet<>();
+        for (Artifact a : artifacts) {
+            reached.add(a.digest());
+            reached.addAll(a.children());
+            if (a.attests() != null) {
+                reached.add(a.attests());
+            }
+        }
+        Set<String> unlisted = new LinkedHashSet<>();
+        tagsByDigest.values().stream().flatMap(Set::stream).map(ManagedTag::parse).flatMap(Optional::stream)
+                .filter(ManagedTag::isSignature).map(ManagedTag::signedDigest)
+                .filter(signed -> !reached.contains(signed) && !unlisted.contains(signed))
+                .filter(signed -> client.headManifest(repository.digest(signed)).isPresent())
+                .forEach(unlisted::add);
+        return unlisted;
     }
 
     /** Reads every tagged manifest and, breadth first, every manifest an index points at. */

@@ -17,6 +17,11 @@ public enum Reason {
     LEGACY_CACHE_KEPT_BY_CONFIG(Action.KEEP),
     /** An untagged version, with {@code delete-untagged=false}. */
     UNTAGGED_KEPT_BY_CONFIG(Action.KEEP),
+    /**
+     * A {@code sha256-<hex>.sig} tag whose image no listed tag reaches but the registry has (OCI, a HEAD by
+     * digest): pushed after the tag listing passed it, or pinned by digest only. Not an orphan; a later run decides.
+     */
+    SIGNED_IMAGE_UNLISTED(Action.KEEP),
     // ---- kept by a safety rule, overriding a delete
     /** Safety rule 3: pushed within the grace period. */
     WITHIN_GRACE_PERIOD(Action.KEEP),

@@ -118,7 +118,7 @@ public final class RetentionPolicy {
 
         decideBuilders(builderByHash, lastRequestedByHash, now, byDigest, parents, pushMemo);
         decideCaches(caches);
-        decideSignatures(signatures, byDigest, parents);
+        decideSignatures(signatures, byDigest, parents, inventory.unlistedSigned());
         applyGracePeriod(decisions, now, byDigest, parents, pushMemo);
         applyProtection(decisions, unmanagedByDigest, byDigest, inventory.listsUntagged());
 
@@ -206,16 +206,20 @@ public final class RetentionPolicy {
     /**
      * A signature tag is tentatively deleted with its image; safety rule 6 keeps it if the image is kept.
      * An image that is neither an artifact here, nor any index's child, nor named by an attestation here is
-     * gone: the signature is orphaned.
+     * gone: the signature is orphaned, unless the backend found it by digest (an image pushed after the tag
+     * listing passed it): then it is kept for a later run to decide.
      */
     private static void decideSignatures(List<Decision> signatures, Map<String, Artifact> byDigest,
-                                         Map<String, List<String>> parents) {
+                                         Map<String, List<String>> parents, Set<String> unlistedSigned) {
         Set<String> attested = new HashSet<>();
         byDigest.values().stream().filter(a -> a.attests() != null).forEach(a -> attested.add(a.attests()));
         for (Decision d : signatures) {
             String image = d.managed.signedDigest();
             if (byDigest.containsKey(image) || parents.containsKey(image) || attested.contains(image)) {
                 d.set(Reason.SIGNED_IMAGE_DELETED, "signature of " + image + ", which no kept tag or index holds");
+            } else if (unlistedSigned.contains(image)) {
+                d.set(Reason.SIGNED_IMAGE_UNLISTED, "signature of " + image + ", which no listed tag reaches but the registry has"
+                        + " (pushed after the tag listing, or pinned by digest only)");
             } else {
                 d.set(Reason.ORPHANED_SIGNATURE, "signature of " + image + ", which no tag, index child or attestation in the repository names");
             }

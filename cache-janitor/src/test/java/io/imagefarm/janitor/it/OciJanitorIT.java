@@ -10,6 +10,7 @@ import io.imagefarm.janitor.job.Janitor;
 import io.imagefarm.janitor.job.RunRequest;
 import io.imagefarm.janitor.messaging.StatusTopicReader;
 import io.imagefarm.janitor.policy.Deletion;
+import io.imagefarm.janitor.policy.ManagedTag;
 import io.imagefarm.janitor.policy.PlanItem;
 import io.imagefarm.janitor.policy.PolicySettings;
 import io.imagefarm.janitor.policy.Reason;
@@ -211,6 +212,33 @@ class OciJanitorIT {
         assertThat(forced.repository("r").deleted()).isEqualTo(30);
         assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + tag(12))).isEqualTo(404);
         assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + tag(1) + "-arm64")).isEqualTo(200);
+    }
+
+    @Test
+    void aSignatureWhoseIndexTheTagListingDidNotReachIsCheckedByDigestAndKeptWhileAnOrphanGoes() {
+        LocalRegistry registry = SharedParts.registry();
+        RegistrySeeder seeder = new RegistrySeeder(registry);
+        String repo = "sigrace/" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        pushHash(seeder, repo, 1, now.minus(Duration.ofDays(10)));
+        // the race: the new index is in the registry but no listed tag reaches it yet (pushed by digest here)
+        Pushed freshImage = Seeding.image(seeder, repo, "amd64", now.minus(Duration.ofMinutes(1)), "fresh-amd64", List.of());
+        Pushed brandNew = Seeding.index(seeder, repo, List.of(freshImage), List.of());
+        String newSignature = ManagedTag.signatureTag(brandNew.digest());
+        Seeding.image(seeder, repo, "sig", Instant.parse("0001-01-01T00:00:00Z"), "sig-new", List.of(newSignature));
+        String orphan = "sha256-" + "ab".repeat(32) + ".sig";
+        Seeding.image(seeder, repo, "sig", Instant.parse("0001-01-01T00:00:00Z"), "sig-orphan", List.of(orphan));
+
+        JanitorReport report = run(janitor(), target(registry, repo, POLICY.withCap(100, 1.0)), false, false);
+
+        RepositoryReport r = report.repository("r");
+        assertThat(report.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(r.plan()).filteredOn(i -> newSignature.equals(i.tag())).singleElement()
+                .satisfies(i -> assertThat(i.reason()).isEqualTo(Reason.SIGNED_IMAGE_UNLISTED));
+        assertThat(r.plan()).filteredOn(i -> orphan.equals(i.tag())).singleElement()
+                .satisfies(i -> assertThat(i.reason()).isEqualTo(Reason.ORPHANED_SIGNATURE));
+        assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + newSignature)).isEqualTo(200);
+        assertThat(seeder.headStatus("/v2/" + repo + "/manifests/" + orphan)).isEqualTo(404);
     }
 
     @Test

@@ -106,6 +106,12 @@ final class Inv {
         return build(false);
     }
 
+    /** As {@link #oci()}, with {@code unlistedSigned} found by HEAD though no listed tag reaches them. */
+    Inventory oci(Set<String> unlistedSigned) {
+        Inventory listed = build(false);
+        return new Inventory(listed.image(), listed.artifacts(), false, unlistedSigned);
+    }
+
     Inventory ghcr() {
         return build(true);
     }

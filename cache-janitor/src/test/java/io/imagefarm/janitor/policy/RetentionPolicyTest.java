@@ -460,6 +460,21 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void safetyRule6_aSignatureWhoseImageTheTagListingMissedButTheRegistryHasIsNoOrphan() {
+        // OCI: the signer pushed a new index and then its signature while the janitor was listing tags; the
+        // listing passed builder-<hash> before the push but reached the .sig tag, and a HEAD by digest found the index
+        Inv inv = new Inv();
+        hashWithIndex(inv, 1, 10);
+        inv.signature(digest("brand-new-index"), COSIGN_ZERO_TIME);
+        inv.signature(digest("long-gone"), COSIGN_ZERO_TIME);
+        Plan plan = plan(inv.oci(Set.of(digest("brand-new-index"))), SETTINGS, Map.of());
+
+        assertThat(plan.item(sigTag(digest("brand-new-index"))).reason()).isEqualTo(Reason.SIGNED_IMAGE_UNLISTED);
+        assertThat(plan.item(sigTag(digest("long-gone"))).reason()).isEqualTo(Reason.ORPHANED_SIGNATURE);
+        assertThat(plan.deletions()).extracting(Deletion::digest).containsExactly(signatureDigest(digest("long-gone")));
+    }
+
+    @Test
     void safetyRule6_anOrphanedSignaturePushedWithinTheGracePeriodIsKept() {
         // ghcr.io's created_at is real: a signature whose image a scan missed by moments is not taken for an orphan.
         Inv inv = new Inv().signature(digest("just-pushed"), NOW.minus(Duration.ofMinutes(5)))
