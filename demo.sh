@@ -223,10 +223,13 @@ step "5. Building both arches (arm64 under QEMU)"
 status1=$(wait_ready "$hash1")
 summary "$status1"
 index1=$(jq -r .index.image <<<"$status1")
-platforms=$(docker buildx imagetools inspect "$index1" | awk '/Platform:/ {print $2}' | sort | tr '\n' ' ')
-echo "   docker buildx imagetools inspect $index1: $platforms"
+entries=$(docker buildx imagetools inspect "$index1" | awk '/Platform:/ {print $2}')
+platforms=$(grep -v '^unknown/unknown$' <<<"$entries" | sort | tr '\n' ' ')
+attestations=$(grep -c '^unknown/unknown$' <<<"$entries" || true)
+echo "   docker buildx imagetools inspect $index1: $platforms+ $attestations provenance attestations"
 [[ $platforms == "linux/amd64 linux/arm64 " ]] || fail "index does not show both platforms"
-ok "the multi-arch index shows linux/amd64 and linux/arm64"
+((attestations == 2)) || fail "index does not hold each platform's provenance attestation"
+ok "the multi-arch index shows linux/amd64 and linux/arm64, each with its provenance attestation"
 
 step "6. Second commit: only the Dockerfile's last step changes"
 echo "   emptying the engine's local build cache first, as on a fresh build host: what the rebuild"
@@ -287,7 +290,52 @@ status_again=$(wait_ready "$hash1")
 ! gone "builder-$hash1" || fail "builder-$hash1 should be back in the registry"
 ok "both arches rebuilt and builder-$hash1 is back: $(jq -r .index.digest <<<"$status_again")"
 
-step "10. The dashboard"
+step "10. What CI runs in: a pinned digest, signed, with provenance"
+resolved=$(bin/imagefarm resolve --server "$HASHER_URL" --repo-dir "$sample" --repository demo/sample \
+  --token-file "$CI_TOKEN_FILE" --wait --timeout PT5M) || fail "bin/imagefarm resolve --wait failed: $resolved"
+image=$(sed -n 's/^image=//p' <<<"$resolved")
+[[ $image =~ @sha256:[0-9a-f]{64}$ ]] || fail "resolve --wait printed no pinned image: $resolved"
+echo "   bin/imagefarm resolve --wait: image=$image"
+verified=$(bin/imagefarm verify "$image" --key "$SIGNING_PUBLIC_KEY" --repository demo/sample \
+  --commit "$commit2" 2>&1) || fail "the pipeline's image does not verify: $verified"
+while IFS= read -r line; do echo "   $line"; done < <(head -8 <<<"$verified")
+ok "verified with the stack's key ($SIGNING_PUBLIC_KEY): signatures, digests, provenance, repository and commit"
+(umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$demo/other.key" 2>/dev/null)
+openssl pkey -in "$demo/other.key" -pubout -out "$demo/other.pub"
+set +e
+refused=$(bin/imagefarm verify "$image" --key "$demo/other.pub" 2>&1); code=$?
+set -e
+if ((code != 1)) || ! grep -q 'bad-signature' <<<"$refused"; then
+  fail "another key must be refused (exit $code): $refused"
+fi
+echo "   with another key: $(grep -m1 'failed-check' <<<"$refused" || true)"
+ok "another key is refused"
+index_tag=${image%@*}; index_tag=${index_tag##*:}
+echo "   pushing the arm64 image over $index_tag by hand (as a leaked token or another pipeline could)"
+arm64=$(curl -sS --fail-with-body -H "Accept: application/vnd.oci.image.index.v1+json" \
+  -H "Accept: application/vnd.oci.image.manifest.v1+json" -D "$demo/arm64.headers" \
+  "http://$REGISTRY/v2/demo/sample/manifests/$index_tag-arm64")
+media=$(awk -F': ' 'tolower($1) == "content-type" {print $2}' "$demo/arm64.headers" | tr -d '\r')
+curl -sS --fail-with-body -X PUT -H "Content-Type: $media" --data-binary "$arm64" \
+  "http://$REGISTRY/v2/demo/sample/manifests/$index_tag" >/dev/null || fail "could not push over $index_tag"
+set +e
+refused=$(bin/imagefarm verify "$image" --key "$SIGNING_PUBLIC_KEY" 2>&1); code=$?
+set -e
+if ((code != 1)) || ! grep -q 'tag-moved' <<<"$refused"; then
+  fail "a moved tag must be refused (exit $code): $refused"
+fi
+echo "   verify: $(grep -m1 'failed-check' <<<"$refused" || true)"
+for _ in $(seq 1 60); do
+  moved=$(curl -sS --fail-with-body "$HASHER_URL/api/v1/images/${index_tag#builder-}?repository=demo/sample")
+  [[ $(jq -r .index.failure <<<"$moved") == TAG_MOVED ]] && break
+  sleep 1
+done
+[[ $(jq -r .index.failure <<<"$moved") == TAG_MOVED ]] || fail "the hasher did not report the moved tag: $moved"
+echo "   hasher: $(jq -r .index.reason <<<"$moved")"
+ok "the tag pushed over by hand is refused by verify and reported by the hasher" \
+  "(TAG_MOVED, outcome $(jq -r .outcome <<<"$moved"))"
+
+step "11. The dashboard"
 page=$(curl -sS --fail-with-body "$HASHER_URL/?repository=demo/sample") || fail "the dashboard did not answer: $page"
 grep -q "$hash1" <<<"$page" || fail "the dashboard does not show $hash1"
 grep -q 'class="chip built"' <<<"$page" || fail "the dashboard shows no BUILT chip"
