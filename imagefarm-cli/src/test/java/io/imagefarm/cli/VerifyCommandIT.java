@@ -6,6 +6,7 @@ import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.Repository;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.signature.Attestations;
 import io.imagefarm.core.signature.ContentWriter;
 import io.imagefarm.core.signature.SignatureClaims;
 import io.imagefarm.core.signature.SignatureFormat;
@@ -239,41 +240,26 @@ class VerifyCommandIT {
     record Built(Pushed index, Manifest manifest, Pushed amd64, Pushed arm64) {
     }
 
-    /** An index as buildx pushes it with --provenance: per platform the image and its attestation manifest. */
+    /**
+     * An index as the hasher assembles it from per-arch pushes with provenance (the shared
+     * {@link RegistrySeeder#pushProvenanceIndex}): per platform the image and its attestation manifest.
+     */
     Built pushIndexWithProvenance(String tag, String salt) {
-        Pushed amd = seeder.pushImage(repo, List.of(), "amd64", Instant.now(), salt);
-        Pushed arm = seeder.pushImage(repo, List.of(), "arm64", Instant.now(), salt);
-        List<Descriptor> children = new ArrayList<>();
+        RegistryReader reader = new RegistryReader(Optional.empty(), false);
+        List<Descriptor> images = new ArrayList<>();
         List<Descriptor> attestations = new ArrayList<>();
-        for (Pushed image : List.of(amd, arm)) {
-            children.add(new Descriptor(image.mediaType(), image.digest(), image.size(),
-                    new Descriptor.Platform(image.arch(), "linux", null), null));
-            attestations.add(attestation(image));
+        List<Pushed> pushed = new ArrayList<>();
+        for (String arch : List.of("amd64", "arm64")) {
+            RegistrySeeder.ProvenancePush perArch = seeder.pushProvenanceIndex(repo, tag + "-" + arch, arch, Instant.now(), salt);
+            pushed.add(perArch.image());
+            for (Descriptor entry : reader.manifest(repository.digest(perArch.index().digest())).orElseThrow().manifest().children()) {
+                (Attestations.isAttestation(entry) ? attestations : images).add(entry);
+            }
         }
-        children.addAll(attestations);
-        Manifest index = Manifest.index(children, null);
-        Pushed pushed = seeder.putManifest(repo, tag, RegistrySeeder.OCI_INDEX, index.toJson(), null);
-        return new Built(pushed, index, amd, arm);
-    }
-
-    private Descriptor attestation(Pushed image) {
-        byte[] statement = ("{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\","
-                + "\"subject\":[{\"name\":\"pkg:docker/" + repo + "?platform=linux%2F" + image.arch() + "\",\"digest\":{\"sha256\":\""
-                + image.digest().substring(7) + "\"}}],\"predicate\":{\"buildType\":\"https://mobyproject.org/buildkit@v1\"}}")
-                .getBytes(StandardCharsets.UTF_8);
-        String statementDigest = seeder.pushBlob(repo, statement);
-        byte[] config = "{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
-                .getBytes(StandardCharsets.UTF_8);
-        String configDigest = seeder.pushBlob(repo, config);
-        byte[] manifest = new Manifest(2, RegistrySeeder.OCI_MANIFEST,
-                new Descriptor(RegistrySeeder.OCI_CONFIG, configDigest, config.length, null, null),
-                List.of(new Descriptor(SignatureFormat.IN_TOTO_MEDIA_TYPE, statementDigest, statement.length, null,
-                        Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"))), null, null).toJson();
-        Pushed pushed = seeder.putManifest(repo, RegistrySeeder.sha256(manifest), RegistrySeeder.OCI_MANIFEST, manifest, null);
-        return new Descriptor(RegistrySeeder.OCI_MANIFEST, pushed.digest(), pushed.size(),
-                new Descriptor.Platform("unknown", "unknown", null),
-                Map.of(SignatureFormat.REFERENCE_TYPE_ANNOTATION, SignatureFormat.ATTESTATION_MANIFEST,
-                        SignatureFormat.REFERENCE_DIGEST_ANNOTATION, image.digest()));
+        images.addAll(attestations);
+        Manifest index = Manifest.index(images, null);
+        Pushed pushedIndex = seeder.putManifest(repo, tag, RegistrySeeder.OCI_INDEX, index.toJson(), null);
+        return new Built(pushedIndex, index, pushed.get(0), pushed.get(1));
     }
 
     /** The signer's writes through the test's raw distribution client (the product's client needs Quarkus). */

@@ -4,7 +4,6 @@ import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.Manifests;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which entries of an index are platform images and which are buildx attestation manifests (platform
@@ -16,11 +15,13 @@ public final class Attestations {
     private Attestations() {
     }
 
-    /** An attestation manifest: by its reference type annotation, or by buildx's {@code unknown/unknown} platform. */
+    /**
+     * An attestation manifest: by its reference type annotation ({@link Manifests#isAttestation}), or by
+     * buildx's {@code unknown/unknown} platform, which is never an image to run: such an entry is not signed
+     * as a platform, and without a reference digest it fails verification as attached to no image.
+     */
     public static boolean isAttestation(Descriptor entry) {
-        Map<String, String> annotations = entry.annotations();
-        if (annotations != null && SignatureFormat.ATTESTATION_MANIFEST.equals(
-                annotations.get(SignatureFormat.REFERENCE_TYPE_ANNOTATION))) {
+        if (Manifests.isAttestation(entry)) {
             return true;
         }
         Descriptor.Platform platform = entry.platform();
@@ -29,8 +30,7 @@ public final class Attestations {
 
     /** The image an attestation manifest describes, or null if it does not say. */
     public static String subjectDigest(Descriptor attestation) {
-        return attestation.annotations() == null ? null
-                : attestation.annotations().get(SignatureFormat.REFERENCE_DIGEST_ANNOTATION);
+        return Manifests.attestedDigest(attestation).orElse(null);
     }
 
     /** The platform images of an index, in its order; none for an image manifest. */

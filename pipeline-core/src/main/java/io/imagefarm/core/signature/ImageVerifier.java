@@ -5,6 +5,8 @@ import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.Repository;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.Manifests;
+import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.core.signature.SignatureVerifier.VerifiedSignature;
 import io.imagefarm.core.signature.VerificationFailedException.Check;
@@ -136,7 +138,7 @@ public final class ImageVerifier {
             if (subject == null || !platforms.containsKey(subject)) {
                 throw new VerificationFailedException(Check.WRONG_PROVENANCE_SUBJECT, attestation.digest(),
                         "the attestation manifest " + attestation.digest() + " is attached to "
-                                + (subject == null ? "no image (no " + SignatureFormat.REFERENCE_DIGEST_ANNOTATION + ")"
+                                + (subject == null ? "no image (no " + Manifests.REFERENCE_DIGEST_ANNOTATION + ")"
                                 : subject + ", which is not a platform manifest of " + digest));
             }
             List<String> types = checkStatements(repository, attestation, subject, platforms.get(subject));
@@ -164,7 +166,7 @@ public final class ImageVerifier {
         List<String> types = new ArrayList<>();
         String subjectHex = subject.substring(subject.indexOf(':') + 1);
         for (Descriptor layer : manifest.layers() == null ? List.<Descriptor>of() : manifest.layers()) {
-            if (layer == null || !SignatureFormat.IN_TOTO_MEDIA_TYPE.equals(layer.mediaType())) {
+            if (layer == null || !MediaTypes.IN_TOTO.equals(layer.mediaType())) {
                 continue;
             }
             if (layer.size() > MAX_STATEMENT_BYTES) {

@@ -15,12 +15,6 @@ public final class SignatureFormat {
     /** {@code critical.type} of every cosign container image signature. */
     public static final String COSIGN_TYPE = "cosign container image signature";
 
-    /** buildx's index annotations on an attestation manifest. */
-    public static final String REFERENCE_TYPE_ANNOTATION = "vnd.docker.reference.type";
-    public static final String REFERENCE_DIGEST_ANNOTATION = "vnd.docker.reference.digest";
-    public static final String ATTESTATION_MANIFEST = "attestation-manifest";
-    /** The media type of an in-toto statement layer in an attestation manifest. */
-    public static final String IN_TOTO_MEDIA_TYPE = "application/vnd.in-toto+json";
     /** The prefix of every SLSA provenance predicate type (v0.2 is what buildx writes, v1 its successor). */
     public static final String SLSA_PROVENANCE_PREFIX = "https://slsa.dev/provenance/";
 

@@ -3,6 +3,7 @@ package io.imagefarm.core.signature;
 import io.imagefarm.core.image.Repository;
 import io.imagefarm.core.registry.Descriptor;
 import io.imagefarm.core.registry.Manifest;
+import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.core.registry.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,13 +31,13 @@ final class SignedIndexFixture {
                     + "\"subject\":[{\"name\":\"pkg:docker/acme/widget?platform=linux%2F" + arch + "\",\"digest\":{\"sha256\":\""
                     + subject.substring(7) + "\"}}],\"predicate\":{\"builder\":{\"id\":\"x\"}}}").getBytes(StandardCharsets.UTF_8);
             String statementDigest = registry.pushBlob(repository, statement);
-            Descriptor layer = new Descriptor(SignatureFormat.IN_TOTO_MEDIA_TYPE, statementDigest, statement.length, null,
+            Descriptor layer = new Descriptor(MediaTypes.IN_TOTO, statementDigest, statement.length, null,
                     Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"));
             Descriptor attestation = manifest("attestation " + arch, new Descriptor.Platform("unknown", "unknown", null),
                     layer);
             attestations.add(new Descriptor(attestation.mediaType(), attestation.digest(), attestation.size(),
-                    attestation.platform(), Map.of(SignatureFormat.REFERENCE_TYPE_ANNOTATION, SignatureFormat.ATTESTATION_MANIFEST,
-                    SignatureFormat.REFERENCE_DIGEST_ANNOTATION, image.digest())));
+                    attestation.platform(), Map.of(Manifests.REFERENCE_TYPE_ANNOTATION, Manifests.ATTESTATION_MANIFEST,
+                    Manifests.REFERENCE_DIGEST_ANNOTATION, image.digest())));
         }
         return image;
     }
