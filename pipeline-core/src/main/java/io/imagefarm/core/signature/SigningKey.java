@@ -4,6 +4,7 @@ import io.imagefarm.core.secret.Secrets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -68,6 +69,17 @@ public final class SigningKey {
     /** {@link #sign} in base64, the form of cosign's signature annotation. */
     public String signBase64(byte[] payload) {
         return Base64.getEncoder().encodeToString(sign(payload));
+    }
+
+    /**
+     * Whether {@code publicKey} verifies what this key signs: a service configured with both (the READY check
+     * needs the public key; the JDK cannot derive it from a PKCS#8 private key) checks at start-up that they
+     * are one pair, so it never signs what its own check, and every CI's {@code verify}, would refuse.
+     */
+    public boolean isPairedWith(VerificationKey publicKey) {
+        byte[] probe = new byte[32];
+        new SecureRandom().nextBytes(probe);
+        return publicKey.verifies(probe, sign(probe));
     }
 
     @Override

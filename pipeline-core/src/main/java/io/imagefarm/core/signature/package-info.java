@@ -14,7 +14,8 @@
  * signer.ifPresent(s -> s.signIndex(index.repo(), indexDigest, indexManifest,
  *         new SignatureClaims(repository.toString(), commit, versionHash)));
  * // READY when a key is configured: the signature exists and states these claims. The JDK cannot derive
- * // the public key from a PKCS#8 private key, so the check reads the public key file (signing.pub)
+ * // the public key from a PKCS#8 private key, so the check reads the public key file (signing.pub),
+ * // checked at start-up to belong to the key: key.isPairedWith(publicKey)
  * new SignatureVerifier(VerificationKey.fromFile(publicKeyFile), store)
  *         .verify(index.repo(), indexDigest, ExpectedClaims.of(claims));
  * }</pre>

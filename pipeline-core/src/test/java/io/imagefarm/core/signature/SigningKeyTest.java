@@ -40,6 +40,15 @@ class SigningKeyTest {
     }
 
     @Test
+    void aKeyIsPairedWithItsOwnPublicKeyOnly() {
+        TestKeys.PemPair pair = TestKeys.p256();
+        SigningKey key = SigningKey.fromPem(pair.privatePem(), "signing.key");
+
+        assertThat(key.isPairedWith(VerificationKey.fromPem(pair.publicPem(), "signing.pub"))).isTrue();
+        assertThat(key.isPairedWith(VerificationKey.fromPem(TestKeys.p256().publicPem(), "other.pub"))).isFalse();
+    }
+
+    @Test
     void anRsaKeyIsRefusedByName() {
         TestKeys.PemPair rsa = TestKeys.rsa();
 
