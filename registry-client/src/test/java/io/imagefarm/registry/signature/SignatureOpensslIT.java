@@ -142,6 +142,37 @@ class SignatureOpensslIT {
     }
 
     @Test
+    void twoReplicasSigningTheSameIndexAtOnceLeaveASignatureThatVerifies() throws Exception {
+        Pushed amd = seeder.pushImage(repo, List.of(), "amd64", Instant.now(), "e");
+        Pushed index = seeder.pushIndex(repo, "builder-3", List.of(amd));
+        var indexManifest = client.getManifest(repository.digest(index.digest())).orElseThrow().manifest();
+        SigningKey signingKey = SigningKey.fromSecret("k", Optional.of(key)).orElseThrow();
+        java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (RegistryClient second = new RegistryClient(RegistryClientSettings.defaults())) {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (RegistryClient replica : List.of(client, second)) {
+                Signer signer = new Signer(signingKey, new RegistryContentStore(replica));
+                runs.add(replicas.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        signer.signIndex(repository, index.digest(), indexManifest, CLAIMS);
+                    }
+                    return null;
+                }));
+            }
+            for (var run : runs) {
+                run.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            replicas.shutdownNow();
+        }
+
+        JsonNode sig = JSON.readTree(get("/v2/" + repo + "/manifests/" + SignatureFormat.signatureTag(index.digest())).body());
+        assertThat(sig.path("layers")).as("one payload, one layer, whoever wrote last").hasSize(1);
+        assertThat(opensslVerify(pub, fetchWithPlainHttp(index.digest()))).isTrue();
+        assertThat(opensslVerify(pub, fetchWithPlainHttp(amd.digest()))).isTrue();
+    }
+
+    @Test
     void pushBlobUploadsOnceAndAnswersTheDigest() {
         byte[] blob = ("blob " + UUID.randomUUID()).getBytes();
 
