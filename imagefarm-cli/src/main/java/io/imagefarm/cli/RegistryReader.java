@@ -51,8 +51,10 @@ final class RegistryReader implements ContentReader {
         }
     }
 
+    /** Redirects are followed by hand: a blob's storage (ghcr.io's CDN) gets no registry credentials. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final int MAX_REDIRECTS = 5;
     private final Optional<Credentials> credentials;
     private final boolean plainHttp;
     /** Authorization header by registry and scope. */
@@ -149,7 +151,22 @@ final class RegistryReader implements ContentReader {
         }
     }
 
+    /** GET, following up to {@value #MAX_REDIRECTS} redirects; the Authorization goes to {@code uri}'s host only. */
     private HttpResponse<byte[]> send(URI uri, String accept, String authorization) {
+        HttpResponse<byte[]> r = sendOnce(uri, accept, authorization);
+        for (int i = 0; i < MAX_REDIRECTS && r.statusCode() / 100 == 3; i++) {
+            Optional<String> location = r.headers().firstValue("Location");
+            if (location.isEmpty()) {
+                return r;
+            }
+            URI next = r.uri().resolve(location.get());
+            boolean sameOrigin = next.getScheme().equals(uri.getScheme()) && next.getAuthority().equals(uri.getAuthority());
+            r = sendOnce(next, accept, sameOrigin ? authorization : null);
+        }
+        return r;
+    }
+
+    private HttpResponse<byte[]> sendOnce(URI uri, String accept, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).timeout(Duration.ofSeconds(60)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);

@@ -91,6 +91,44 @@ class RegistryReaderTest {
     }
 
     @Test
+    void aBlobRedirectedToAnotherHostIsFetchedWithoutTheRegistryCredentials() throws Exception {
+        HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> storageAuthorizations = new CopyOnWriteArrayList<>();
+        storage.createContext("/", exchange -> {
+            try (exchange) {
+                storageAuthorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+                exchange.sendResponseHeaders(200, MANIFEST.length);
+                exchange.getResponseBody().write(MANIFEST);
+            }
+        });
+        storage.start();
+        server.removeContext("/v2/");
+        server.createContext("/v2/", exchange -> {
+            try (exchange) {
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+                if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+                    exchange.sendResponseHeaders(401, -1);
+                    return;
+                }
+                // "localhost", not 127.0.0.1: another origin, as a registry's blob storage is
+                exchange.getResponseHeaders().add("Location", "http://localhost:" + storage.getAddress().getPort() + "/blob");
+                exchange.sendResponseHeaders(307, -1);
+            }
+        });
+        try {
+            byte[] blob = new RegistryReader(Optional.of(new RegistryReader.Credentials("ci", "s3cret")), false)
+                    .blob(repository, sha256(MANIFEST));
+
+            assertThat(blob).isEqualTo(MANIFEST);
+            assertThat(authorizations).containsExactly("null", "Basic Y2k6czNjcmV0");
+            assertThat(storageAuthorizations).containsExactly("null");
+        } finally {
+            storage.stop(0);
+        }
+    }
+
+    @Test
     void withoutCredentialsAChallengeIsAnAuthFailure() {
         requireBasic = true;
 
