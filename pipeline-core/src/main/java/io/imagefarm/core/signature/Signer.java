@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Signs pushed images in cosign's format: for each digest, a simple-signing payload naming the digest and
@@ -79,9 +78,10 @@ public final class Signer {
 
     /** The layers a signature tag holds now; what is not a signature manifest is replaced. */
     private static List<Descriptor> layersOf(Manifest manifest) {
-        return Optional.ofNullable(manifest.layers()).isPresent() && !manifest.isIndex()
-                ? manifest.layers().stream().filter(l -> l != null && l.digest() != null).toList()
-                : List.of();
+        if (manifest.isIndex() || manifest.layers() == null) {
+            return List.of();
+        }
+        return manifest.layers().stream().filter(l -> l != null && l.digest() != null).toList();
     }
 
     @Override
