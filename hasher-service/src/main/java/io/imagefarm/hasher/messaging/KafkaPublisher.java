@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,7 +69,7 @@ public class KafkaPublisher implements Publisher {
 
     @Inject
     public KafkaPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, HasherConfig config, MeterRegistry metrics) {
-        this(() -> new KafkaProducer<>(producerProps(kafka, "imagefarm-hasher-" + config.instanceId())), metrics, MAX_BATCH);
+        this(() -> new KafkaProducer<>(TransactionalProducers.props(kafka, "imagefarm-hasher-" + config.instanceId())), metrics, MAX_BATCH);
         start();
     }
 
@@ -211,28 +208,5 @@ public class KafkaPublisher implements Publisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static Properties producerProps(Map<String, Object> kafka, String transactionalId) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        // The connector's default acks=1 would silently turn idempotence off: acks=all explicitly.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Stable per replica (imagefarm.hasher.instance-id): a restarted replica fences its predecessor's open
-        // transaction at once; with a random id, read_committed consumers (workers, other replicas, the janitor)
-        // would stall until that transaction timed out.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        // A replica that dies leaves its open transaction to the coordinator, aborted after this timeout (plus the
-        // broker's transaction.abort.timed.out.transaction.cleanup.interval.ms, 1 s in the project's broker configs),
-        // so read_committed consumers stall ~10 s at most. A hasher transaction lasts milliseconds.
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "8000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        return props;
     }
 }

@@ -49,7 +49,7 @@ class KafkaPublisherIT {
 
     /** A real transactional producer, as the hasher's, that refuses records over 16 KiB (one way to fail a batch). */
     Properties producerProps(String bootstrap) {
-        Properties props = KafkaPublisher.producerProps(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        Properties props = TransactionalProducers.props(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 "publisher-it-" + run);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "16384");
         return props;
