@@ -4,42 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.testsupport.SettableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens are reused per registry and scope until shortly before they expire, and the cache does not grow with dead ones. */
 class TokenCacheTest {
 
-    /** A clock the test moves. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-12-05T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final ManualClock clock = new ManualClock();
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T12:00:00Z"));
     final TokenCache cache = new TokenCache(clock);
 
     @Test
