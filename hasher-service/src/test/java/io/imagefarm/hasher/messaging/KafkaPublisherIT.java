@@ -27,6 +27,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -155,6 +156,56 @@ class KafkaPublisherIT {
                 .isInstanceOf(PublishFailedException.class).hasMessageContaining("shutting down");
         await().atMost(Duration.ofSeconds(20)).until(() -> committed("drained").size() >= 5);
         assertThat(committed("drained")).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    /** A producer whose first commit goes through on the broker but whose answer the client does not see in time. */
+    static final class FirstCommitAnswerLost extends KafkaProducer<String, String> {
+        private final AtomicInteger commits;
+
+        FirstCommitAnswerLost(Properties props, AtomicInteger commits) {
+            super(props);
+            this.commits = commits;
+        }
+
+        @Override
+        public void commitTransaction() {
+            super.commitTransaction();
+            if (commits.incrementAndGet() == 1) {
+                throw new TimeoutException("the commit's answer came too late (simulated)");
+            }
+        }
+    }
+
+    /**
+     * The path behind the "Invalid transition attempted from state READY to state ABORTING_TRANSACTION" that Mutiny
+     * dropped under SmallRye's KafkaTransactions: a commit reported as failed though the transaction committed. The
+     * abort that follows finds no transaction; that is contained, the batch's callers get 503 (their publication may
+     * be in Kafka: a retry publishes it again, which the decider's dedup absorbs), and the next batch commits.
+     */
+    @Test
+    void aCommitWhoseAnswerIsLostFailsItsBatchAndTheNextBatchCommitsOnANewProducer() {
+        Properties props = producerProps(SharedParts.kafka().bootstrapServers());
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger commits = new AtomicInteger();
+        KafkaPublisher publisher = new KafkaPublisher(() -> {
+            created.incrementAndGet();
+            return new FirstCommitAnswerLost(props, commits);
+        }, metrics, 10);
+        publishers.add(publisher);
+        CompletableFuture<Void> lost = publisher.submit(status("lost", 1));
+        publisher.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(lost::isDone);
+        CompletableFuture<Void> next = publisher.submit(status("lost", 2));
+        await().atMost(Duration.ofSeconds(20)).until(next::isDone);
+
+        assertThat(failure(lost)).isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("answer came too late")
+                .satisfies(e -> assertThat(e.getCause().getSuppressed()).singleElement()
+                        .satisfies(abort -> assertThat(abort).hasMessageContaining("READY")));
+        assertThat(failure(next)).isNull();
+        assertThat(created.get()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> committed("lost").equals(List.of(1, 2)));
     }
 
     @Test
