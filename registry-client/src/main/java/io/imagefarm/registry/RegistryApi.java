@@ -19,7 +19,8 @@ import org.jboss.resteasy.reactive.RestQuery;
  * client serves every repository there. {@code name} is a validated repository path
  * ({@link io.imagefarm.core.image.Repository}): lower-case letters, digits, separators and '/', nothing to
  * encode, so it is passed {@link Encoded} and its '/'s stay path separators. Every method returns the raw
- * {@link Response}: status handling, auth and retry live in {@link RegistryClient}.
+ * {@link Response}: status handling lives in {@link RegistryClient}, auth in {@link RegistryAuthenticator},
+ * retry in {@link RegistryTransport}.
  */
 public interface RegistryApi {
 

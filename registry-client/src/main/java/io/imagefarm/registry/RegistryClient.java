@@ -11,10 +11,8 @@ import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -27,28 +25,27 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * The OCI distribution API client all three services share (go-containerregistry's {@code remote}
- * shape): every manifest request sends the full Accept list; anonymous, basic and Bearer-token auth
- * (from the {@code WWW-Authenticate} challenge, tokens cached until they expire); 408/429/5xx and
- * I/O failures retried with exponential backoff, honouring {@code Retry-After}. A 404 is an answer,
- * never cached. Blocking: call it from worker threads.
+ * shape): the OCI operations, each manifest request with the full Accept list. A 404 is an answer,
+ * never cached. Blocking: call it from worker threads. Two layers sit below, as {@code transport/} sits
+ * below {@code remote/} there:
+ * <ul>
+ *   <li>{@link RegistryAuthenticator}: anonymous, basic and Bearer-token auth from the
+ *       {@code WWW-Authenticate} challenge, tokens cached until they expire ({@link TokenCache});</li>
+ *   <li>{@link RegistryTransport}: 408/429/5xx and I/O failures retried with exponential backoff,
+ *       honouring {@code Retry-After}, and the REST client pool.</li>
+ * </ul>
  *
  * <p>One per process: it keeps one REST client per registry host (and per token endpoint), whatever
  * the number of repositories, and {@link #close()} closes them all; services close it from a CDI disposer.
  */
 public final class RegistryClient implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(RegistryClient.class);
     private static final ObjectMapper JSON = EventCodec.mapper();
-    private static final Duration TOKEN_SKEW = Duration.ofSeconds(10);
-    private static final int DEFAULT_TOKEN_SECONDS = 60;
 
     /** Waits between attempts; tests replace it to avoid real waiting. */
     @FunctionalInterface
@@ -57,18 +54,8 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     private final RegistryClientSettings settings;
-    private final Backoff backoff;
-    private final Clock clock;
-    /** By registry host. */
-    private final Map<String, RegistryApi> registryApis = new ConcurrentHashMap<>();
-    /** By token endpoint (the challenge's realm). */
-    private final Map<String, TokenApi> tokenApis = new ConcurrentHashMap<>();
-    private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
-    private final Set<String> basicAuthRegistries = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
-
-    private record CachedToken(String value, Instant expiresAt) {
-    }
+    private final RegistryTransport transport;
+    private final RegistryAuthenticator authenticator;
 
     public RegistryClient(RegistryClientSettings settings) {
         this(settings, d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()), Clock.systemUTC());
@@ -76,8 +63,8 @@ public final class RegistryClient implements AutoCloseable {
 
     public RegistryClient(RegistryClientSettings settings, Backoff backoff, Clock clock) {
         this.settings = settings;
-        this.backoff = backoff;
-        this.clock = clock;
+        this.transport = new RegistryTransport(settings, backoff);
+        this.authenticator = new RegistryAuthenticator(settings, transport, new TokenCache(clock));
     }
 
     /**
@@ -269,125 +256,14 @@ public final class RegistryClient implements AutoCloseable {
     /** Closes every REST client this client created; it cannot be used afterwards. */
     @Override
     public void close() {
-        closed = true;
-        closeAll(registryApis);
-        closeAll(tokenApis);
+        transport.close();
     }
 
     // ---------------------------------------------------------------------------------------- plumbing
 
-    /** Runs {@code op} with the authorization {@code scope} needs, retrying transient failures. */
+    /** Runs {@code op} (given the Authorization header) with the authorization {@code scope} needs, retrying transient failures. */
     private Response call(Repository repository, String scope, Function<String, Response> op) {
-        String registry = repository.registry();
-        for (int attempt = 1; ; attempt++) {
-            Response r;
-            try {
-                r = authorized(registry, scope, op);
-            } catch (ProcessingException e) {
-                if (attempt >= settings.maxAttempts()) {
-                    throw new RegistryException("registry " + registry + " unreachable after " + attempt + " attempts: " + rootMessage(e), 0, null, e);
-                }
-                pause(attempt, null, registry, "unreachable: " + rootMessage(e));
-                continue;
-            }
-            if (RegistryException.isTransientStatus(r.getStatus()) && attempt < settings.maxAttempts()) {
-                String retryAfter = r.getHeaderString("Retry-After");
-                r.close();
-                pause(attempt, retryAfter, registry, "answered " + r.getStatus());
-                continue;
-            }
-            return r;
-        }
-    }
-
-    private Response authorized(String registry, String scope, Function<String, Response> op) {
-        String authorization = cachedAuthorization(registry, scope);
-        Response r = op.apply(authorization);
-        if (r.getStatus() != 401) {
-            return r;
-        }
-        AuthChallenge challenge = AuthChallenge.parse(r.getHeaderString("WWW-Authenticate"));
-        if (challenge == null) {
-            return r;
-        }
-        if (challenge.isBearer()) {
-            r.close();
-            String tokenScope = challenge.params().getOrDefault("scope", scope);
-            return op.apply("Bearer " + fetchToken(registry, challenge, scope, tokenScope));
-        }
-        Optional<RegistryCredentials> credentials = settings.credentialsFor(registry);
-        if (challenge.isBasic() && credentials.isPresent() && authorization == null) {
-            r.close();
-            basicAuthRegistries.add(registry);
-            return op.apply(credentials.get().basicHeader());
-        }
-        return r;
-    }
-
-    private String cachedAuthorization(String registry, String scope) {
-        CachedToken token = tokens.get(registry + " " + scope);
-        if (token != null && clock.instant().isBefore(token.expiresAt())) {
-            return "Bearer " + token.value();
-        }
-        if (basicAuthRegistries.contains(registry)) {
-            return settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
-        }
-        return null;
-    }
-
-    private String fetchToken(String registry, AuthChallenge challenge, String cacheScope, String tokenScope) {
-        String realm = challenge.params().get("realm");
-        if (realm == null) {
-            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
-        }
-        TokenApi api = client(tokenApis, realm, r -> builder(URI.create(r)).build(TokenApi.class));
-        String basic = settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
-        for (int attempt = 1; ; attempt++) {
-            try (Response r = api.token(challenge.params().get("service"), tokenScope, basic)) {
-                if (RegistryException.isTransientStatus(r.getStatus()) && attempt < settings.maxAttempts()) {
-                    pause(attempt, r.getHeaderString("Retry-After"), registry, "token endpoint answered " + r.getStatus());
-                    continue;
-                }
-                if (r.getStatus() != 200) {
-                    throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.getStatus() + ")",
-                            r.getStatus() == 404 ? 401 : r.getStatus(), "UNAUTHORIZED");
-                }
-                JsonNode body = JSON.readTree(r.readEntity(byte[].class));
-                String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
-                if (token == null || token.isEmpty()) {
-                    throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
-                }
-                int seconds = body.path("expires_in").asInt(DEFAULT_TOKEN_SECONDS);
-                Instant expires = clock.instant().plusSeconds(seconds).minus(TOKEN_SKEW);
-                tokens.put(registry + " " + cacheScope, new CachedToken(token, expires));
-                return token;
-            } catch (ProcessingException e) {
-                if (attempt >= settings.maxAttempts()) {
-                    throw new RegistryException("token endpoint " + realm + " unreachable: " + rootMessage(e), 0, null, e);
-                }
-                pause(attempt, null, registry, "token endpoint unreachable");
-            } catch (IOException e) {
-                throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
-            }
-        }
-    }
-
-    private void pause(int attempt, String retryAfter, String registry, String why) {
-        Duration wait = settings.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 16));
-        if (wait.compareTo(settings.maxBackoff()) > 0) {
-            wait = settings.maxBackoff();
-        }
-        if (retryAfter != null && retryAfter.matches("\\d+")) {
-            Duration asked = Duration.ofSeconds(Long.parseLong(retryAfter));
-            wait = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
-        }
-        LOG.debugf("registry %s %s; attempt %d, retrying in %s", registry, why, attempt, wait);
-        try {
-            backoff.pause(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException("interrupted while waiting to retry " + registry, 0, null, e);
-        }
+        return authenticator.send(repository.registry(), scope, op);
     }
 
     private static void requireSuccess(Response r, String what) {
@@ -412,38 +288,7 @@ public final class RegistryClient implements AutoCloseable {
 
     /** The one REST client of a registry host, for every repository there. */
     private RegistryApi api(String registry) {
-        return client(registryApis, registry,
-                r -> builder(URI.create(settings.scheme(r) + "://" + r + "/v2/")).build(RegistryApi.class));
-    }
-
-    private <T> T client(Map<String, T> clients, String key, Function<String, T> create) {
-        if (closed) {
-            throw new IllegalStateException("registry client is closed");
-        }
-        return clients.computeIfAbsent(key, create);
-    }
-
-    private static void closeAll(Map<String, ?> clients) {
-        clients.forEach((key, client) -> {
-            // Quarkus REST client proxies are Closeable; closing releases the underlying HTTP client.
-            if (client instanceof Closeable closeable) {
-                try {
-                    closeable.close();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warnf(e, "closing the REST client for %s failed", key);
-                }
-            }
-        });
-        clients.clear();
-    }
-
-    private QuarkusRestClientBuilder builder(URI base) {
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(base)
-                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(true)
-                .disableDefaultMapper(true);
+        return transport.registry(registry);
     }
 
     private static String mediaType(Response r) {
@@ -461,13 +306,5 @@ public final class RegistryClient implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
     }
 }

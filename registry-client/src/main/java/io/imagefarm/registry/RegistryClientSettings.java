@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How a {@link RegistryClient} talks to registries. Services fill it from their {@code @ConfigMapping}.
+ * How a {@link RegistryClient} talks to registries. Services fill it from their {@code @ConfigMapping}; tests and tools
+ * from properties, the other keys at their defaults ({@link io.imagefarm.registry.config.RegistryBeans#settings(Map)}).
  *
  * @param plainHttpRegistries registries reached over http (loopback registries always are)
  * @param credentials         per registry host
@@ -17,26 +18,6 @@ import java.util.Set;
 public record RegistryClientSettings(Set<String> plainHttpRegistries, Map<String, RegistryCredentials> credentials,
                                      Duration connectTimeout, Duration readTimeout, int maxAttempts,
                                      Duration initialBackoff, Duration maxBackoff, int tagsPageSize) {
-
-    public static RegistryClientSettings defaults() {
-        return new RegistryClientSettings(Set.of(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
-                Duration.ofMillis(200), Duration.ofSeconds(5), 100);
-    }
-
-    public RegistryClientSettings withCredentials(Map<String, RegistryCredentials> newCredentials) {
-        return new RegistryClientSettings(plainHttpRegistries, Map.copyOf(newCredentials), connectTimeout, readTimeout,
-                maxAttempts, initialBackoff, maxBackoff, tagsPageSize);
-    }
-
-    public RegistryClientSettings withRetry(int attempts, Duration initial, Duration max) {
-        return new RegistryClientSettings(plainHttpRegistries, credentials, connectTimeout, readTimeout, attempts,
-                initial, max, tagsPageSize);
-    }
-
-    public RegistryClientSettings withTagsPageSize(int n) {
-        return new RegistryClientSettings(plainHttpRegistries, credentials, connectTimeout, readTimeout, maxAttempts,
-                initialBackoff, maxBackoff, n);
-    }
 
     Optional<RegistryCredentials> credentialsFor(String registry) {
         return Optional.ofNullable(credentials.get(registry));

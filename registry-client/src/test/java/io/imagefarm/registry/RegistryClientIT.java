@@ -11,6 +11,7 @@ import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.registry.Manifests;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.registry.config.RegistryBeans;
 import io.imagefarm.testsupport.LocalRegistry;
 import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.RegistrySeeder.Pushed;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +47,7 @@ class RegistryClientIT {
     void setUp() {
         registry = SharedParts.registry();
         seeder = new RegistrySeeder(registry);
-        client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(2));
+        client = new RegistryClient(settings("tags-page-size", "2"));
         repo = "acme/" + UUID.randomUUID().toString().substring(0, 8);
         repository = Repository.of(registry.host(), repo);
     }
@@ -53,6 +55,15 @@ class RegistryClientIT {
     @AfterEach
     void tearDown() {
         client.close();
+    }
+
+    /** Settings from {@code imagefarm.registry.*} keys and values, the rest at their defaults. */
+    static RegistryClientSettings settings(String... keysAndValues) {
+        Map<String, String> properties = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put("imagefarm.registry." + keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return RegistryBeans.settings(properties);
     }
 
     ImageRef ref(String tag) {
@@ -170,7 +181,7 @@ class RegistryClientIT {
         int port = LocalRegistry.freePort();
         AtomicReference<LocalRegistry> late = new AtomicReference<>();
         AtomicInteger pauses = new AtomicInteger();
-        RegistryClient patient = new RegistryClient(RegistryClientSettings.defaults().withRetry(5, Duration.ofMillis(10), Duration.ofMillis(50)),
+        RegistryClient patient = new RegistryClient(settings("max-attempts", "5", "initial-backoff", "PT0.01S", "max-backoff", "PT0.05S"),
                 wait -> {
                     if (pauses.incrementAndGet() == 2) {
                         late.set(LocalRegistry.builder().port(port).start());
@@ -190,7 +201,7 @@ class RegistryClientIT {
     void unreachableRegistryFailsAsTransientAfterTheRetryBudget() throws Exception {
         int port = LocalRegistry.freePort();
         AtomicInteger pauses = new AtomicInteger();
-        try (RegistryClient impatient = new RegistryClient(RegistryClientSettings.defaults().withRetry(3, Duration.ofMillis(1), Duration.ofMillis(1)),
+        try (RegistryClient impatient = new RegistryClient(settings("max-attempts", "3", "initial-backoff", "PT0.001S", "max-backoff", "PT0.001S"),
                 wait -> pauses.incrementAndGet(), Clock.systemUTC())) {
 
             assertThatThrownBy(() -> impatient.headManifest(ImageRef.ofTag("127.0.0.1:" + port, repo, "x")))
@@ -203,9 +214,9 @@ class RegistryClientIT {
     @Test
     void basicCredentialsAreSentWhenTheRegistryAsksForThem() {
         try (LocalRegistry locked = LocalRegistry.builder().basicAuth("ci", "s3cret").start();
-             RegistryClient anonymous = new RegistryClient(RegistryClientSettings.defaults());
-             RegistryClient withCredentials = new RegistryClient(RegistryClientSettings.defaults()
-                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))))) {
+             RegistryClient anonymous = new RegistryClient(settings());
+             RegistryClient withCredentials = new RegistryClient(settings(
+                     "credentials.\"" + locked.host() + "\".username", "ci", "credentials.\"" + locked.host() + "\".password", "s3cret"))) {
             String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ci:s3cret".getBytes());
             new RegistrySeeder(locked.url(), basic).pushImage(repo, "builder-8-amd64", "amd64", Instant.now(), "h");
             ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-8-amd64");
@@ -221,10 +232,10 @@ class RegistryClientIT {
     void bearerTokenFlowFromTheChallengeIsFollowedAndTokensAreCachedUntilExpiry() {
         try (TokenServer tokens = TokenServer.start("ci", "s3cret", Duration.ofMinutes(5));
              LocalRegistry locked = LocalRegistry.builder().tokenAuth(tokens).start();
-             RegistryClient client = new RegistryClient(RegistryClientSettings.defaults()
-                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "s3cret"))));
-             RegistryClient wrongPassword = new RegistryClient(RegistryClientSettings.defaults()
-                     .withCredentials(Map.of(locked.host(), new RegistryCredentials("ci", "wrong"))))) {
+             RegistryClient client = new RegistryClient(settings(
+                     "credentials.\"" + locked.host() + "\".username", "ci", "credentials.\"" + locked.host() + "\".password", "s3cret"));
+             RegistryClient wrongPassword = new RegistryClient(settings(
+                     "credentials.\"" + locked.host() + "\".username", "ci", "credentials.\"" + locked.host() + "\".password", "wrong"))) {
             ImageRef image = ImageRef.ofTag(locked.host(), repo, "builder-9-amd64");
 
             assertThat(exists(client, image)).isFalse();

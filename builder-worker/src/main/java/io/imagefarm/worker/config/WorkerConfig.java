@@ -1,6 +1,7 @@
 package io.imagefarm.worker.config;
 
 import io.imagefarm.core.image.Arch;
+import io.imagefarm.registry.config.Checked;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -120,6 +121,7 @@ public interface WorkerConfig {
      * compares one host's clock with another's (statuses are ordered by the topic, ages measured by the
      * reader). Leave at zero in production.
      */
+    @WithConverter(Checked.ClockOffset.class)
     @WithDefault("PT0S")
     Duration clockOffset();
 
@@ -135,6 +137,7 @@ public interface WorkerConfig {
     int logTailLines();
 
     /** Readiness is DOWN when the work directory's file system has less free space than this. */
+    @WithConverter(Checked.NonNegativeBytes.class)
     @WithDefault("2147483648")
     long minFreeDiskBytes();
 

@@ -72,6 +72,8 @@ class WorkerConfigTest {
             "imagefarm.worker.git.connect-timeout, PT0S",
             "imagefarm.worker.git.read-timeout, PT0S",
             "imagefarm.worker.docker.api-timeout, PT0S",
+            "imagefarm.worker.clock-offset, P2D",
+            "imagefarm.worker.min-free-disk-bytes, -1",
     })
     void aValueTheWorkerCannotRunWithStopsTheStartNamingTheKey(String key, String value) {
         assertThatThrownBy(() -> map(Map.of(key, value)))

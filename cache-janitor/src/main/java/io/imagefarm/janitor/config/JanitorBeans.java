@@ -60,16 +60,11 @@ public class JanitorBeans {
     private static RepositoryTarget target(String id, JanitorConfig.Repository r, JanitorConfig.Policy d) {
         Set<String> arches = new LinkedHashSet<>();
         r.arches().orElse(d.arches()).forEach(arch -> arches.add(arch.id()));
-        PolicySettings policy;
-        try {
-            policy = new PolicySettings(r.keepHashes().orElse(d.keepHashes()),
-                    Duration.ofDays(r.keepUsedDays().orElse(d.keepUsedDays())), r.gracePeriod().orElse(d.gracePeriod()),
-                    arches, r.deleteLegacyCache().orElse(d.deleteLegacyCache()), r.deleteUntagged().orElse(d.deleteUntagged()),
-                    r.maxDeletions().orElse(d.maxDeletions()), r.maxDeletionFraction().orElse(d.maxDeletionFraction()));
-        } catch (IllegalArgumentException e) {
-            // the limits span two keys (the repository's or the default), so name the repository
-            throw new IllegalArgumentException("imagefarm.janitor.repositories.\"" + id + "\": " + e.getMessage(), e);
-        }
+        // each key's range was checked when the mapping was built (Checked)
+        PolicySettings policy = new PolicySettings(r.keepHashes().orElse(d.keepHashes()),
+                Duration.ofDays(r.keepUsedDays().orElse(d.keepUsedDays())), r.gracePeriod().orElse(d.gracePeriod()),
+                arches, r.deleteLegacyCache().orElse(d.deleteLegacyCache()), r.deleteUntagged().orElse(d.deleteUntagged()),
+                r.maxDeletions().orElse(d.maxDeletions()), r.maxDeletionFraction().orElse(d.maxDeletionFraction()));
         return new RepositoryTarget(id, r.image(), r.backend(), policy, r.ownerType());
     }
 

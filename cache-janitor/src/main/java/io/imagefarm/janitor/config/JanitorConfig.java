@@ -3,6 +3,7 @@ package io.imagefarm.janitor.config;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.janitor.backend.RepositoryTarget.BackendKind;
 import io.imagefarm.janitor.backend.RepositoryTarget.OwnerType;
+import io.imagefarm.registry.config.Checked;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -15,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Everything the janitor reads from config; README "Configuration" lists each key with its env var. Values
- * are typed (enums, {@link io.imagefarm.core.image.Repository}, {@link Arch}, {@link Duration}): a bad one
- * stops start-up with SmallRye's message naming the key.
+ * are typed (enums, {@link io.imagefarm.core.image.Repository}, {@link Arch}, {@link Duration}), and every number and
+ * Duration names its range ({@link Checked}): a bad one stops start-up with SmallRye's message naming the key. Defaults
+ * are the {@code @WithDefault}s here (PolicySettings has none of its own).
  */
 @ConfigMapping(prefix = "imagefarm.janitor")
 public interface JanitorConfig {
@@ -39,6 +41,7 @@ public interface JanitorConfig {
 
     /** How long a run may take to read the status topic to its end. */
     @WithDefault("PT30S")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration usageReadTimeout();
 
     interface Schedule {
@@ -49,12 +52,15 @@ public interface JanitorConfig {
 
     interface Policy {
         @WithDefault("5")
+        @WithConverter(Checked.NonNegative.class)
         int keepHashes();
 
         @WithDefault("14")
+        @WithConverter(Checked.NonNegative.class)
         int keepUsedDays();
 
         @WithDefault("P2D")
+        @WithConverter(Checked.NonNegativeDuration.class)
         Duration gracePeriod();
 
         @WithDefault("amd64,arm64")
@@ -67,9 +73,11 @@ public interface JanitorConfig {
         boolean deleteUntagged();
 
         @WithDefault("200")
+        @WithConverter(Checked.NonNegative.class)
         int maxDeletions();
 
         @WithDefault("0.5")
+        @WithConverter(Checked.Fraction.class)
         double maxDeletionFraction();
     }
 
@@ -86,10 +94,13 @@ public interface JanitorConfig {
         @WithDefault("org")
         OwnerType ownerType();
 
+        @WithConverter(Checked.NonNegative.class)
         Optional<Integer> keepHashes();
 
+        @WithConverter(Checked.NonNegative.class)
         Optional<Integer> keepUsedDays();
 
+        @WithConverter(Checked.NonNegativeDuration.class)
         Optional<Duration> gracePeriod();
 
         Optional<List<@WithConverter(ArchConverter.class) Arch>> arches();
@@ -98,8 +109,10 @@ public interface JanitorConfig {
 
         Optional<Boolean> deleteUntagged();
 
+        @WithConverter(Checked.NonNegative.class)
         Optional<Integer> maxDeletions();
 
+        @WithConverter(Checked.Fraction.class)
         Optional<Double> maxDeletionFraction();
     }
 
@@ -114,14 +127,17 @@ public interface JanitorConfig {
         Optional<Path> tokenFile();
 
         @WithDefault("100")
+        @WithConverter(Checked.PageSize.class)
         int perPage();
 
         /** Stay under GitHub's ~180 deletes a minute per endpoint. */
         @WithDefault("150")
+        @WithConverter(Checked.Positive.class)
         int deletesPerMinute();
 
         /** At most this much waiting for rate limits per run; past it the rest is deferred to the next run. */
         @WithDefault("PT5M")
+        @WithConverter(Checked.NonNegativeDuration.class)
         Duration maxRateLimitWait();
     }
 
@@ -137,6 +153,7 @@ public interface JanitorConfig {
         String group();
 
         @WithDefault("PT10S")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration sessionTimeout();
     }
 }

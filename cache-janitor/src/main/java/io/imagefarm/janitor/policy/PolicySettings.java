@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * One repository's retention settings (README, "Policy keys").
+ * One repository's retention settings (README, "Policy keys"), from the janitor's configuration; the defaults are
+ * {@code JanitorConfig.Policy}'s {@code @WithDefault}s.
  *
  * @param keepHashes          keep the newest this many version hashes by push time
  * @param keepUsed            and any hash CI requested within this long
@@ -30,41 +31,5 @@ public record PolicySettings(int keepHashes, Duration keepUsed, Duration gracePe
             throw new IllegalArgumentException("max-deletions must be >= 0 and max-deletion-fraction within [0, 1]");
         }
         arches = Set.copyOf(arches);
-    }
-
-    /** The defaults of the README: keep 5 hashes, 14 days of use, 2 days grace, amd64 + arm64. */
-    public static PolicySettings defaults() {
-        return new PolicySettings(5, Duration.ofDays(14), Duration.ofDays(2), Set.of("amd64", "arm64"), true, true,
-                200, 0.5);
-    }
-
-    public PolicySettings withKeepHashes(int n) {
-        return new PolicySettings(n, keepUsed, gracePeriod, arches, deleteLegacyCache, deleteUntagged, maxDeletions,
-                maxDeletionFraction);
-    }
-
-    public PolicySettings withKeepUsed(Duration d) {
-        return new PolicySettings(keepHashes, d, gracePeriod, arches, deleteLegacyCache, deleteUntagged, maxDeletions,
-                maxDeletionFraction);
-    }
-
-    public PolicySettings withArches(Set<String> a) {
-        return new PolicySettings(keepHashes, keepUsed, gracePeriod, a, deleteLegacyCache, deleteUntagged, maxDeletions,
-                maxDeletionFraction);
-    }
-
-    public PolicySettings withDeleteLegacyCache(boolean b) {
-        return new PolicySettings(keepHashes, keepUsed, gracePeriod, arches, b, deleteUntagged, maxDeletions,
-                maxDeletionFraction);
-    }
-
-    public PolicySettings withDeleteUntagged(boolean b) {
-        return new PolicySettings(keepHashes, keepUsed, gracePeriod, arches, deleteLegacyCache, b, maxDeletions,
-                maxDeletionFraction);
-    }
-
-    public PolicySettings withCap(int count, double fraction) {
-        return new PolicySettings(keepHashes, keepUsed, gracePeriod, arches, deleteLegacyCache, deleteUntagged, count,
-                fraction);
     }
 }

@@ -7,6 +7,7 @@ import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.GhcrStub.Fault;
 import io.imagefarm.janitor.backend.GhcrStub.Version;
 import io.imagefarm.janitor.backend.RateBudgetTest.FakeTime;
+import io.imagefarm.janitor.config.TestPolicies;
 import io.imagefarm.janitor.it.JanitorTestResources;
 import io.imagefarm.janitor.job.Janitor;
 import io.imagefarm.janitor.job.RunRequest;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class GhcrPackagesContractIT {
 
     static final String PKG = "orgs/acme/tools/widget";
-    static final PolicySettings POLICY = PolicySettings.defaults().withKeepHashes(1).withCap(1000, 1.0);
+    static final PolicySettings POLICY = TestPolicies.defaults().keepHashes(1).cap(1000, 1.0).build();
 
     @Inject
     GhcrPackagesApi github;

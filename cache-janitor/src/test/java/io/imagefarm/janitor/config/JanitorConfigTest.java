@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The typed mapping and the targets producer, read as SmallRye reads them at start-up: the keys and env
@@ -129,12 +131,27 @@ class JanitorConfigTest {
                 .hasMessageContaining("unknown architecture 'sparc'");
     }
 
-    @Test
-    void aPolicyOutOfRangeStopsStartUpNamingTheRepository() {
-        assertThatThrownBy(() -> targets(Map.of(
-                "imagefarm.janitor.repositories.x.image", "ghcr.io/acme/widget",
-                "imagefarm.janitor.repositories.x.max-deletion-fraction", "1.5")))
-                .hasMessageStartingWith("imagefarm.janitor.repositories.\"x\": ")
-                .hasMessageContaining("max-deletion-fraction within [0, 1]");
+    @ParameterizedTest
+    @CsvSource({
+            "imagefarm.janitor.usage-read-timeout, PT0S",
+            "imagefarm.janitor.defaults.keep-hashes, -1",
+            "imagefarm.janitor.defaults.keep-used-days, -1",
+            "imagefarm.janitor.defaults.grace-period, -PT1H",
+            "imagefarm.janitor.defaults.max-deletions, -1",
+            "imagefarm.janitor.defaults.max-deletion-fraction, 1.5",
+            "imagefarm.janitor.repositories.x.keep-hashes, -1",
+            "imagefarm.janitor.repositories.x.keep-used-days, -2",
+            "imagefarm.janitor.repositories.x.grace-period, -P1D",
+            "imagefarm.janitor.repositories.x.max-deletions, -3",
+            "imagefarm.janitor.repositories.x.max-deletion-fraction, 1.5",
+            "imagefarm.janitor.github.per-page, 0",
+            "imagefarm.janitor.github.deletes-per-minute, 0",
+            "imagefarm.janitor.github.max-rate-limit-wait, -PT1M",
+            "imagefarm.janitor.lease.session-timeout, 0s",
+    })
+    void aNumberOrDurationOutOfRangeStopsStartUpNamingTheKey(String key, String value) {
+        assertThatThrownBy(() -> targets(Map.of("imagefarm.janitor.repositories.x.image", "ghcr.io/acme/widget", key, value)))
+                .hasMessageContaining(key)
+                .hasMessageContaining(value);
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.RepositoryTarget;
+import io.imagefarm.janitor.config.TestPolicies;
 import io.imagefarm.janitor.it.JanitorTestResources;
-import io.imagefarm.janitor.policy.PolicySettings;
 import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.LocalRegistry;
@@ -33,7 +33,7 @@ class RegistryHealthCheckIT {
     void aRegistryThatDoesNotAnswerMakesTheJanitorNotReadyAndIsNamed() throws IOException {
         String gone = "127.0.0.1:" + LocalRegistry.freePort();
         RepositoryTarget target = new RepositoryTarget("w", Repository.of(gone, "acme/widget"),
-                RepositoryTarget.BackendKind.OCI, PolicySettings.defaults(), RepositoryTarget.OwnerType.ORG);
+                RepositoryTarget.BackendKind.OCI, TestPolicies.defaults().build(), RepositoryTarget.OwnerType.ORG);
 
         HealthCheckResponse response = new RegistryHealthCheck(client, List.of(target, target)).call();
 

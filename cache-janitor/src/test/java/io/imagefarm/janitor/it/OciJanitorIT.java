@@ -6,6 +6,7 @@ import io.imagefarm.core.image.Repository;
 import io.imagefarm.janitor.backend.JanitorBackend;
 import io.imagefarm.janitor.backend.OciBackend;
 import io.imagefarm.janitor.backend.RepositoryTarget;
+import io.imagefarm.janitor.config.TestPolicies;
 import io.imagefarm.janitor.job.Janitor;
 import io.imagefarm.janitor.job.RunRequest;
 import io.imagefarm.janitor.messaging.StatusTopicReader;
@@ -19,7 +20,7 @@ import io.imagefarm.janitor.report.JanitorReport;
 import io.imagefarm.janitor.report.JanitorReport.Outcome;
 import io.imagefarm.janitor.report.RepositoryReport;
 import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.registry.config.RegistryBeans;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.LocalRegistry;
 import io.imagefarm.testsupport.RegistryResource;
@@ -55,7 +56,7 @@ class OciJanitorIT {
     static final PolicySettings POLICY = new PolicySettings(5, Duration.ofDays(7), Duration.ofDays(2), Set.of("amd64", "arm64"),
             true, true, 1000, 0.95);
 
-    final RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(50));
+    final RegistryClient client = new RegistryClient(RegistryBeans.settings(Map.of("imagefarm.registry.tags-page-size", "50")));
 
     @AfterEach
     void closeClient() {
@@ -199,7 +200,7 @@ class OciJanitorIT {
         for (int n = 1; n <= 12; n++) {
             pushHash(seeder, repo, n, now.minus(Duration.ofDays(10 + n)));
         }
-        RepositoryTarget target = target(registry, repo, POLICY.withKeepHashes(2).withCap(10, 0.5));
+        RepositoryTarget target = target(registry, repo, TestPolicies.from(POLICY).keepHashes(2).cap(10, 0.5).build());
 
         JanitorReport refused = run(janitor(), target, false, false);
         assertThat(refused.outcome()).isEqualTo(Outcome.CAP_EXCEEDED);
@@ -249,7 +250,7 @@ class OciJanitorIT {
             for (int n = 1; n <= 3; n++) {
                 pushHash(seeder, repo, n, Instant.now().minus(Duration.ofDays(10 + n)));
             }
-            JanitorReport report = run(janitor(), target(readOnly, repo, POLICY.withKeepHashes(1).withCap(100, 1.0)), false, false);
+            JanitorReport report = run(janitor(), target(readOnly, repo, TestPolicies.from(POLICY).keepHashes(1).cap(100, 1.0).build()), false, false);
 
             RepositoryReport r = report.repository("r");
             assertThat(report.outcome()).isEqualTo(Outcome.DELETION_UNSUPPORTED);

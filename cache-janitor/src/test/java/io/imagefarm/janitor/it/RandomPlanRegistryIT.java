@@ -18,7 +18,7 @@ import io.imagefarm.janitor.report.JanitorReport;
 import io.imagefarm.janitor.report.RepositoryReport;
 import io.imagefarm.janitor.usage.UsageHistory;
 import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.registry.config.RegistryBeans;
 import io.imagefarm.testsupport.KafkaResource;
 import io.imagefarm.testsupport.LocalRegistry;
 import io.imagefarm.testsupport.RegistryResource;
@@ -52,7 +52,7 @@ class RandomPlanRegistryIT {
 
     static final long[] SEEDS = {11, 23, 37, 41, 59, 73};
 
-    final RegistryClient client = new RegistryClient(RegistryClientSettings.defaults().withTagsPageSize(7));
+    final RegistryClient client = new RegistryClient(RegistryBeans.settings(Map.of("imagefarm.registry.tags-page-size", "7")));
 
     @AfterEach
     void closeClient() {

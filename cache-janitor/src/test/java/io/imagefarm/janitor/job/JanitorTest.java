@@ -10,6 +10,7 @@ import io.imagefarm.janitor.backend.DeletionUnsupportedException;
 import io.imagefarm.janitor.backend.JanitorBackend;
 import io.imagefarm.janitor.backend.RateBudgetExhaustedException;
 import io.imagefarm.janitor.backend.RepositoryTarget;
+import io.imagefarm.janitor.config.TestPolicies;
 import io.imagefarm.janitor.policy.Artifact;
 import io.imagefarm.janitor.policy.Deletion;
 import io.imagefarm.janitor.policy.Inventory;
@@ -37,7 +38,7 @@ class JanitorTest {
 
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    static final PolicySettings POLICY = PolicySettings.defaults().withKeepHashes(1).withCap(100, 1.0);
+    static final PolicySettings POLICY = TestPolicies.defaults().keepHashes(1).cap(100, 1.0).build();
     static final DeletionNotices NO_NOTICES = statuses -> { };
     static final RepositoryTarget TARGET = new RepositoryTarget("w", Repository.of("registry.test", "acme/widget"),
             RepositoryTarget.BackendKind.OCI, POLICY, RepositoryTarget.OwnerType.ORG);
@@ -149,7 +150,7 @@ class JanitorTest {
     void safetyRule4_aPlanOverTheCapIsNotAppliedWithoutForce() {
         FakeBackend backend = new FakeBackend();
         RepositoryTarget capped = new RepositoryTarget("w", Repository.of("registry.test", "acme/widget"), RepositoryTarget.BackendKind.OCI,
-                POLICY.withCap(3, 1.0), RepositoryTarget.OwnerType.ORG);
+                TestPolicies.from(POLICY).cap(3, 1.0).build(), RepositoryTarget.OwnerType.ORG);
         Janitor janitor = new Janitor(kind -> backend, UsageHistory::empty, CLOCK, NO_NOTICES);
 
         JanitorReport refused = janitor.run(new RunRequest(Trigger.SCHEDULED, false, false, Set.of()), List.of(capped), () -> true);

@@ -5,6 +5,7 @@ import static io.imagefarm.janitor.policy.Inv.hash;
 import static io.imagefarm.janitor.policy.Inv.signatureDigest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagefarm.janitor.config.TestPolicies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class RetentionPolicyTest {
 
     static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
-    static final PolicySettings SETTINGS = PolicySettings.defaults().withKeepHashes(2).withKeepUsed(Duration.ofDays(7))
-            .withCap(1000, 1.0);
+    static final PolicySettings SETTINGS = TestPolicies.defaults().keepHashes(2).keepUsed(Duration.ofDays(7)).cap(1000, 1.0).build();
 
     static Instant daysAgo(int days) {
         return NOW.minus(Duration.ofDays(days));
@@ -135,7 +135,7 @@ class RetentionPolicyTest {
         Inv both = new Inv().manifest(digest("legacy"), daysAgo(30), "buildcache")
                 .manifest(digest("c-amd"), daysAgo(30), "buildcache-amd64");
         assertThat(plan(both.oci(), SETTINGS, Map.of()).item("buildcache").reason()).isEqualTo(Reason.LEGACY_CACHE_SUPERSEDED);
-        assertThat(plan(both.oci(), SETTINGS.withDeleteLegacyCache(false), Map.of()).item("buildcache").reason())
+        assertThat(plan(both.oci(), TestPolicies.from(SETTINGS).deleteLegacyCache(false).build(), Map.of()).item("buildcache").reason())
                 .isEqualTo(Reason.LEGACY_CACHE_KEPT_BY_CONFIG);
     }
 
@@ -151,7 +151,7 @@ class RetentionPolicyTest {
             assertThat(d.digest()).isEqualTo(digest("old"));
             assertThat(d.versionId()).isNotNull();
         });
-        assertThat(plan(inv.ghcr(), SETTINGS.withDeleteUntagged(false), Map.of()).deletions()).isEmpty();
+        assertThat(plan(inv.ghcr(), TestPolicies.from(SETTINGS).deleteUntagged(false).build(), Map.of()).deletions()).isEmpty();
     }
 
     @Test
@@ -202,7 +202,7 @@ class RetentionPolicyTest {
         inv.index(digest("i1"), daysAgo(30), List.of(digest("c1"), digest("c2")), "builder-" + hash(1));
         inv.manifest(digest("c9"), daysAgo(90));
         inv.index(digest("i9"), daysAgo(90), List.of(digest("c9"), digest("c2")), "builder-" + hash(9));
-        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(1), Map.of());
+        Plan plan = plan(inv.ghcr(), TestPolicies.from(SETTINGS).keepHashes(1).build(), Map.of());
 
         assertThat(plan.items()).filteredOn(i -> i.tag() == null && !i.digest().equals(digest("c9")))
                 .allSatisfy(i -> assertThat(i.reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX));
@@ -219,7 +219,7 @@ class RetentionPolicyTest {
         inv.manifest(digest("amd3"), daysAgo(30), "builder-" + hash(3) + "-amd64");
         inv.manifest(digest("arm3"), NOW.minus(Duration.ofHours(1)), "builder-" + hash(3) + "-arm64");
         inv.manifest(digest("c-s390"), NOW.minus(Duration.ofHours(1)), "buildcache-s390x");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
 
         assertThat(plan.item("builder-" + hash(3) + "-arm64").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
         assertThat(plan.item("buildcache-s390x").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
@@ -233,16 +233,16 @@ class RetentionPolicyTest {
         for (int n = 1; n <= 10; n++) {
             hashWithIndex(inv, n, 10 * n);
         }
-        Plan byFraction = plan(inv.oci(), SETTINGS.withCap(1000, 0.5), Map.of());
+        Plan byFraction = plan(inv.oci(), TestPolicies.from(SETTINGS).cap(1000, 0.5).build(), Map.of());
         assertThat(byFraction.cap().exceeded()).isTrue();
         assertThat(byFraction.cap().tagsToDelete()).isEqualTo(24);
         assertThat(byFraction.cap().managedTags()).isEqualTo(30);
         assertThat(byFraction.cap().message()).contains("24 of 30").contains("force");
 
-        Plan byCount = plan(inv.oci(), SETTINGS.withCap(23, 1.0), Map.of());
+        Plan byCount = plan(inv.oci(), TestPolicies.from(SETTINGS).cap(23, 1.0).build(), Map.of());
         assertThat(byCount.cap().exceeded()).isTrue();
 
-        Plan within = plan(inv.oci(), SETTINGS.withCap(24, 0.8), Map.of());
+        Plan within = plan(inv.oci(), TestPolicies.from(SETTINGS).cap(24, 0.8).build(), Map.of());
         assertThat(within.cap().exceeded()).isFalse();
         assertThat(within.cap().message()).isNull();
     }
@@ -250,7 +250,7 @@ class RetentionPolicyTest {
     @Test
     void aHashWithoutAnyPushTimeIsKept() {
         Inv inv = new Inv().manifest(digest("x"), null, "builder-" + hash(7) + "-amd64");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
         assertThat(plan.item("builder-" + hash(7) + "-amd64").reason()).isEqualTo(Reason.PUSH_TIME_UNKNOWN);
         assertThat(plan.deletions()).isEmpty();
     }
@@ -261,7 +261,7 @@ class RetentionPolicyTest {
         inv.manifestWithBlobs(digest("keep"), daysAgo(10), Map.of("shared", 1000L, "k", 10L), "builder-" + hash(1) + "-amd64");
         inv.manifestWithBlobs(digest("old1"), daysAgo(50), Map.of("shared", 1000L, "o", 7L, "base", 500L), "builder-" + hash(2) + "-amd64");
         inv.manifestWithBlobs(digest("old2"), daysAgo(60), Map.of("base", 500L, "p", 3L), "builder-" + hash(3) + "-amd64");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(1).build(), Map.of());
 
         assertThat(plan.deletions()).hasSize(2);
         assertThat(plan.bytesReclaimable()).isEqualTo(7 + 500 + 3);
@@ -272,7 +272,7 @@ class RetentionPolicyTest {
         Inv inv = new Inv();
         hashWithIndex(inv, 1, 10);
         inv.manifest(digest("both"), daysAgo(60), "builder-" + hash(5) + "-amd64", "builder-" + hash(6) + "-amd64");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1).withKeepUsed(Duration.ofDays(7)), Map.of(hash(6), daysAgo(1)));
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(1).keepUsed(Duration.ofDays(7)).build(), Map.of(hash(6), daysAgo(1)));
 
         assertThat(plan.items()).allSatisfy(i -> {
             assertThat(i.reason()).isNotNull();
@@ -287,7 +287,7 @@ class RetentionPolicyTest {
     @Test
     void unconfiguredArchSetComesFromSettings() {
         Inv inv = new Inv().manifest(digest("c-arm"), daysAgo(10), "buildcache-arm64");
-        Plan plan = plan(inv.oci(), SETTINGS.withArches(Set.of("amd64")), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).arches(Set.of("amd64")).build(), Map.of());
         assertThat(plan.item("buildcache-arm64").reason()).isEqualTo(Reason.ARCH_NOT_CONFIGURED);
     }
 
@@ -367,7 +367,7 @@ class RetentionPolicyTest {
         Inv inv = new Inv();
         hashWithProvenance(inv, 1, 10);
         hashWithProvenance(inv, 9, 90);
-        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(1), Map.of());
+        Plan plan = plan(inv.ghcr(), TestPolicies.from(SETTINGS).keepHashes(1).build(), Map.of());
 
         assertThat(plan.deletions()).extracting(Deletion::digest).containsExactlyInAnyOrder(digest("idx9"), digest("amd9-idx"),
                 digest("arm9-idx"), digest("amd9"), digest("amd9-att"), digest("arm9"), digest("arm9-att"));

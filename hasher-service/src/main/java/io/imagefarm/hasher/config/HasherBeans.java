@@ -154,9 +154,6 @@ public class HasherBeans {
                         @Identifier("default-kafka-broker") Map<String, Object> kafka,
                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         Duration every = config.farm().pollInterval();
-        if (every.isZero() || every.isNegative()) {
-            throw new IllegalStateException("imagefarm.hasher.farm.poll-interval must be positive, not " + every);
-        }
         FarmWatch watch = new FarmWatch(FarmWatch.admin(kafka, bootstrap, config.instanceId()),
                 FarmWatch.counter(kafka, bootstrap, config.instanceId()), farm, arches, Clock.systemUTC());
         farmWatching.scheduleWithFixedDelay(() -> {
@@ -209,9 +206,6 @@ public class HasherBeans {
         ImageResolver.Settings settings = new ImageResolver.Settings(config.registry(), arches, config.inFlightTtl(),
                 config.failureTtl(), config.heartbeatInterval(), config.usageInterval(), config.decisionTimeout(),
                 config.registryDeadline());
-        if (config.heartbeatInterval().isZero() || config.heartbeatInterval().isNegative()) {
-            throw new IllegalStateException("imagefarm.hasher.heartbeat-interval must be positive, not " + config.heartbeatInterval());
-        }
         if (config.inFlightTtl().compareTo(settings.buildingAlive()) < 0) {
             throw new IllegalStateException("imagefarm.hasher.in-flight-ttl (" + config.inFlightTtl() + ") must be at least "
                     + ImageResolver.Settings.MISSED_BEATS + " x imagefarm.hasher.heartbeat-interval (" + config.heartbeatInterval()

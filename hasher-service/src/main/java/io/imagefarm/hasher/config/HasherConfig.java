@@ -1,14 +1,19 @@
 package io.imagefarm.hasher.config;
 
 import io.imagefarm.core.image.Arch;
+import io.imagefarm.registry.config.Checked;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every hasher setting; each key is overridable by its env var (IMAGEFARM_HASHER_...). */
+/**
+ * Every hasher setting; each key is overridable by its env var (IMAGEFARM_HASHER_...). Every number and Duration names
+ * its range ({@link Checked}): a value out of it stops start-up with SmallRye's message naming the key.
+ */
 @ConfigMapping(prefix = "imagefarm.hasher")
 public interface HasherConfig {
 
@@ -17,6 +22,7 @@ public interface HasherConfig {
      * are forgotten in memory, and a resolve asks the registry about them again.
      */
     @WithDefault("P7D")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration bookWindow();
 
     /** This replica's stable name: its Kafka transactional.id is derived from it. Unique per replica. */
@@ -32,6 +38,7 @@ public interface HasherConfig {
 
     /** A REQUESTED image (queued: no worker has it yet) younger than this makes new requests publish nothing. */
     @WithDefault("PT30M")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration inFlightTtl();
 
     /**
@@ -39,6 +46,7 @@ public interface HasherConfig {
      * BUILDING image without a beat for three intervals is abandoned, and a later resolve requests it again.
      */
     @WithDefault("PT30S")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration heartbeatInterval();
 
     /**
@@ -46,14 +54,16 @@ public interface HasherConfig {
      * every resolve of its hash, and nothing is published; an admin's retry forgets it sooner.
      */
     @WithDefault("PT1H")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration failureTtl();
 
     /**
      * A resolve stamps its hash's last use (the index ref's lastRequestedAt, which the janitor's retention
      * by use reads) at most this often per hash and replica: the janitor reasons in days, and a resolve of
-     * a known image then writes nothing to Kafka.
+     * a known image then writes nothing to Kafka. Zero stamps every resolve (the fault suite does).
      */
     @WithDefault("PT1H")
+    @WithConverter(Checked.NonNegativeDuration.class)
     Duration usageInterval();
 
     /**
@@ -63,6 +73,7 @@ public interface HasherConfig {
      * once, as DELETED on the status topic.
      */
     @WithDefault("PT1H")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration revalidateInterval();
 
     /**
@@ -71,6 +82,7 @@ public interface HasherConfig {
      * it answers 503 (the request stays queued and is decided).
      */
     @WithDefault("PT20S")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration decisionTimeout();
 
     /**
@@ -79,10 +91,12 @@ public interface HasherConfig {
      * timeouts and retries (30 s read timeout, 4 attempts).
      */
     @WithDefault("PT10S")
+    @WithConverter(Checked.PositiveDuration.class)
     Duration registryDeadline();
 
     /** Registry lookups of one resolve run in parallel, on at most this many threads per replica. */
     @WithDefault("16")
+    @WithConverter(Checked.Positive.class)
     int registryConcurrency();
 
     /** Owners ({@code acme}), repositories ({@code acme/widget}) or owner globs ({@code acme/*}) the farm builds for. Empty: none. */
@@ -109,6 +123,7 @@ public interface HasherConfig {
          * admin client, off the request path; the page shows the last look and its age.
          */
         @WithDefault("PT5S")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration pollInterval();
     }
 
@@ -135,6 +150,7 @@ public interface HasherConfig {
 
         /** How many delivery GUIDs are remembered for redelivery detection. */
         @WithDefault("10000")
+        @WithConverter(Checked.Positive.class)
         int deliveryMemory();
     }
 
@@ -172,6 +188,7 @@ public interface HasherConfig {
         Optional<Path> tokenFile();
 
         @WithDefault("PT20S")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration timeout();
 
         /**
@@ -179,27 +196,33 @@ public interface HasherConfig {
          * kept this long (a commit's files never change), for at most {@code fetch-cache-size} commits.
          */
         @WithDefault("PT1M")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration fetchCacheTtl();
 
         @WithDefault("1000")
+        @WithConverter(Checked.Positive.class)
         int fetchCacheSize();
 
         /** Larger hash inputs are refused. */
         @WithDefault("1048576")
+        @WithConverter(Checked.PositiveBytes.class)
         long maxFileBytes();
     }
 
     interface Wait {
         /** Timeout of the wait endpoint when the caller gives none. */
         @WithDefault("PT5M")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration defaultTimeout();
 
         /** Upper bound of the wait endpoint's timeout. */
         @WithDefault("PT30M")
+        @WithConverter(Checked.PositiveDuration.class)
         Duration maxTimeout();
 
         /** Requests waiting at once on this replica; more are answered 429 with Retry-After. */
         @WithDefault("1000")
+        @WithConverter(Checked.Positive.class)
         int maxWaiters();
     }
 
@@ -217,14 +240,17 @@ public interface HasherConfig {
          * instead, naming the topic.
          */
         @WithDefault("12")
+        @WithConverter(Checked.Positive.class)
         int partitions();
 
         /** Replicas of every topic: 3 on a cluster, 1 on a single broker. Fewer on an existing topic: readiness DOWN. */
         @WithDefault("1")
+        @WithConverter(Checked.PositiveShort.class)
         short replicationFactor();
 
         /** {@code min.insync.replicas} of every topic: 2 with three replicas, so acks=all survives one broker lost. */
         @WithDefault("1")
+        @WithConverter(Checked.Positive.class)
         int minInsyncReplicas();
     }
 }

@@ -3,9 +3,6 @@ package io.imagefarm.hasher.messaging;
 /** The hasher's SmallRye channel names (topics are in {@link io.imagefarm.core.event.Topics}). */
 public final class Channels {
 
-    /** Transactional producer for image-required events and statuses; the topic is set per record. */
-    public static final String OUT = "hasher-out";
-
     /** The compacted status topic, read from the beginning by every replica. */
     public static final String STATUS_IN = "image-status-in";
 

@@ -5,24 +5,28 @@ import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.core.image.Arch;
+import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.hasher.resolve.Publication;
 import io.imagefarm.hasher.resolve.PublishFailedException;
 import io.imagefarm.hasher.resolve.Publisher;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,37 +34,58 @@ import org.jboss.logging.Logger;
  * everything queued in one Kafka transaction, so throughput is not one transaction per request. Each
  * publication is still all-or-nothing (a transaction never commits half of it), each submitter's
  * future completes only after its batch committed (the HTTP answer follows Kafka's acknowledgement),
- * and a failed batch fails exactly its publications. No caller holds a lock while Kafka works. The
- * producer is idempotent with acks=all (application.properties).
+ * and a failed batch fails exactly its publications. No caller holds a lock while Kafka works.
+ *
+ * <p>A plain transactional producer (idempotent, acks=all), as {@link RequestDecisions} has: a batch that fails is
+ * aborted if it can be, and the producer is replaced by a new one before the next batch, whose
+ * {@code initTransactions} settles whatever the old one left open. A failure is therefore never followed by an
+ * abort of a transaction that was not begun. On shutdown no publication is taken any more, and those already
+ * taken are committed (within {@link #DRAIN_LIMIT}) before the producer closes.
  */
 @Singleton
 public class KafkaPublisher implements Publisher {
 
     private static final Logger LOG = Logger.getLogger(KafkaPublisher.class);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(20);
     /** Publications per transaction at most: bounds a transaction's size and a failure's reach. */
     static final int MAX_BATCH = 500;
     /** Publications waiting at most; beyond, submit fails at once (503) rather than queue without bound. */
     static final int QUEUE_CAPACITY = 10_000;
+    /** How long shutdown waits for the publications already taken to commit. */
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
 
     private record Pending(Publication publication, CompletableFuture<Void> committed) {
     }
 
-    private final KafkaTransactions<String> transactions;
+    private final Supplier<Producer<String, String>> producers;
     private final MeterRegistry metrics;
+    private final int maxBatch;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final DistributionSummary batchSizes;
     private final Thread thread;
+    /** Set under this object's lock, with which submit checks it: nothing is queued after it is set. */
     private volatile boolean stopped;
+    /** Only the publisher thread touches it. */
+    private Producer<String, String> producer;
 
-    public KafkaPublisher(@Channel(Channels.OUT) KafkaTransactions<String> transactions, MeterRegistry metrics) {
-        this.transactions = transactions;
+    @Inject
+    public KafkaPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, HasherConfig config, MeterRegistry metrics) {
+        this(() -> new KafkaProducer<>(TransactionalProducers.props(kafka, "imagefarm-hasher-" + config.instanceId())), metrics, MAX_BATCH);
+        start();
+    }
+
+    /** Not started: a test queues publications first, so it knows what the first batch holds. */
+    KafkaPublisher(Supplier<Producer<String, String>> producers, MeterRegistry metrics, int maxBatch) {
+        this.producers = producers;
         this.metrics = metrics;
+        this.maxBatch = maxBatch;
         this.batchSizes = DistributionSummary.builder("imagefarm.hasher.publish.batch")
                 .description("publications committed per Kafka transaction (group commit)").register(metrics);
         this.thread = new Thread(this::run, "hasher-publisher");
         this.thread.setDaemon(true);
-        this.thread.start();
+    }
+
+    void start() {
+        thread.start();
     }
 
     @Override
@@ -69,7 +94,11 @@ public class KafkaPublisher implements Publisher {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> committed = new CompletableFuture<>();
-        if (stopped || !queue.offer(new Pending(publication, committed))) {
+        boolean queued;
+        synchronized (this) {
+            queued = !stopped && queue.offer(new Pending(publication, committed));
+        }
+        if (!queued) {
             committed.completeExceptionally(new PublishFailedException(stopped ? "the hasher is shutting down"
                     : "too many publications are waiting for Kafka (" + QUEUE_CAPACITY + "); retry shortly", null));
         }
@@ -78,44 +107,52 @@ public class KafkaPublisher implements Publisher {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
-        while (!stopped) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
+        try {
+            while (!stopped || !queue.isEmpty()) {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+                batch.clear();
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            commit(batch);
-            batch.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            PublishFailedException down = new PublishFailedException("the hasher is shutting down", null);
+            batch.forEach(p -> p.committed().completeExceptionally(down));
+            queue.forEach(p -> p.committed().completeExceptionally(down));
+            queue.clear();
+            closeProducer();
         }
-        PublishFailedException down = new PublishFailedException("the hasher is shutting down", null);
-        batch.forEach(p -> p.committed().completeExceptionally(down));
-        queue.forEach(p -> p.committed().completeExceptionally(down));
     }
 
     private void commit(List<Pending> batch) {
+        boolean begun = false;
         try {
-            transactions.withTransaction(emitter -> {
-                for (Pending p : batch) {
-                    for (ImageRequired request : p.publication().requests()) {
-                        emitter.send(record(Topics.IMAGE_REQUESTS, Topics.requestKey(Arch.parse(request.platform())),
-                                EventCodec.encodeToString(request)));
-                    }
-                    for (ImageStatus status : p.publication().statuses()) {
-                        emitter.send(record(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
-                    }
-                    for (String key : p.publication().forget()) {
-                        emitter.send(record(Topics.IMAGE_STATUS, key, null)); // a tombstone: compaction forgets the key
-                    }
+            if (producer == null) {
+                producer = producers.get();
+                producer.initTransactions();
+            }
+            producer.beginTransaction();
+            begun = true;
+            for (Pending p : batch) {
+                for (ImageRequired request : p.publication().requests()) {
+                    producer.send(new ProducerRecord<>(Topics.IMAGE_REQUESTS, Topics.requestKey(Arch.parse(request.platform())),
+                            EventCodec.encodeToString(request)));
                 }
-                return Uni.createFrom().voidItem();
-            }).await().atMost(COMMIT_TIMEOUT);
+                for (ImageStatus status : p.publication().statuses()) {
+                    producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
+                }
+                for (String key : p.publication().forget()) {
+                    producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, key, null)); // a tombstone: compaction forgets the key
+                }
+            }
+            producer.commitTransaction(); // flushes first; fails if any send of the batch failed
         } catch (RuntimeException e) {
-            int requests = batch.stream().mapToInt(p -> p.publication().requests().size()).sum();
-            LOG.warnf("Kafka did not commit a batch of %d publication(s) (%d request(s)); each caller gets 503: %s",
-                    batch.size(), requests, e.getMessage());
-            PublishFailedException failed = new PublishFailedException("Kafka did not commit the publication: " + e.getMessage(), e);
-            batch.forEach(p -> p.committed().completeExceptionally(failed));
+            fail(batch, e, begun);
             return;
         }
         batchSizes.record(batch.size());
@@ -127,13 +164,49 @@ public class KafkaPublisher implements Publisher {
         }
     }
 
-    private static Message<String> record(String topic, String key, String json) {
-        return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key).build());
+    /** Fails the batch's publications, and only those; the next batch starts on a new producer. */
+    private void fail(List<Pending> batch, RuntimeException e, boolean begun) {
+        if (begun) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort); // a timed-out commit or a fenced producer: the new producer's init settles it
+            }
+        }
+        closeProducer();
+        metrics.counter("imagefarm.hasher.publish.failed").increment();
+        int requests = batch.stream().mapToInt(p -> p.publication().requests().size()).sum();
+        LOG.warnf("Kafka did not commit a batch of %d publication(s) (%d request(s)); each caller gets 503: %s",
+                batch.size(), requests, e.getCause() != null ? e + " (" + e.getCause() + ")" : e.toString());
+        PublishFailedException failed = new PublishFailedException("Kafka did not commit the publication: " + e.getMessage(), e);
+        batch.forEach(p -> p.committed().completeExceptionally(failed));
     }
 
+    private void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debugf("closing the Kafka producer: %s", e);
+            }
+            producer = null;
+        }
+    }
+
+    /** Takes no more publications, commits those already taken, then closes the producer. */
     @PreDestroy
     void stop() {
-        stopped = true;
-        thread.interrupt();
+        synchronized (this) {
+            stopped = true;
+        }
+        try {
+            thread.join(DRAIN_LIMIT.toMillis());
+            if (thread.isAlive()) {
+                thread.interrupt(); // its finally fails what is left
+                thread.join(DRAIN_LIMIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -36,12 +36,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -308,20 +306,7 @@ public class RequestDecisions {
     }
 
     private Properties producerProps() {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        // Stable per replica: a restarted replica fences its predecessor's open transaction at once.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "imagefarm-hasher-decider-" + instanceId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "8000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        return props;
+        return TransactionalProducers.props(kafka, "imagefarm-hasher-decider-" + instanceId);
     }
 
     private void pause(Duration d) {

@@ -213,7 +213,7 @@ class GithubWebhookIT {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("imagefarm_hasher_webhooks_total{outcome=\"ping\""));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body(containsString("registry")).body(containsString("Reactive Messaging")).body(containsString("hasher-out"))
+                .body(containsString("registry")).body(containsString("Reactive Messaging")).body(containsString("kafka-topics"))
                 .body(containsString("status-book")));
         given().get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/resolve")).body(containsString("/webhooks/github"));

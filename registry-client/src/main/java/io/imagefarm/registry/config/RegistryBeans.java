@@ -5,11 +5,13 @@ import io.imagefarm.registry.RegistryClient;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.registry.RegistryCredentials;
 import io.quarkus.runtime.Startup;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +44,26 @@ public class RegistryBeans {
         client.close();
     }
 
-    /** Plain Java, so tests and tools build the same settings without a container. */
+    /**
+     * Plain Java, so tests and tools build the same settings without a container. Each key's range was checked
+     * when the mapping was built ({@link Checked}).
+     */
     public static RegistryClientSettings settings(RegistryConfig config) {
-        positive("connect-timeout", config.connectTimeout());
-        positive("read-timeout", config.readTimeout());
-        positive("initial-backoff", config.initialBackoff());
-        positive("max-backoff", config.maxBackoff());
-        if (config.maxAttempts() < 1) {
-            throw new IllegalArgumentException(RegistryConfig.PREFIX + ".max-attempts must be at least 1, not " + config.maxAttempts());
-        }
-        if (config.tagsPageSize() < 1 || config.tagsPageSize() > 10_000) {
-            throw new IllegalArgumentException(RegistryConfig.PREFIX + ".tags-page-size must be within 1..10000, not " + config.tagsPageSize());
-        }
         return new RegistryClientSettings(Set.copyOf(config.plainHttp().orElse(List.of())), Map.copyOf(credentials(config.credentials())),
                 config.connectTimeout(), config.readTimeout(), config.maxAttempts(), config.initialBackoff(),
                 config.maxBackoff(), config.tagsPageSize());
+    }
+
+    /**
+     * The settings these {@code imagefarm.registry.*} properties give, every other key at its {@code @WithDefault}
+     * (the one place defaults live): for tests and tools without a container.
+     */
+    public static RegistryClientSettings settings(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(properties, "given", 500))
+                .withMapping(RegistryConfig.class)
+                .build();
+        return settings(config.getConfigMapping(RegistryConfig.class));
     }
 
     /** Hosts with a username; a username without a password is a start-up error naming the key. */
@@ -71,11 +78,5 @@ public class RegistryBeans {
                     Secrets.require(key, c.password(), c.passwordFile())));
         });
         return result;
-    }
-
-    private static void positive(String key, Duration d) {
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(RegistryConfig.PREFIX + "." + key + " must be positive, not " + d);
-        }
     }
 }

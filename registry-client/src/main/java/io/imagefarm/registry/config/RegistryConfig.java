@@ -1,6 +1,7 @@
 package io.imagefarm.registry.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,24 +24,30 @@ public interface RegistryConfig {
     /** Registries reached over plain http besides loopback ones (which always are). */
     Optional<List<String>> plainHttp();
 
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT5S")
     Duration connectTimeout();
 
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT30S")
     Duration readTimeout();
 
     /** Attempts per call for 429, 5xx and I/O failures (1: no retry). */
+    @WithConverter(Checked.Positive.class)
     @WithDefault("4")
     int maxAttempts();
 
     /** Doubled per attempt up to {@code max-backoff}; a {@code Retry-After} within it wins. */
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT0.2S")
     Duration initialBackoff();
 
+    @WithConverter(Checked.PositiveDuration.class)
     @WithDefault("PT5S")
     Duration maxBackoff();
 
     /** {@code n} of OCI tag list pages. */
+    @WithConverter(Checked.PageSize.class)
     @WithDefault("100")
     int tagsPageSize();
 

@@ -6,16 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.imagefarm.registry.RegistryClientSettings;
 import io.imagefarm.registry.RegistryCredentials;
 import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RegistryBeansTest {
 
@@ -86,14 +88,29 @@ class RegistryBeansTest {
         assertThat(settings.maxAttempts()).isEqualTo(2);
     }
 
-    @Test
-    void anInvalidSettingIsRefusedNamingItsKey() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(Map.of("imagefarm.registry.tags-page-size", "0"), "test", 300))
-                .withMapping(RegistryConfig.class)
-                .build();
+    @ParameterizedTest
+    @CsvSource({
+            "imagefarm.registry.connect-timeout, PT0S",
+            "imagefarm.registry.read-timeout, -PT1S",
+            "imagefarm.registry.max-attempts, 0",
+            "imagefarm.registry.initial-backoff, soon",
+            "imagefarm.registry.max-backoff, 0s",
+            "imagefarm.registry.tags-page-size, 0",
+            "imagefarm.registry.tags-page-size, 10001",
+    })
+    void anInvalidSettingIsRefusedNamingItsKey(String key, String value) {
+        assertThatThrownBy(() -> RegistryBeans.settings(Map.of(key, value)))
+                .hasMessageContaining(key)
+                .hasMessageContaining(value);
+    }
 
-        assertThatThrownBy(() -> RegistryBeans.settings(config.getConfigMapping(RegistryConfig.class)))
-                .hasMessageContaining("imagefarm.registry.tags-page-size");
+    @Test
+    void unsetKeysTakeTheirWithDefault() {
+        RegistryClientSettings settings = RegistryBeans.settings(Map.of("imagefarm.registry.max-attempts", "2"));
+
+        assertThat(settings.maxAttempts()).isEqualTo(2);
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.tagsPageSize()).isEqualTo(100);
+        assertThat(settings.credentials()).isEmpty();
     }
 }

@@ -14,7 +14,7 @@ import io.imagefarm.core.signature.Signer;
 import io.imagefarm.core.signature.SigningKey;
 import io.imagefarm.core.signature.VerificationKey;
 import io.imagefarm.registry.RegistryClient;
-import io.imagefarm.registry.RegistryClientSettings;
+import io.imagefarm.registry.config.RegistryBeans;
 import io.imagefarm.testsupport.LocalRegistry;
 import io.imagefarm.testsupport.Processes;
 import io.imagefarm.testsupport.RegistrySeeder;
@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,7 @@ class SignatureOpensslIT {
     void setUp() {
         registry = SharedParts.registry();
         seeder = new RegistrySeeder(registry);
-        client = new RegistryClient(RegistryClientSettings.defaults());
+        client = new RegistryClient(RegistryBeans.settings(Map.of()));
         repo = "acme/sig-" + UUID.randomUUID().toString().substring(0, 8);
         repository = Repository.of(registry.host(), repo);
         key = dir.resolve("signing.key");

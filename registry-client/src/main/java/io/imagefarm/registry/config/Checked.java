@@ -1,4 +1,4 @@
-package io.imagefarm.worker.config;
+package io.imagefarm.registry.config;
 
 import io.imagefarm.core.event.InvalidEventException;
 import io.imagefarm.core.event.WorkerBeat;
@@ -8,10 +8,12 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.spi.Converter;
 
 /**
- * Converters for {@link WorkerConfig} values that parse but that the worker cannot run with. SmallRye
- * Config applies them when it maps the configuration at start-up, and its error names the key
- * ({@code The config property imagefarm.worker.max-attempts with the config value "0" threw an Exception
- * whilst being converted must be at least 1}): such a value must stop the start, not fail a job later.
+ * The one way every service checks its configuration: each numeric and Duration key of a {@code @ConfigMapping}
+ * names its range with {@code @WithConverter(Checked.X.class)}. SmallRye Config applies the converter when it maps
+ * the configuration at start-up, and its error names the key and the value ({@code The config property
+ * imagefarm.worker.max-attempts with the config value "0" threw an Exception whilst being converted must be at least
+ * 1}): such a value stops the start, not a request or a job later. Defaults stay in {@code @WithDefault}, and are
+ * checked the same way. Here because every service has this module (it is their shared Quarkus layer).
  */
 public final class Checked {
 
@@ -42,11 +44,23 @@ public final class Checked {
         }
     }
 
+    /** Within a day either way: a clock shift for fault drills. */
+    public static final class ClockOffset implements Converter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = duration(value);
+            if (d != null && d.abs().compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("must be within a day either way (-P1D to P1D)");
+            }
+            return d;
+        }
+    }
+
     /** 1 or more. */
     public static final class Positive implements Converter<Integer> {
         @Override
         public Integer convert(String value) {
-            return value.isBlank() ? null : atLeast(1, Integer.parseInt(value.strip()));
+            return value.isBlank() ? null : within(1, Integer.MAX_VALUE, Integer.parseInt(value.strip()));
         }
     }
 
@@ -54,7 +68,23 @@ public final class Checked {
     public static final class NonNegative implements Converter<Integer> {
         @Override
         public Integer convert(String value) {
-            return value.isBlank() ? null : atLeast(0, Integer.parseInt(value.strip()));
+            return value.isBlank() ? null : within(0, Integer.MAX_VALUE, Integer.parseInt(value.strip()));
+        }
+    }
+
+    /** 1 to 10000: a page of a listing (OCI tag lists, GitHub's API), which servers cap. */
+    public static final class PageSize implements Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return value.isBlank() ? null : within(1, 10_000, Integer.parseInt(value.strip()));
+        }
+    }
+
+    /** 1 to 32767: a count Kafka keeps as a short (a topic's replication factor). */
+    public static final class PositiveShort implements Converter<Short> {
+        @Override
+        public Short convert(String value) {
+            return value.isBlank() ? null : (short) within(1, Short.MAX_VALUE, Integer.parseInt(value.strip()));
         }
     }
 
@@ -62,7 +92,30 @@ public final class Checked {
     public static final class PositiveBytes implements Converter<Long> {
         @Override
         public Long convert(String value) {
-            return value.isBlank() ? null : atLeast(1L, Long.parseLong(value.strip()));
+            return value.isBlank() ? null : within(1L, Long.MAX_VALUE, Long.parseLong(value.strip()));
+        }
+    }
+
+    /** A byte count of 0 or more. */
+    public static final class NonNegativeBytes implements Converter<Long> {
+        @Override
+        public Long convert(String value) {
+            return value.isBlank() ? null : within(0L, Long.MAX_VALUE, Long.parseLong(value.strip()));
+        }
+    }
+
+    /** A fraction within 0 and 1. */
+    public static final class Fraction implements Converter<Double> {
+        @Override
+        public Double convert(String value) {
+            if (value.isBlank()) {
+                return null;
+            }
+            double d = Double.parseDouble(value.strip());
+            if (!(d >= 0 && d <= 1)) {
+                throw new IllegalArgumentException("must be within 0 and 1");
+            }
+            return d;
         }
     }
 
@@ -102,14 +155,17 @@ public final class Checked {
         return value.isBlank() ? null : DurationConverter.parseDuration(value.strip());
     }
 
-    private static long atLeast(long min, long value) {
+    private static long within(long min, long max, long value) {
         if (value < min) {
             throw new IllegalArgumentException("must be at least " + min);
+        }
+        if (value > max) {
+            throw new IllegalArgumentException("must be at most " + max);
         }
         return value;
     }
 
-    private static int atLeast(int min, int value) {
-        return (int) atLeast(min, (long) value);
+    private static int within(int min, int max, int value) {
+        return (int) within(min, max, (long) value);
     }
 }

@@ -1,0 +1,115 @@
+package io.imagefarm.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.registry.RegistryException;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Authentication for {@link RegistryClient}: a request goes out with what is known to work (a cached Bearer token
+ * for its scope, or basic credentials for a registry that asked for them); on a 401 the {@code WWW-Authenticate}
+ * challenge says what to do, and the request is sent once more with it. A Bearer challenge is answered with a token
+ * from its realm, cached in a {@link TokenCache}. Every request goes through the {@link RegistryTransport}, so
+ * retries happen below this layer.
+ */
+final class RegistryAuthenticator {
+
+    private static final ObjectMapper JSON = EventCodec.mapper();
+
+    /** A token endpoint's answer. */
+    record Token(String value, Integer expiresInSeconds) {
+    }
+
+    private final RegistryClientSettings settings;
+    private final RegistryTransport transport;
+    private final TokenCache tokens;
+    private final Set<String> basicAuthRegistries = ConcurrentHashMap.newKeySet();
+
+    RegistryAuthenticator(RegistryClientSettings settings, RegistryTransport transport, TokenCache tokens) {
+        this.settings = settings;
+        this.transport = transport;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Sends {@code request} (given the {@code Authorization} header to send, null for none) with the authorization
+     * {@code scope} needs. A 401 that the challenge cannot lift is returned as it came.
+     */
+    Response send(String registry, String scope, Function<String, Response> request) {
+        String peer = "registry " + registry;
+        String authorization = cachedAuthorization(registry, scope);
+        Response r = transport.send(peer, () -> request.apply(authorization));
+        if (r.getStatus() != 401) {
+            return r;
+        }
+        AuthChallenge challenge = AuthChallenge.parse(r.getHeaderString("WWW-Authenticate"));
+        if (challenge == null) {
+            return r;
+        }
+        if (challenge.isBearer()) {
+            r.close();
+            String bearer = "Bearer " + fetchToken(registry, challenge, scope);
+            return transport.send(peer, () -> request.apply(bearer));
+        }
+        Optional<RegistryCredentials> credentials = settings.credentialsFor(registry);
+        if (challenge.isBasic() && credentials.isPresent() && authorization == null) {
+            r.close();
+            basicAuthRegistries.add(registry);
+            return transport.send(peer, () -> request.apply(credentials.get().basicHeader()));
+        }
+        return r;
+    }
+
+    private String cachedAuthorization(String registry, String scope) {
+        Optional<String> token = tokens.get(registry, scope);
+        if (token.isPresent()) {
+            return "Bearer " + token.get();
+        }
+        if (basicAuthRegistries.contains(registry)) {
+            return settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
+        }
+        return null;
+    }
+
+    /** A token for the challenge's scope (or {@code scope} if it names none), cached under {@code scope}. */
+    private String fetchToken(String registry, AuthChallenge challenge, String scope) {
+        String realm = challenge.params().get("realm");
+        if (realm == null) {
+            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
+        }
+        String tokenScope = challenge.params().getOrDefault("scope", scope);
+        String basic = settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
+        TokenApi endpoint = transport.tokenEndpoint(realm);
+        try (Response r = transport.send("token endpoint " + realm,
+                () -> endpoint.token(challenge.params().get("service"), tokenScope, basic))) {
+            if (r.getStatus() != 200) {
+                throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.getStatus() + ")",
+                        r.getStatus() == 404 ? 401 : r.getStatus(), "UNAUTHORIZED");
+            }
+            Token token = parseToken(realm, r.readEntity(byte[].class));
+            tokens.put(registry, scope, token.value(), token.expiresInSeconds());
+            return token.value();
+        }
+    }
+
+    /** A token endpoint's JSON: {@code token} (Docker) or {@code access_token} (OAuth2), and {@code expires_in}. */
+    static Token parseToken(String realm, byte[] body) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
+        }
+        String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+        if (token == null || token.isEmpty()) {
+            throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
+        }
+        return new Token(token, json.hasNonNull("expires_in") ? json.get("expires_in").asInt(TokenCache.DEFAULT_SECONDS) : null);
+    }
+}
