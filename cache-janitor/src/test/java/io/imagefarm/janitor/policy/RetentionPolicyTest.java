@@ -394,7 +394,7 @@ class RetentionPolicyTest {
     void safetyRule6_aSignatureIsDeletedWithItsStaleImageAndOnlyAfterIt() {
         Inv inv = signedHash(new Inv(), 1, 10);
         signedHash(inv, 2, 50);
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(1).build(), Map.of());
 
         List<String> order = plan.deletions().stream().map(Deletion::digest).toList();
         for (String image : List.of(digest("idx2"), digest("amd642"), digest("arm642"))) {
@@ -417,7 +417,7 @@ class RetentionPolicyTest {
         inv.signature(digest("old"), NOW.minus(Duration.ofHours(1)));
         inv.manifest(digest("fresh"), NOW.minus(Duration.ofHours(2)), "builder-" + hash(2) + "-amd64");
         inv.signature(digest("fresh"), daysAgo(90));
-        Plan plan = plan(inv.ghcr(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.ghcr(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
 
         assertThat(plan.item(sigTag(digest("old"))).reason()).isEqualTo(Reason.SIGNED_IMAGE_DELETED);
         assertThat(plan.item("builder-" + hash(2) + "-amd64").reason()).isEqualTo(Reason.WITHIN_GRACE_PERIOD);
@@ -434,7 +434,7 @@ class RetentionPolicyTest {
         inv.manifest(digest("amd3"), daysAgo(50), "builder-" + hash(3) + "-amd64");
         inv.signature(digest("amd3"), COSIGN_ZERO_TIME);
         inv.index(digest("release"), null, List.of(digest("amd3")), "stable");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(1), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(1).build(), Map.of());
 
         assertThat(plan.item("builder-" + hash(3) + "-amd64").reason()).isEqualTo(Reason.CHILD_OF_KEPT_INDEX);
         assertThat(plan.item(sigTag(digest("amd3"))).reason()).isEqualTo(Reason.SIGNATURE_OF_KEPT_IMAGE);
@@ -514,7 +514,7 @@ class RetentionPolicyTest {
         for (int n = 1; n <= 4; n++) {
             signedHash(inv, n, 10 * n);
         }
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(2).withCap(6, 1.0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(2).cap(6, 1.0).build(), Map.of());
 
         // hashes 3 and 4: 3 builder tags each; their 6 signature tags are deleted too but not counted
         assertThat(plan.toDelete()).filteredOn(i -> i.tag() != null && ManagedTag.isSignature(i.tag())).hasSize(6);
@@ -528,7 +528,7 @@ class RetentionPolicyTest {
     @Test
     void deletionOrder_aStaleSignedHashGoesIndexesFirstThenAttestationsThenImagesThenSignatures() {
         Inv inv = signedHash(new Inv(), 2, 50);
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
 
         List<String> order = plan.deletions().stream().map(Deletion::digest).toList();
         assertThat(order).hasSize(3 + 2 + 2 + 3);
@@ -551,7 +551,7 @@ class RetentionPolicyTest {
         Inv inv = signedHash(new Inv(), 2, 50);
         // someone tagged the amd64 platform image itself
         inv.tag(digest("amd642"), "release-2");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
 
         assertThat(plan.items()).filteredOn(i -> digest("att-amd642").equals(i.digest())).singleElement()
                 .satisfies(i -> {
@@ -569,7 +569,7 @@ class RetentionPolicyTest {
         Inv inv = signedHash(new Inv(), 2, 50);
         // an index the janitor does not manage holds the arm64 attestation, but not its image
         inv.index(digest("audit"), null, List.of(digest("att-arm642")), "audit-trail");
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of());
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of());
 
         assertThat(plan.items()).filteredOn(i -> digest("arm642").equals(i.digest())).singleElement()
                 .satisfies(i -> {
@@ -585,7 +585,7 @@ class RetentionPolicyTest {
     @Test
     void safetyRule2_aKeptIndexKeepsItsAttestationChildrenWhenAnotherIndexOverThemGoes() {
         Inv inv = signedHash(new Inv(), 2, 50);
-        Plan plan = plan(inv.oci(), SETTINGS.withKeepHashes(0), Map.of(hash(2), daysAgo(1)));
+        Plan plan = plan(inv.oci(), TestPolicies.from(SETTINGS).keepHashes(0).build(), Map.of(hash(2), daysAgo(1)));
 
         assertThat(plan.deletions()).isEmpty();
         assertThat(plan.items()).filteredOn(i -> i.tag() == null).isNotEmpty()

@@ -149,7 +149,7 @@ class SignatureOpensslIT {
         var indexManifest = client.getManifest(repository.digest(index.digest())).orElseThrow().manifest();
         SigningKey signingKey = SigningKey.fromSecret("k", Optional.of(key)).orElseThrow();
         java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try (RegistryClient second = new RegistryClient(RegistryClientSettings.defaults())) {
+        try (RegistryClient second = new RegistryClient(RegistryBeans.settings(Map.of()))) {
             List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
             for (RegistryClient replica : List.of(client, second)) {
                 Signer signer = new Signer(signingKey, new RegistryContentStore(replica));
