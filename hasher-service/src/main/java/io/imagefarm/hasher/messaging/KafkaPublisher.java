@@ -22,11 +22,17 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -140,14 +146,14 @@ public class KafkaPublisher implements Publisher {
             begun = true;
             for (Pending p : batch) {
                 for (ImageRequired request : p.publication().requests()) {
-                    producer.send(new ProducerRecord<>(Topics.IMAGE_REQUESTS, Topics.requestKey(Arch.parse(request.platform())),
+                    send(new ProducerRecord<>(Topics.IMAGE_REQUESTS, Topics.requestKey(Arch.parse(request.platform())),
                             EventCodec.encodeToString(request)));
                 }
                 for (ImageStatus status : p.publication().statuses()) {
-                    producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
+                    send(new ProducerRecord<>(Topics.IMAGE_STATUS, status.image(), EventCodec.encodeToString(status)));
                 }
                 for (String key : p.publication().forget()) {
-                    producer.send(new ProducerRecord<>(Topics.IMAGE_STATUS, key, null)); // a tombstone: compaction forgets the key
+                    send(new ProducerRecord<>(Topics.IMAGE_STATUS, key, null)); // a tombstone: compaction forgets the key
                 }
             }
             producer.commitTransaction(); // flushes first; fails if any send of the batch failed
@@ -164,22 +170,54 @@ public class KafkaPublisher implements Publisher {
         }
     }
 
-    /** Fails the batch's publications, and only those; the next batch starts on a new producer. */
-    private void fail(List<Pending> batch, RuntimeException e, boolean begun) {
-        if (begun) {
+    /**
+     * Sends one record of the batch. A send that failed before it left (no metadata within max.block.ms: Kafka away; a
+     * record too large) fails the batch at once, rather than each further send waiting max.block.ms in turn.
+     */
+    private void send(ProducerRecord<String, String> record) {
+        Future<RecordMetadata> sent = producer.send(record);
+        if (sent.isDone()) {
             try {
-                producer.abortTransaction();
-            } catch (RuntimeException abort) {
-                e.addSuppressed(abort); // a timed-out commit or a fenced producer: the new producer's init settles it
+                sent.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new KafkaException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
             }
         }
-        closeProducer();
+    }
+
+    /**
+     * Fails the batch's publications, and only those, at once; then aborts the transaction if Kafka answers, and the next
+     * batch starts on a new producer.
+     */
+    private void fail(List<Pending> batch, RuntimeException e, boolean begun) {
         metrics.counter("imagefarm.hasher.publish.failed").increment();
         int requests = batch.stream().mapToInt(p -> p.publication().requests().size()).sum();
         LOG.warnf("Kafka did not commit a batch of %d publication(s) (%d request(s)); each caller gets 503: %s",
                 batch.size(), requests, e.getCause() != null ? e + " (" + e.getCause() + ")" : e.toString());
         PublishFailedException failed = new PublishFailedException("Kafka did not commit the publication: " + e.getMessage(), e);
         batch.forEach(p -> p.committed().completeExceptionally(failed));
+        // The abort ends the transaction at once for read_committed readers. When Kafka did not answer in time it would
+        // only wait max.block.ms more; then the new producer's init, or the transaction timeout, ends it.
+        if (begun && !timedOut(e)) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort); // a commit that went through after all, a fenced producer: the new producer settles it
+            }
+        }
+        closeProducer();
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeProducer() {
