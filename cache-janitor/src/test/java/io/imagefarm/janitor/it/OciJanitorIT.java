@@ -230,7 +230,7 @@ class OciJanitorIT {
         String orphan = "sha256-" + "ab".repeat(32) + ".sig";
         Seeding.image(seeder, repo, "sig", Instant.parse("0001-01-01T00:00:00Z"), "sig-orphan", List.of(orphan));
 
-        JanitorReport report = run(janitor(), target(registry, repo, io.imagefarm.janitor.config.TestPolicies.from(POLICY).cap(100, 1.0).build()), false, false);
+        JanitorReport report = run(janitor(), target(registry, repo, TestPolicies.from(POLICY).cap(100, 1.0).build()), false, false);
 
         RepositoryReport r = report.repository("r");
         assertThat(report.outcome()).isEqualTo(Outcome.APPLIED);
