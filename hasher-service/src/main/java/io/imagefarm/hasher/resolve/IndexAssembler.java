@@ -197,7 +197,7 @@ public final class IndexAssembler {
         Map<String, ImageStatus.PlatformDigests> platforms = new TreeMap<>();
         for (Arch arch : arches) {
             ImageRef image = perArch(index, arch);
-            ManifestHead head = registry.head(image).orElseThrow(() -> new InvalidArchImageException("cannot assemble "
+            ManifestHead head = recordedOrTagged(image).orElseThrow(() -> new InvalidArchImageException("cannot assemble "
                     + index + ": " + image + " is missing from the registry"));
             ArchImage entries = ArchImage.of(image, arch, head, () -> reader.manifest(image.withDigest(head.digest())));
             children.addAll(entries.entries());
@@ -242,6 +242,22 @@ public final class IndexAssembler {
                 .or(() -> Optional.ofNullable(lastCommit.get(index.toString())))
                 .orElseThrow(() -> new InvalidArchImageException("cannot sign " + index
                         + ": no commit is known for it (no arch records one, and no resolve named one yet)"));
+    }
+
+    /**
+     * The per-arch image as its status recorded it (the digest the worker pushed and verified), when the
+     * registry still has that digest; else what the tag points at. Right after a push the tag can flap (the
+     * engine puts the image, its attestation and the index under the tag again from its store), and two
+     * replicas reading it then would assemble different indexes, each recording its own digest.
+     */
+    private Optional<ManifestHead> recordedOrTagged(ImageRef image) {
+        Optional<ManifestHead> tagged = registry.head(image);
+        String recorded = book.get(image.toString()).map(ImageStatus::digest).orElse(null);
+        if (recorded == null || tagged.map(h -> h.digest().equals(recorded)).orElse(false)) {
+            return tagged;
+        }
+        Optional<ManifestHead> byDigest = registry.head(image.withDigest(recorded));
+        return byDigest.isPresent() ? byDigest : tagged;
     }
 
     private static ImageRef perArch(ImageRef index, Arch arch) {

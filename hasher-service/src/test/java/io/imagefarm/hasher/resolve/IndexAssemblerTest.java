@@ -52,7 +52,7 @@ class IndexAssemblerTest {
     }
 
     IndexAssembler assembler(AtomicInteger registryDownFor) {
-        RegistryLookup registry = image -> Optional.of(new ManifestHead(
+        RegistryLookup registry = image -> image.tag() == null ? Optional.empty() : Optional.of(new ManifestHead(
                 "sha256:" + image.tag().charAt(image.tag().length() - 5) + "1".repeat(63), "application/vnd.oci.image.manifest.v1+json", 500));
         IndexWriter writer = (index, manifest) -> {
             if (registryDownFor.getAndDecrement() > 0) {
@@ -69,7 +69,9 @@ class IndexAssemblerTest {
     void aPermanentFailureIsNotRetried() {
         AtomicInteger heads = new AtomicInteger();
         IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), image -> {
-                    heads.incrementAndGet();
+                    if (image.tag() != null) { // the recorded digest is looked up too: count the tag's lookups
+                        heads.incrementAndGet();
+                    }
                     return Optional.empty();
                 }, ref -> Optional.empty(),
                 (index, manifest) -> "sha256:" + "9".repeat(64), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new ImageLocks(4), Runnable::run,
@@ -221,7 +223,7 @@ class IndexAssemblerTest {
         }
 
         Optional<ManifestHead> head(ImageRef ref) {
-            return Optional.ofNullable(byTag.get(ref.tag()))
+            return Optional.ofNullable(ref.digest() != null ? byDigest.get(ref.digest()) : byTag.get(ref.tag()))
                     .map(f -> new ManifestHead(f.digest(), f.mediaType(), f.body().length));
         }
 
@@ -276,6 +278,29 @@ class IndexAssemblerTest {
 
     static ImageRef perArch(Arch arch) {
         return INDEX.withTag(INDEX.tag() + "-" + arch.id());
+    }
+
+    @Test
+    void theIndexIsAssembledFromTheDigestsTheWorkersRecordedNotFromATagThatFlapsAfterAPush() {
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        String recordedAmd = registry.byTag.get(perArch(Arch.AMD64).tag()).digest();
+        String recordedArm = registry.byTag.get(perArch(Arch.ARM64).tag()).digest();
+        // right after the push the amd64 tag points at the bare image manifest for a moment
+        registry.put(perArch(Arch.AMD64), plainManifest('e'));
+        book.apply(withDigest(built(Arch.AMD64), recordedAmd));
+        book.apply(withDigest(built(Arch.ARM64), recordedArm));
+
+        registry.assembler(book, published, retries).check(INDEX, "acme/widget", HASH);
+
+        assertThat(registry.pushed).singleElement().satisfies(index -> assertThat(index.children()).extracting(Descriptor::digest)
+                .containsExactly(digest('a'), digest('b'), digest('c'), digest('d')));
+    }
+
+    static ImageStatus withDigest(ImageStatus s, String digest) {
+        return new ImageStatus(s.schemaVersion(), s.image(), s.repository(), s.versionHash(), s.arch(), s.state(), digest, null, null,
+                null, null, 1, 1, "e", null, s.updatedAt());
     }
 
     @Test
