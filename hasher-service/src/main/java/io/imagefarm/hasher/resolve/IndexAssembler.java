@@ -95,6 +95,11 @@ public final class IndexAssembler {
         this.onError = onError;
     }
 
+    /** Whether assembled indexes are signed (a key is configured and not empty): READY then needs the signature. */
+    public boolean signs() {
+        return signer.isPresent();
+    }
+
     /** Hashes waiting for assembly at most (the executor's queue); each hash is queued once at a time. */
     public static final int QUEUE_CAPACITY = 1000;
 

@@ -9,6 +9,7 @@ import io.imagefarm.hasher.config.HasherConfig;
 import io.imagefarm.core.auth.Action;
 import io.imagefarm.hasher.resolve.ChangeWaiters;
 import io.imagefarm.hasher.resolve.ImageResolver;
+import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.imagefarm.hasher.rest.ImagesView;
 import io.imagefarm.hasher.resolve.StatusBook;
 import jakarta.ws.rs.GET;
@@ -38,8 +39,12 @@ public class ImagesResource {
     private final List<Arch> arches;
     private final Access access;
     private final ImageResolver resolver;
+    /** Whether READY needs a signature: the assembler signs (a key file that is set but empty signs nothing). */
+    private final IndexAssembler assembler;
 
-    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches, Access access, ImageResolver resolver) {
+    public ImagesResource(StatusBook book, HasherConfig config, List<Arch> arches, Access access, ImageResolver resolver,
+                          IndexAssembler assembler) {
+        this.assembler = assembler;
         this.access = access;
         this.resolver = resolver;
         this.book = book;
@@ -119,7 +124,7 @@ public class ImagesResource {
             throw new BadRequestException("missing-repository", "query parameter 'repository' (OWNER/NAME) is required");
         }
         return ImagesView.of(book, config.registry(), SourceRepository.parse(repository), new VersionHash(versionHash), arches,
-                config.signing().keyFile().isPresent());
+                assembler.signs());
     }
 
     private Duration timeout(String text) {
