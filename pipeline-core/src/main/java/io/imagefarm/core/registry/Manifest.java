@@ -1,9 +1,11 @@
 package io.imagefarm.core.registry;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.List;
@@ -18,8 +20,14 @@ import java.util.Map;
 public record Manifest(int schemaVersion, String mediaType, Descriptor config, List<Descriptor> layers,
                        List<Descriptor> manifests, Map<String, String> annotations) {
 
+    /**
+     * Annotations are written sorted by key: the same content must give the same bytes, and so the same
+     * digest, in every JVM (a {@code Map.of}'s iteration order differs from one JVM to the next, so two
+     * hasher replicas assembling one index pushed two digests, and each took the other's for a moved tag).
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     /** Parses a manifest body; the Content-Type header wins over a missing {@code mediaType} field. */
@@ -41,6 +49,7 @@ public record Manifest(int schemaVersion, String mediaType, Descriptor config, L
         }
     }
 
+    @JsonIgnore // derived, not a field of the OCI format
     public boolean isIndex() {
         return MediaTypes.isIndex(mediaType) || (manifests != null && config == null);
     }
