@@ -1,6 +1,7 @@
 package io.imagefarm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imagefarm.testsupport.BuildHost;
@@ -180,6 +181,20 @@ class PipelineEndToEndIT {
                 "--key", dir.resolve("other.pub").toString()));
         assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
         assertThat(refused.output()).contains("bad-signature");
+
+        // a signature deleted from the registry is signed again by the hasher (revalidate-interval PT10S here)
+        String sigPath = "/v2/demo/sample/manifests/sha256-" + indexDigest.substring(7) + ".sig";
+        String sigDigest = registry.head(sigPath).headers().firstValue("Docker-Content-Digest").orElseThrow();
+        assertThat(registry.delete("/v2/demo/sample/manifests/" + sigDigest).statusCode()).isEqualTo(202);
+        assertThat(registry.headStatus(sigPath)).isEqualTo(404);
+        Processes.Result unsigned = Processes.run(Duration.ofMinutes(1), ROOT, Map.of(), List.of("bin/imagefarm", "verify",
+                image, "--key", stack.get("SIGNING_PUBLIC_KEY")));
+        assertThat(unsigned.exitCode()).as("verify refuses the image while its signature is gone: " + unsigned.output())
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(registry.headStatus(sigPath)).isEqualTo(200));
+        Processes.Result restored = Processes.run(Duration.ofMinutes(1), ROOT, Map.of(), List.of("bin/imagefarm", "verify",
+                image, "--key", stack.get("SIGNING_PUBLIC_KEY"), "--repository", "demo/sample", "--commit", commit));
+        assertThat(restored.exitCode()).as(restored.output()).isZero();
     }
 
     @Test

@@ -248,7 +248,7 @@ public class HasherBeans {
     @Produces
     @Singleton
     IndexAssembler indexAssembler(HasherConfig config, List<Arch> arches, RegistryAdapter registry, RegistryClient client,
-                                  StatusBook book, Publisher publisher, ImageLocks locks) {
+                                  StatusBook book, Publisher publisher, ImageLocks locks, MeterRegistry metrics) {
         // A key that is configured but unusable stops start-up (InvalidKeyFileException names the file, never its content).
         Optional<Signer> signer = SigningKey.fromSecret("imagefarm.hasher.signing.key", config.signing().keyFile())
                 .map(key -> new Signer(key, new RegistryContentStore(client)));
@@ -261,6 +261,22 @@ public class HasherBeans {
                 Clock.systemUTC(), e -> LOG.warnf("index assembly failed (retried with backoff if transient): %s", e.getMessage()),
                 housekeeping, IndexAssembler.Retry.DEFAULT, signer);
         book.onChange(assembler::onStatus);
+        if (signer.isPresent()) {
+            Counter restored = Counter.builder("imagefarm.hasher.signatures.restored")
+                    .description("signatures found deleted from the registry and signed again").register(metrics);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    List<String> signedAgain = assembler.restoreSignatures();
+                    if (!signedAgain.isEmpty()) {
+                        restored.increment(signedAgain.size());
+                        LOG.warnf("revalidation: the signatures of %d index(es) were gone from the registry (deleted "
+                                + "outside imagefarm?); signed again: %s", signedAgain.size(), signedAgain);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "signature revalidation failed; tried again in %s", config.revalidateInterval());
+                }
+            }, config.revalidateInterval().toMillis(), config.revalidateInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
         return assembler;
     }
 

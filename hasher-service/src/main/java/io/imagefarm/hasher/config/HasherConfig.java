@@ -69,7 +69,8 @@ public interface HasherConfig {
     /**
      * Images the status book knows as available are answered from memory; this often, off the request
      * path, the replica asks the registry whether they are still there (a tag deleted behind imagefarm's
-     * back is then forgotten, and the next resolve requests it again). The janitor's deletions arrive at
+     * back is then forgotten, and the next resolve requests it again; a tag pushed over is FAILED
+     * TAG_MOVED; a signed index's deleted signature is signed again). The janitor's deletions arrive at
      * once, as DELETED on the status topic.
      */
     @WithDefault("PT1H")

@@ -238,6 +238,50 @@ public final class IndexAssembler {
     }
 
     /**
+     * Off the request path, every revalidate-interval: a signed index whose tag still holds the recorded
+     * digest, but whose signature (or a platform manifest's) is gone from the registry, deleted by hand or by
+     * a registry's own cleanup, is signed again. Otherwise CI's verify would refuse an image the status API
+     * calls READY. The index itself is not pushed again: its recorded digest is what CI was handed.
+     * Indexes moved or gone are the resolver's revalidation's verdicts (TAG_MOVED, forgotten), not this.
+     *
+     * @return the index refs signed again
+     */
+    public List<String> restoreSignatures() {
+        if (signer.isEmpty()) {
+            return List.of();
+        }
+        List<String> restored = new ArrayList<>();
+        for (ImageStatus status : book.snapshot()) {
+            if (!status.isIndex() || status.state() != BuildState.BUILT || status.signature() == null
+                    || status.digest() == null || inProgress.contains(status.image())) {
+                continue;
+            }
+            ImageRef index = ImageRef.parse(status.image());
+            try {
+                if (!registry.head(index).map(h -> h.digest().equals(status.digest())).orElse(false)) {
+                    continue;
+                }
+                List<String> digests = new ArrayList<>(List.of(status.digest()));
+                if (status.platforms() != null) {
+                    status.platforms().values().forEach(p -> digests.add(p.image()));
+                }
+                if (digests.stream().allMatch(d -> signer.get().hasSignature(index.repo(), d))) {
+                    continue;
+                }
+                Manifest manifest = reader.manifest(index.withDigest(status.digest()))
+                        .orElseThrow(() -> new InvalidArchImageException("cannot sign " + index + " again: "
+                                + status.digest() + " is gone from the registry")).manifest();
+                signer.get().signIndex(index.repo(), status.digest(), manifest,
+                        new SignatureClaims(status.repository(), commitOf(index), status.versionHash()));
+                restored.add(status.image());
+            } catch (RuntimeException e) {
+                onError.accept(e);
+            }
+        }
+        return restored;
+    }
+
+    /**
      * The commit a signature names: the one a worker built and verified an arch from (BUILT records it),
      * else the last commit resolved to this hash (images found in the registry record none).
      */

@@ -205,6 +205,54 @@ class IndexAssemblerTest {
         assertThat(signatures.manifests).hasSize(3);
     }
 
+    @Test
+    void aSignatureDeletedFromTheRegistryIsSignedAgainOnlyWhileTheIndexTagHoldsTheRecordedDigest() throws Exception {
+        java.security.KeyPair keys = p256();
+        SignatureStore signatures = new SignatureStore();
+        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
+                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
+                signatures);
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        java.util.concurrent.atomic.AtomicInteger pushes = new java.util.concurrent.atomic.AtomicInteger();
+        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
+                (index, manifest) -> {
+                    pushes.incrementAndGet();
+                    registry.put(index, manifest);
+                    return sha256(manifest.toJson());
+                }, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
+                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+        book.apply(built(Arch.AMD64));
+        book.apply(built(Arch.ARM64));
+        assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
+        ImageStatus index = book.get(INDEX.toString()).orElseThrow();
+        int published = this.published.size();
+        assertThat(assembler.restoreSignatures()).as("every signature is there").isEmpty();
+
+        signatures.manifests.remove(INDEX.repo() + " " + index.signature());
+        signatures.manifests.remove(INDEX.repo() + " sha256-" + "c".repeat(64) + ".sig");
+
+        assertThat(assembler.restoreSignatures()).containsExactly(INDEX.toString());
+        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
+                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
+                signatures);
+        io.imagefarm.core.signature.ExpectedClaims claims = io.imagefarm.core.signature.ExpectedClaims.of(
+                new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH));
+        for (String digest : List.of(index.digest(), digest('a'), digest('c'))) {
+            assertThat(verifier.verify(INDEX.repo(), digest, claims).digest()).isEqualTo(digest);
+        }
+        assertThat(pushes).as("the index is not pushed again").hasValue(1);
+        assertThat(this.published).as("nothing is published: the status already names the signature").hasSize(published);
+
+        // a tag pushed over is the resolver's TAG_MOVED, never signed
+        signatures.manifests.remove(INDEX.repo() + " " + index.signature());
+        registry.put(INDEX, provenanceIndex('e', 'f', Arch.AMD64));
+        assertThat(assembler.restoreSignatures()).isEmpty();
+        assertThat(signatures.manifests).doesNotContainKey(INDEX.repo() + " " + index.signature());
+    }
+
     // ------------------------------------------------------------------ per-arch indexes with provenance
 
     static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";

@@ -76,6 +76,12 @@ public final class Signer {
         return tag;
     }
 
+    /** Whether {@code digest}'s signature tag holds a signature manifest with a layer (not whether it verifies). */
+    public boolean hasSignature(Repository repository, String digest) {
+        return registry.manifest(repository.tag(SignatureFormat.signatureTag(digest)))
+                .map(ContentReader.Fetched::manifest).map(Signer::layersOf).map(l -> !l.isEmpty()).orElse(false);
+    }
+
     /** The layers a signature tag holds now; what is not a signature manifest is replaced. */
     private static List<Descriptor> layersOf(Manifest manifest) {
         if (manifest.isIndex() || manifest.layers() == null) {
