@@ -150,7 +150,9 @@ class FarmIT {
     @Order(3)
     void aWorkerStoppedMidBuildHandsItsEventBackAndTheImageIsBuiltOnceByTheOther() throws Exception {
         SampleRepository repo = repositories.get(0);
-        String commit = repo.commit(SampleRepository.seedFiles(dockerfile("slow", 25)), "a slow build");
+        // A marker of its own: a step BuildKit cached in an earlier run would finish, and push, within the grace.
+        String commit = repo.commit(SampleRepository.seedFiles(dockerfile("slow " + java.util.UUID.randomUUID(), 25)),
+                "a slow build");
         JsonNode answer = StackClient.JSON.readTree(stack.webhookAt(stack.list("HASHER_URLS").get(0), REPOSITORY, commit,
                 repo.url()).body());
         String hash = answer.path("versionHash").asText();
