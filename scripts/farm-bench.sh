@@ -70,7 +70,9 @@ if ((autoscale)); then
     || rc=$?
 
   step "4. The images' compressed sizes"
-  if [[ -x scripts/image-sizes.sh ]]; then
+  if [[ ! -f $out/report.md ]]; then
+    echo "no report: the simulation could not measure (exit $rc)" >&2
+  elif [[ -x scripts/image-sizes.sh ]]; then
     sizes=0
     scripts/image-sizes.sh "$out/image-sizes.md" || sizes=$?
     if [[ -f $out/image-sizes.md ]]; then

@@ -100,27 +100,30 @@ public final class AutoscaleBench {
         List<String> notReady;
         Duration readyAt;
         try (QueueLag lag = new QueueLag(env.get("KAFKA_BOOTSTRAP"))) {
-            origin = Instant.now();
-            controller.scheduleWithFixedDelay(() -> tick(lag), 0, poll.toMillis(), TimeUnit.MILLISECONDS);
-            hashByRepository = burst(env, repositories, buildSeconds, images);
-            notReady = farm.awaitReady(hashByRepository, Duration.ofMinutes(20), new AtomicLong());
-            readyAt = since(Instant.now());
-            System.out.println("AUTOSCALE burst done at +" + AutoscaleReport.seconds(readyAt) + "; not ready: " + notReady);
-            // Now the pools drain back to the floor, one worker per cooldown; give it that plus slack.
-            long settle = policy.cooldown().toMillis() * (policy.maxReplicas() - policy.minReplicas() + 1) + 180_000;
-            long deadline = System.currentTimeMillis() + settle;
-            while (System.currentTimeMillis() < deadline && failure.get() == null && !settled(policy)) {
-                Thread.sleep(poll.toMillis()); // the controller thread does the work; this only waits for it
+            try {
+                origin = Instant.now();
+                controller.scheduleWithFixedDelay(() -> tick(lag), 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+                hashByRepository = burst(env, repositories, buildSeconds, images);
+                notReady = farm.awaitReady(hashByRepository, Duration.ofMinutes(20), new AtomicLong());
+                readyAt = since(Instant.now());
+                System.out.println("AUTOSCALE burst done at +" + AutoscaleReport.seconds(readyAt) + "; not ready: " + notReady);
+                // Now the pools shrink back to the floor, one worker per cooldown; give it that plus slack.
+                long settle = policy.cooldown().toMillis() * (policy.maxReplicas() - policy.minReplicas() + 1) + 180_000;
+                long deadline = System.currentTimeMillis() + settle;
+                while (System.currentTimeMillis() < deadline && failure.get() == null && !settled(policy)) {
+                    Thread.sleep(poll.toMillis()); // the controller thread does the work; this only waits for it
+                }
+            } finally {
+                // The controller's thread owns the lag reader: stop it before the reader closes.
+                controller.shutdown();
+                controller.awaitTermination(1, TimeUnit.MINUTES);
+                Future<?> last = pending.get();
+                if (last != null) {
+                    last.get(5, TimeUnit.MINUTES);
+                }
+                steps.shutdown();
+                watchers.shutdownNow();
             }
-        } finally {
-            controller.shutdown();
-            controller.awaitTermination(1, TimeUnit.MINUTES);
-            Future<?> last = pending.get();
-            if (last != null) {
-                last.get(5, TimeUnit.MINUTES);
-            }
-            steps.shutdown();
-            watchers.shutdownNow();
         }
         if (failure.get() != null) {
             throw new IllegalStateException("the controller failed", failure.get());

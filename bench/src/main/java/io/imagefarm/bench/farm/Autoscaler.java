@@ -6,13 +6,16 @@ import java.util.Objects;
 
 /**
  * Decides one worker pool's replica count from its queue lag, the way the chart's KEDA ScaledObject
- * (Kafka trigger) and the HPA it feeds do: the wanted count is the lag over {@code lagThreshold},
- * rounded up, within [min, max]; a lag at or below {@code activationLagThreshold} counts as idle; a pool
- * is scaled in only after it has stayed idle for the cooldown, one worker per cooldown. Plain Java, no
- * clock of its own: the caller passes the time, so the tests can step it.
+ * (Kafka trigger) and the HPA it feeds do. The wanted count is the lag over {@code lagThreshold},
+ * rounded up, within [min, max]; a lag at or below {@code activationLagThreshold} is idle and wants the
+ * floor. More wanted: one worker more at once. Fewer wanted: one worker less, but only once fewer has been
+ * wanted for the whole cooldown (the HPA's scale-down stabilization), and then one per cooldown. So an
+ * idle pool (lag 0) shrinks to the floor, and so does a pool whose lag stays at a record or two a
+ * smaller pool would carry, as the HPA does; a pool wanting more than it has never shrinks.
  *
- * <p>One step at a time, as the embedded stack starts one JVM per step on a small host: the caller asks
- * again on its next poll, once the step is done.
+ * <p>Plain Java, no clock of its own: the caller passes the time, so the tests can step it. One step at
+ * a time, as the embedded stack starts one JVM per step on a small host: the caller asks again on its
+ * next poll, once the step is done.
  */
 public final class Autoscaler {
 
@@ -51,8 +54,8 @@ public final class Autoscaler {
     }
 
     private final Policy policy;
-    /** The last time the pool was busy (lag above activation) or changed size; the cooldown runs from it. */
-    private Instant lastActivity;
+    /** The last time the pool wanted at least what it had, or changed size: the cooldown runs from it. */
+    private Instant lastWantedAll;
 
     public Autoscaler(Policy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -62,10 +65,19 @@ public final class Autoscaler {
         return policy;
     }
 
+    /** The count the lag asks for, before the one-step and cooldown rules. */
+    public int wanted(long lag) {
+        if (lag <= policy.activationLagThreshold()) {
+            return policy.minReplicas();
+        }
+        return (int) Math.min(policy.maxReplicas(), Math.max(Math.max(1, policy.minReplicas()),
+                ceilDiv(lag, policy.lagThreshold())));
+    }
+
     /** The decision for a pool of {@code replicas} workers whose queue holds {@code lag} records not yet committed. */
     public Decision decide(long lag, int replicas, Instant now) {
-        if (lastActivity == null) {
-            lastActivity = now;
+        if (lastWantedAll == null) {
+            lastWantedAll = now;
         }
         if (replicas < policy.minReplicas()) {
             return change(Action.SCALE_OUT, replicas + 1, "below the floor of " + policy.minReplicas(), now);
@@ -73,27 +85,27 @@ public final class Autoscaler {
         if (replicas > policy.maxReplicas()) {
             return change(Action.SCALE_IN, replicas - 1, "above the ceiling of " + policy.maxReplicas(), now);
         }
-        if (lag > policy.activationLagThreshold()) {
-            lastActivity = now;
-            long wanted = Math.min(policy.maxReplicas(),
-                    Math.max(Math.max(1, policy.minReplicas()), ceilDiv(lag, policy.lagThreshold())));
-            if (wanted > replicas) {
-                return change(Action.SCALE_OUT, replicas + 1, "lag " + lag + " > " + policy.lagThreshold() + " × "
-                        + replicas + " worker(s)", now);
-            }
-            return new Decision(Action.HOLD, replicas, replicas == policy.maxReplicas() && ceilDiv(lag, policy.lagThreshold()) > replicas
-                    ? "lag " + lag + ", at the ceiling" : "lag " + lag + " within " + policy.lagThreshold() + " × " + replicas);
+        int wanted = wanted(lag);
+        if (wanted > replicas) {
+            return change(Action.SCALE_OUT, replicas + 1, "lag " + lag + " > " + policy.lagThreshold() + " × "
+                    + replicas + " worker(s)", now);
         }
-        Duration idle = Duration.between(lastActivity, now);
-        if (replicas > policy.minReplicas() && idle.compareTo(policy.cooldown()) >= 0) {
-            return change(Action.SCALE_IN, replicas - 1, "idle (lag " + lag + ") for " + idle.toSeconds() + " s ≥ cooldown "
-                    + policy.cooldown().toSeconds() + " s", now);
+        if (wanted == replicas) {
+            lastWantedAll = now;
+            boolean capped = replicas == policy.maxReplicas() && lag > policy.lagThreshold() * replicas;
+            return new Decision(Action.HOLD, replicas, capped ? "lag " + lag + ", at the ceiling"
+                    : "lag " + lag + " within " + policy.lagThreshold() + " × " + replicas);
         }
-        return new Decision(Action.HOLD, replicas, replicas > policy.minReplicas() ? "idle, cooling down" : "idle, at the floor");
+        Duration fewer = Duration.between(lastWantedAll, now);
+        if (fewer.compareTo(policy.cooldown()) >= 0) {
+            return change(Action.SCALE_IN, replicas - 1, "lag " + lag + " wants " + wanted + " for " + fewer.toSeconds()
+                    + " s ≥ cooldown " + policy.cooldown().toSeconds() + " s", now);
+        }
+        return new Decision(Action.HOLD, replicas, "lag " + lag + " wants " + wanted + ", cooling down");
     }
 
     private Decision change(Action action, int replicas, String reason, Instant now) {
-        lastActivity = now; // a change restarts the cooldown: scale-in goes one worker per cooldown
+        lastWantedAll = now; // a change restarts the cooldown: scale-in goes one worker per cooldown
         return new Decision(action, replicas, reason);
     }
 

@@ -59,12 +59,34 @@ class AutoscalerTest {
     }
 
     @Test
-    void busyMomentRestartsTheCooldown() {
+    void aMomentWantingEveryWorkerRestartsTheCooldown() {
         Autoscaler scaler = new Autoscaler(POLICY);
         scaler.decide(5, 3, at(0));
-        scaler.decide(1, 3, at(20)); // still some work: not idle
+        scaler.decide(6, 3, at(20)); // 6 records still want 3 workers
         assertThat(scaler.decide(0, 3, at(40)).action()).isEqualTo(Action.HOLD);
         assertThat(scaler.decide(0, 3, at(50)).action()).isEqualTo(Action.SCALE_IN);
+    }
+
+    @Test
+    void lagThatFewerWorkersCarryShrinksThePoolAfterTheCooldownAsTheHpaDoes() {
+        Autoscaler scaler = new Autoscaler(POLICY);
+        scaler.decide(5, 3, at(0));
+        // One record left uncommitted for good (a commit lost in a rebalance) wants 1 worker, not 3.
+        assertThat(scaler.decide(1, 3, at(10)).action()).isEqualTo(Action.HOLD);
+        assertThat(scaler.decide(1, 3, at(30))).extracting(Decision::action, Decision::replicas)
+                .containsExactly(Action.SCALE_IN, 2);
+        assertThat(scaler.decide(1, 2, at(60))).extracting(Decision::action, Decision::replicas)
+                .containsExactly(Action.SCALE_IN, 1);
+        assertThat(scaler.decide(1, 1, at(120)).action()).isEqualTo(Action.HOLD);
+    }
+
+    @Test
+    void wantedIsTheLagOverTheThresholdWithinTheBounds() {
+        Autoscaler scaler = new Autoscaler(POLICY);
+        assertThat(scaler.wanted(0)).isEqualTo(1);
+        assertThat(scaler.wanted(1)).isEqualTo(1);
+        assertThat(scaler.wanted(3)).isEqualTo(2);
+        assertThat(scaler.wanted(12)).isEqualTo(3);
     }
 
     @Test
