@@ -150,7 +150,11 @@ public final class AutoscaleBench {
             if (p != null && p.isDone()) {
                 p.get(); // a failed step fails the run
             }
-            if (p == null || p.isDone()) {
+            if (p != null && !p.isDone()) {
+                for (String arch : FarmBench.ARCHES) {
+                    scalers.get(arch).observe(lags.get(arch).records(), replicas.get(arch), now);
+                }
+            } else {
                 Map<String, Integer> target = new TreeMap<>(replicas);
                 for (String arch : FarmBench.ARCHES) {
                     Autoscaler.Decision d = scalers.get(arch).decide(lags.get(arch).records(), replicas.get(arch), now);

@@ -74,6 +74,16 @@ public final class Autoscaler {
                 ceilDiv(lag, policy.lagThreshold())));
     }
 
+    /**
+     * Keeps the cooldown's clock while a step is under way and no decision may be taken: the HPA keeps
+     * recommending during a scale-up too, so a pool busy all through a slow step is not shrunk right after.
+     */
+    public void observe(long lag, int replicas, Instant now) {
+        if (lastWantedAll == null || wanted(lag) >= replicas) {
+            lastWantedAll = now;
+        }
+    }
+
     /** The decision for a pool of {@code replicas} workers whose queue holds {@code lag} records not yet committed. */
     public Decision decide(long lag, int replicas, Instant now) {
         if (lastWantedAll == null) {

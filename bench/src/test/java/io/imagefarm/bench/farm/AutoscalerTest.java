@@ -81,6 +81,17 @@ class AutoscalerTest {
     }
 
     @Test
+    void lagObservedWhileAStepRunsKeepsTheCooldownRunningFromThen() {
+        Autoscaler scaler = new Autoscaler(POLICY);
+        assertThat(scaler.decide(12, 2, at(0)).action()).isEqualTo(Action.SCALE_OUT); // a slow step to 3 starts
+        scaler.observe(7, 3, at(40)); // still wants 3 while the step runs
+        scaler.observe(2, 3, at(60)); // wants 1 from 40 on
+        // The step is done: 65 s after the decision, but only 25 s after 3 workers were last wanted.
+        assertThat(scaler.decide(2, 3, at(65)).action()).isEqualTo(Action.HOLD);
+        assertThat(scaler.decide(2, 3, at(70)).action()).isEqualTo(Action.SCALE_IN);
+    }
+
+    @Test
     void wantedIsTheLagOverTheThresholdWithinTheBounds() {
         Autoscaler scaler = new Autoscaler(POLICY);
         assertThat(scaler.wanted(0)).isEqualTo(1);
