@@ -328,6 +328,7 @@ public final class AutoscaleBench {
             }
         }
         Map<String, Long> built = new TreeMap<>();
+        Map<String, Long> exists = new TreeMap<>();
         Map<String, Instant> building = new TreeMap<>();
         for (ConsumerRecord<String, String> r : farm.readAll("imagefarm.image-status")) {
             if (r.value() == null) {
@@ -336,6 +337,8 @@ public final class AutoscaleBench {
             String state = FarmBench.JSON.readTree(r.value()).path("state").asText();
             if (state.equals("BUILT")) {
                 built.merge(r.key(), 1L, Long::sum);
+            } else if (state.equals("EXISTS")) {
+                exists.merge(r.key(), 1L, Long::sum);
             } else if (state.equals("BUILDING")) {
                 building.merge(r.key(), Instant.ofEpochMilli(r.timestamp()), (a, b) -> a.isBefore(b) ? a : b);
             }
@@ -346,7 +349,7 @@ public final class AutoscaleBench {
                 Instant from = eventAt.get(image);
                 Instant to = building.get(image);
                 perImage.put(image, new AutoscaleReport.ImageFigures(e.getKey(), image, events.getOrDefault(image, 0L),
-                        built.getOrDefault(image, 0L), from == null || to == null ? null : Duration.between(from, to),
+                        built.getOrDefault(image, 0L), exists.getOrDefault(image, 0L), from == null || to == null ? null : Duration.between(from, to),
                         from == null ? null : Duration.between(origin, from), builtBy.getOrDefault(image, List.of())));
             }
         }

@@ -31,7 +31,11 @@ class AutoscaleReportTest {
     }
 
     private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds) {
-        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, Duration.ofSeconds(3),
+        return images(events, builds, 0);
+    }
+
+    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists) {
+        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, Duration.ofSeconds(3),
                 Duration.ofSeconds(1), List.of("worker-amd64-2")));
     }
 
@@ -52,6 +56,17 @@ class AutoscaleReportTest {
         assertThat(report(steps, timeline, images(1, 2), List.of()).allGoalsPass()).isFalse();
         assertThat(report(steps, timeline, images(1, 0), List.of()).lost()).isEqualTo(1);
         assertThat(report(steps, timeline, images(1, 1), List.of("demo/x:builder-h")).lost()).isEqualTo(1);
+    }
+
+    @Test
+    void anImageInTheRegistryWithoutItsBuiltIsNotLostButMissesTheOneBuiltGoal() {
+        AutoscaleReport r = report(List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 0, 1),
+                List.of());
+        assertThat(r.lost()).isZero();
+        assertThat(r.duplicated()).isZero();
+        assertThat(r.allGoalsPass()).isFalse();
+        assertThat(r.markdown()).contains("0 BUILT (+1 EXISTS");
     }
 
     @Test
