@@ -115,8 +115,8 @@ public record AutoscaleReport(Autoscaler.Policy policy, Duration poll, int repos
         long exists = images.values().stream().mapToLong(ImageFigures::exists).sum();
         md.append(String.format(Locale.ROOT, "| 1 image-required event and 1 BUILT per image and arch; every image READY "
                 + "with its index | %d images: %d events, %d BUILT%s; %d lost, %d duplicated | %s |%n", images.size(), events,
-                builds, exists == 0 ? "" : " (+" + exists + " EXISTS: pushed by a build a rebalance had abandoned, its "
-                + "redelivered event then found the image)", lost(), duplicated(),
+                builds, exists == 0 ? "" : " (+" + exists + " EXISTS: pushed, but its event was handled again, after a "
+                + "rebalance or a retry, and found the image in the registry)", lost(), duplicated(),
                 verdict(lost() == 0 && duplicated() == 0 && builtOnce() == images.size() && !images.isEmpty())));
         Duration worst = processToReady().stream().max(Duration::compareTo).orElse(null);
         md.append(String.format(Locale.ROOT, "| an added worker ready ≤ %s after its JVM starts | %s (worst of %d) | %s |%n%n",
