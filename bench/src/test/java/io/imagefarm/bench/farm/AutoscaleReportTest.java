@@ -1,0 +1,83 @@
+package io.imagefarm.bench.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AutoscaleReportTest {
+
+    private static final Autoscaler.Policy POLICY = new Autoscaler.Policy(2, 0, 1, 3, Duration.ofSeconds(30));
+
+    private static AutoscaleReport.Sample sample(long s, int amd64, int arm64) {
+        return new AutoscaleReport.Sample(Duration.ofSeconds(s), Map.of("amd64", new QueueLag.Lag(0, 0), "arm64",
+                new QueueLag.Lag(0, 0)), Map.of("amd64", amd64, "arm64", arm64), Map.of("amd64", amd64, "arm64", arm64), "");
+    }
+
+    private static AutoscaleReport.Step out(String arch, Duration ready) {
+        return new AutoscaleReport.Step(arch, Duration.ZERO, 1, 2, "lag", Duration.ofSeconds(9), ready, ready);
+    }
+
+    private static AutoscaleReport.Step in(String arch) {
+        return new AutoscaleReport.Step(arch, Duration.ofSeconds(90), 2, 1, "idle", Duration.ofSeconds(2), null, null);
+    }
+
+    private static AutoscaleReport report(List<AutoscaleReport.Step> steps, List<AutoscaleReport.Sample> timeline,
+                                          Map<String, AutoscaleReport.ImageFigures> images, List<String> notReady) {
+        return new AutoscaleReport(POLICY, Duration.ofSeconds(2), 1, 2, 1, 1, timeline, steps, images, notReady,
+                Duration.ofSeconds(60), AutoscaleBench.READY_GOAL);
+    }
+
+    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds) {
+        return images(events, builds, 0);
+    }
+
+    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists) {
+        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, Duration.ofSeconds(3),
+                Duration.ofSeconds(1), List.of("worker-amd64-2")));
+    }
+
+    @Test
+    void passesWhenEveryPoolGrewAndShrankBackAndEveryBuildRanOnce() {
+        AutoscaleReport r = report(List.of(out("amd64", Duration.ofSeconds(4)), out("arm64", Duration.ofSeconds(5)),
+                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 1), List.of());
+        assertThat(r.allGoalsPass()).isTrue();
+        assertThat(r.markdown()).contains("| amd64: workers added under the burst, removed after it | 1 → peak 2 → 1");
+    }
+
+    @Test
+    void duplicatedOrMissingBuildsFail() {
+        List<AutoscaleReport.Step> steps = List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64"));
+        List<AutoscaleReport.Sample> timeline = List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1));
+        assertThat(report(steps, timeline, images(1, 2), List.of()).duplicated()).isEqualTo(1);
+        assertThat(report(steps, timeline, images(1, 2), List.of()).allGoalsPass()).isFalse();
+        assertThat(report(steps, timeline, images(1, 0), List.of()).lost()).isEqualTo(1);
+        assertThat(report(steps, timeline, images(1, 1), List.of("demo/x:builder-h")).lost()).isEqualTo(1);
+    }
+
+    @Test
+    void anImageInTheRegistryWithoutItsBuiltIsNotLostButMissesTheOneBuiltGoal() {
+        AutoscaleReport r = report(List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 0, 1),
+                List.of());
+        assertThat(r.lost()).isZero();
+        assertThat(r.duplicated()).isZero();
+        assertThat(r.allGoalsPass()).isFalse();
+        assertThat(r.markdown()).contains("0 BUILT (+1 EXISTS");
+    }
+
+    @Test
+    void aPoolLeftAboveTheFloorOrAWorkerSlowToReadyFails() {
+        AutoscaleReport stuck = report(List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
+                in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 2, 1)), images(1, 1), List.of());
+        assertThat(stuck.scaledOutAndIn("amd64")).isFalse();
+        assertThat(stuck.scaledOutAndIn("arm64")).isTrue();
+        AutoscaleReport slow = report(List.of(out("amd64", Duration.ofSeconds(6)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 1), List.of());
+        assertThat(slow.readyGoalHolds()).isFalse();
+        assertThat(slow.allGoalsPass()).isFalse();
+    }
+}
