@@ -128,6 +128,9 @@ public final class BuildJob {
                         verified.versionHash(), verified.inputs().versionString());
                 ImageMetadata metadata = ImageMetadata.of(event.sourceUrl(), event.repository(), verified,
                         fetcher.sourcePolicy());
+                // A stop that came during the fetch is asked for here, not only through the thread's interrupt:
+                // the fetch's I/O can swallow that, and buildx would then build and push an event given away.
+                requireNotAbandoned(job, stop);
                 builds++;
                 listener.attempt(job, attempt.number());
                 BuildOutcome outcome = build(job, context, verified, metadata, workspace, deadline);

@@ -427,6 +427,22 @@ class BuildJobTest {
     }
 
     @Test
+    void aJobHandedOverWhileItsSourceIsFetchedNeverStartsBuildx() {
+        // a rebalance gave the partition away just after BUILDING; the fetch's I/O may have eaten the interrupt
+        boolean[] handedOver = {false};
+        StatusSink sink = status -> {
+            published.add(status);
+            handedOver[0] |= status.state() == BuildState.BUILDING;
+        };
+
+        assertThatThrownBy(() -> job(Duration.ofMinutes(5)).run(spec(), first(), sink, () -> handedOver[0]))
+                .isInstanceOf(BuildAbandonedException.class);
+        assertThat(builder.requests).as("buildx never ran, so nothing was pushed").isEmpty();
+        assertThat(states()).containsExactly(BuildState.BUILDING);
+        assertThat(workDir).isEmptyDirectory();
+    }
+
+    @Test
     void aBuildThatFailsOnceShutdownBeganIsNoVerdictAndIsLeftForAnotherWorker() {
         // SIGTERM arrived mid-build (scale-in) and the build died with it: not a permanent BUILD_ERROR
         builder.outcomes.add(r -> new BuildOutcome.Failed(FailureKind.BUILD_ERROR, "ERROR: cut short", "interrupted"));
