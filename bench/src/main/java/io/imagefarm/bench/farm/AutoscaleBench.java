@@ -99,6 +99,7 @@ public final class AutoscaleBench {
         Map<String, List<String>> images = new TreeMap<>();
         List<String> notReady;
         Duration readyAt;
+        Duration idleReady;
         try (QueueLag lag = new QueueLag(env.get("KAFKA_BOOTSTRAP"))) {
             try {
                 origin = Instant.now();
@@ -122,13 +123,17 @@ public final class AutoscaleBench {
                     last.get(5, TimeUnit.MINUTES);
                 }
                 steps.shutdown();
+            }
+            try {
+                idleReady = failure.get() == null && settled(policy) ? idleStartToReady() : null;
+            } finally {
                 watchers.shutdownNow();
             }
         }
         if (failure.get() != null) {
             throw new IllegalStateException("the controller failed", failure.get());
         }
-        return figures(policy, repositories, buildSeconds, images, notReady, readyAt);
+        return figures(policy, repositories, buildSeconds, images, notReady, readyAt, idleReady);
     }
 
     private boolean settled(Autoscaler.Policy policy) {
@@ -188,17 +193,9 @@ public final class AutoscaleBench {
                 added.put(part, watchers.submit(() -> startToReady(part, decided)));
             }
         }
-        String counts = "amd64=" + target.get("amd64") + ",arm64=" + target.get("arm64");
-        System.out.println("AUTOSCALE +" + AutoscaleReport.seconds(since(decided)) + " " + notes + ": demo-stack.sh start --workers " + counts);
-        Process p = new ProcessBuilder("scripts/demo-stack.sh", "start", stack.toString(), "--workers", counts)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stack.resolve("logs").resolve("autoscale-steps.log").toFile()))
-                .start();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("demo-stack.sh start --workers " + counts + " failed; see "
-                    + stack.resolve("logs").resolve("autoscale-steps.log"));
-        }
+        System.out.println("AUTOSCALE +" + AutoscaleReport.seconds(since(decided)) + " " + notes + ": demo-stack.sh start --workers "
+                + counts(target));
+        applyCounts(target);
         Duration took = Duration.between(decided, Instant.now());
         for (String arch : FarmBench.ARCHES) {
             int from = before.get(arch);
@@ -212,6 +209,42 @@ public final class AutoscaleBench {
                     Math.max(note.indexOf('(') + 1, note.length() - 1)), took,
                     ready == null ? null : ready[0], ready == null ? null : ready[1]));
         }
+    }
+
+    private static String counts(Map<String, Integer> target) {
+        return "amd64=" + target.get("amd64") + ",arm64=" + target.get("arm64");
+    }
+
+    /** demo-stack.sh starts the missing replicas, or SIGTERMs those beyond the count (their drain). */
+    private void applyCounts(Map<String, Integer> target) throws Exception {
+        String counts = counts(target);
+        Process p = new ProcessBuilder("scripts/demo-stack.sh", "start", stack.toString(), "--workers", counts)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stack.resolve("logs").resolve("autoscale-steps.log").toFile()))
+                .start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("demo-stack.sh start --workers " + counts + " failed; see "
+                    + stack.resolve("logs").resolve("autoscale-steps.log"));
+        }
+    }
+
+    /**
+     * After the burst, with the pools at their floor and no build running: one amd64 worker more, as a new
+     * node would start it, timed from its JVM's start to ready; then the pool goes back to its floor.
+     */
+    private Duration idleStartToReady() throws Exception {
+        Map<String, Integer> floor = new TreeMap<>(replicas);
+        Map<String, Integer> plusOne = new TreeMap<>(floor);
+        plusOne.merge("amd64", 1, Integer::sum);
+        String part = "worker-amd64-" + plusOne.get("amd64");
+        Future<Duration[]> ready = watchers.submit(() -> startToReady(part, Instant.now()));
+        applyCounts(plusOne);
+        Duration d = ready.get(1, TimeUnit.MINUTES)[1];
+        System.out.println("AUTOSCALE " + part + " started beside no build: ready " + AutoscaleReport.seconds(d)
+                + " after its JVM started");
+        applyCounts(floor);
+        return d;
     }
 
     /**
@@ -317,7 +350,8 @@ public final class AutoscaleBench {
     }
 
     private AutoscaleReport figures(Autoscaler.Policy policy, int repositories, int buildSeconds,
-                                    Map<String, List<String>> images, List<String> notReady, Duration readyAt) throws Exception {
+                                    Map<String, List<String>> images, List<String> notReady, Duration readyAt,
+                                    Duration idleReady) throws Exception {
         Map<String, AutoscaleReport.ImageFigures> perImage = new TreeMap<>();
         Map<String, Long> events = new TreeMap<>();
         Map<String, Instant> eventAt = new TreeMap<>();
@@ -354,7 +388,7 @@ public final class AutoscaleBench {
             }
         }
         return new AutoscaleReport(policy, poll, repositories, buildSeconds, farm.hashers().size(), farm.brokers().size(),
-                List.copyOf(timeline), List.copyOf(stepsTaken), perImage, notReady, readyAt, READY_GOAL);
+                List.copyOf(timeline), List.copyOf(stepsTaken), perImage, notReady, readyAt, READY_GOAL, idleReady);
     }
 
     /** Which worker ran each build: a worker logs "IMAGE: verified: the files at ..." once per build it runs. */

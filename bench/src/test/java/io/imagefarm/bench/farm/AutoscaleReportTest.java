@@ -26,8 +26,14 @@ class AutoscaleReportTest {
 
     private static AutoscaleReport report(List<AutoscaleReport.Step> steps, List<AutoscaleReport.Sample> timeline,
                                           Map<String, AutoscaleReport.ImageFigures> images, List<String> notReady) {
+        return report(steps, timeline, images, notReady, Duration.ofSeconds(4));
+    }
+
+    private static AutoscaleReport report(List<AutoscaleReport.Step> steps, List<AutoscaleReport.Sample> timeline,
+                                          Map<String, AutoscaleReport.ImageFigures> images, List<String> notReady,
+                                          Duration idleReady) {
         return new AutoscaleReport(POLICY, Duration.ofSeconds(2), 1, 2, 1, 1, timeline, steps, images, notReady,
-                Duration.ofSeconds(60), AutoscaleBench.READY_GOAL);
+                Duration.ofSeconds(60), AutoscaleBench.READY_GOAL, idleReady);
     }
 
     private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds) {
@@ -75,9 +81,18 @@ class AutoscaleReportTest {
                 in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 2, 1)), images(1, 1), List.of());
         assertThat(stuck.scaledOutAndIn("amd64")).isFalse();
         assertThat(stuck.scaledOutAndIn("arm64")).isTrue();
-        AutoscaleReport slow = report(List.of(out("amd64", Duration.ofSeconds(6)), out("arm64", Duration.ofSeconds(1)),
-                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 1), List.of());
+        List<AutoscaleReport.Step> steps = List.of(out("amd64", Duration.ofSeconds(40)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64"));
+        List<AutoscaleReport.Sample> timeline = List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1));
+        AutoscaleReport slow = report(steps, timeline, images(1, 1), List.of(), Duration.ofSeconds(6));
         assertThat(slow.readyGoalHolds()).isFalse();
         assertThat(slow.allGoalsPass()).isFalse();
+        AutoscaleReport unmeasured = report(steps, timeline, images(1, 1), List.of(), null);
+        assertThat(unmeasured.readyGoalHolds()).isFalse();
+        assertThat(unmeasured.markdown()).contains("not measured");
+        // judged on the worker started beside no build; the burst's figure is shown, not judged
+        AutoscaleReport idleFast = report(steps, timeline, images(1, 1), List.of(), Duration.ofSeconds(4));
+        assertThat(idleFast.readyGoalHolds()).isTrue();
+        assertThat(idleFast.markdown()).contains("| 4.0 s | PASS |", "under the burst").contains("40.0 s (worst of 2)");
     }
 }
