@@ -47,7 +47,7 @@ container=$(docker run -d --rm --network host --tmpfs /var/lib/registry \
 pushed=()
 cleanup() {
   docker rm -f "$container" >/dev/null 2>&1 || true
-  ((${#pushed[@]})) && docker rmi "${pushed[@]}" >/dev/null 2>&1 || true
+  if ((${#pushed[@]})); then docker rmi "${pushed[@]}" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 wait_for "throwaway registry" "http://$registry/v2/" 30 /dev/null || fail "the registry at $registry did not answer"

@@ -33,6 +33,7 @@ for m in hasher-service builder-worker cache-janitor; do
   jars+=("$app"/quarkus-run.jar "$app"/app/*.jar "$app"/quarkus/*.jar "$app"/lib/boot/*.jar "$app"/lib/main/*.jar)
 done
 # The services share most jars: each file name once.
+# shellcheck disable=SC2016 # $1 is the inner shell's
 printf '%s\n' "${jars[@]}" | awk -F/ '!seen[$NF]++' \
   | xargs -P "$(nproc)" -I{} bash -c 'modules_of "$1"' _ {} \
   | grep . | sort -u | paste -sd,
