@@ -13,9 +13,20 @@
 # that exists is not rebuilt; IMAGEFARM_REBUILD_BASES=1 rebuilds them):
 #
 #   imagefarm-local/debian:bookworm     debootstrap --variant=minbase, docs and locales stripped
-#   imagefarm-local/jre:17              + openjdk-17-jre-headless, ca-certificates, curl
-#   imagefarm-local/docker-tools:26     + trixie's docker-cli and docker-buildx (the worker's base)
+#   imagefarm-local/jre:17              + openjdk-17-jre-headless, ca-certificates, curl (Kafka's
+#                                       base and the stack's OIDC issuer)
+#   imagefarm-local/docker-tools:26     + trixie's docker-cli and docker-buildx: the worker copies
+#                                       the two binaries from it, nothing else
 #   imagefarm-local/registry:2          Debian's docker-registry, laid out like registry:2
+#
+# The three services run on a small Java runtime in either case (scripts/image-sizes.sh measures them):
+#
+#   imagefarm-local/jre:17-jlink        a jlink runtime of only the modules they use
+#                                       (deploy/local-images/jre-jlink), on the Debian base above or,
+#                                       where Docker Hub answers, on debian:bookworm-slim
+#
+# The worker is that runtime plus the docker CLI and the buildx plugin, copied from docker-tools
+# (or from docker:26.1.5-cli and docker/buildx-bin:0.13.1), without their packages' dependencies.
 #
 # Writes the image names to target/images.env (IMAGEFARM_*_IMAGE=...), which scripts/compose-stack.sh
 # reads. Builds the project's packages first if they are missing. Every RUN uses the host network:
@@ -94,10 +105,21 @@ debian_base() { # imagefarm-local/debian:bookworm from debootstrap
   say "$name" "imported from debootstrap ($mirror) in $((SECONDS - start))s"
 }
 
+jlink_jre() { # debian-image: the services' runtime, imagefarm-local/jre:17-jlink
+  local sum label
+  # Labelled with its Dockerfile's digest: one built from another module list is rebuilt, not kept.
+  sum=$(sha256sum deploy/local-images/jre-jlink/Dockerfile | cut -c1-16)
+  label=$(docker image inspect -f '{{index .Config.Labels "imagefarm.dockerfile"}}' "$service_jre" 2>/dev/null || true)
+  [[ $label == "$sum" ]] && keep "$service_jre" && return 0
+  build "$service_jre" jre-jlink --label imagefarm.dockerfile="$sum" --build-arg DEBIAN_IMAGE="$1" \
+    deploy/local-images/jre-jlink
+}
+
 local_bases() {
   debian_base
   keep imagefarm-local/jre:17 || build imagefarm-local/jre:17 jre \
     --build-arg DEBIAN_IMAGE=imagefarm-local/debian:bookworm deploy/local-images/jre
+  jlink_jre imagefarm-local/debian:bookworm
   keep imagefarm-local/docker-tools:26 || build imagefarm-local/docker-tools:26 docker-tools \
     --build-arg JRE_IMAGE=imagefarm-local/jre:17 --build-arg DEBIAN_MIRROR="$(debian_mirror bookworm)" \
     deploy/local-images/docker-tools
@@ -123,17 +145,17 @@ if ((${#missing[@]})); then
   ./mvnw -B -q package -DskipTests -pl "$(IFS=,; echo "${missing[*]}")" -am
 fi
 
+# jre: Kafka's and the OIDC issuer's (a full JRE); service_jre: the three services' (jlink).
 jre=eclipse-temurin:17.0.15_6-jre docker_cli=docker:26.1.5-cli buildx=docker/buildx-bin:0.13.1 registry=registry:2
-debian=debian:bookworm
+debian=debian:bookworm service_jre=imagefarm-local/jre:17-jlink
 if ((local)); then
   say "base images" "built locally (no container registry reachable)"
   local_bases
   jre=imagefarm-local/jre:17 registry=imagefarm-local/registry:2 debian=imagefarm-local/debian:bookworm
   docker_cli=imagefarm-local/docker-tools:26 buildx=imagefarm-local/docker-tools:26
-  worker_jre=imagefarm-local/docker-tools:26
 else
   say "base images" "public ($jre, $docker_cli, $buildx, $registry)"
-  worker_jre=$jre
+  jlink_jre debian:bookworm-slim
 fi
 
 kafka=apache/kafka:4.1.2
@@ -142,9 +164,9 @@ if ((local)); then
   build "$kafka" kafka --build-arg JRE_IMAGE="$jre" -f kafka-broker/src/main/docker/Dockerfile kafka-broker
 fi
 for m in hasher-service cache-janitor; do
-  build "imagefarm/$m:$version" "$m" --build-arg JRE_IMAGE="$jre" -f "$m/src/main/docker/Dockerfile.jvm" "$m"
+  build "imagefarm/$m:$version" "$m" --build-arg JRE_IMAGE="$service_jre" -f "$m/src/main/docker/Dockerfile.jvm" "$m"
 done
-build "imagefarm/builder-worker:$version" builder-worker --build-arg JRE_IMAGE="$worker_jre" \
+build "imagefarm/builder-worker:$version" builder-worker --build-arg JRE_IMAGE="$service_jre" \
   --build-arg DOCKER_CLI_IMAGE="$docker_cli" --build-arg BUILDX_IMAGE="$buildx" \
   -f builder-worker/src/main/docker/Dockerfile.jvm builder-worker
 haproxy=imagefarm/haproxy:2.6
