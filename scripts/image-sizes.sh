@@ -68,7 +68,8 @@ for g in "${goals[@]}"; do
   docker push -q "$ref" >/dev/null 2>&1 || fail "pushing $image to the throwaway registry failed"
   m=$(manifest "$repo" measure) || fail "no manifest for $ref"
   if jq -e '.manifests' >/dev/null <<<"$m"; then # an index (the engine may push one): the amd64 image's
-    digest=$(jq -r '[.manifests[] | select(.platform.os == "linux" and .platform.architecture == "amd64")][0].digest' <<<"$m")
+    digest=$(jq -r '[.manifests[] | select(.platform.os == "linux" and .platform.architecture == "amd64")][0].digest' \
+      <<<"$m")
     [[ $digest != null ]] || fail "$ref is an index without a linux/amd64 image"
     m=$(manifest "$repo" "$digest") || fail "no manifest $digest for $ref"
   fi
