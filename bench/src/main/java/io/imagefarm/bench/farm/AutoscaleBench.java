@@ -377,13 +377,15 @@ public final class AutoscaleBench {
                 building.merge(r.key(), Instant.ofEpochMilli(r.timestamp()), (a, b) -> a.isBefore(b) ? a : b);
             }
         }
-        Map<String, List<String>> builtBy = builtBy(images);
+        Map<String, List<String>> builtBy = builtBy(images, ": verified: the files at");
+        Map<String, List<String>> pushedBy = builtBy(images, null);
         for (var e : images.entrySet()) {
             for (String image : e.getValue()) {
                 Instant from = eventAt.get(image);
                 Instant to = building.get(image);
                 perImage.put(image, new AutoscaleReport.ImageFigures(e.getKey(), image, events.getOrDefault(image, 0L),
-                        built.getOrDefault(image, 0L), exists.getOrDefault(image, 0L), from == null || to == null ? null : Duration.between(from, to),
+                        built.getOrDefault(image, 0L), exists.getOrDefault(image, 0L),
+                        pushedBy.getOrDefault(image, List.of()).size(), from == null || to == null ? null : Duration.between(from, to),
                         from == null ? null : Duration.between(origin, from), builtBy.getOrDefault(image, List.of())));
             }
         }
@@ -392,7 +394,11 @@ public final class AutoscaleBench {
     }
 
     /** Which worker ran each build: a worker logs "IMAGE: verified: the files at ..." once per build it runs. */
-    private Map<String, List<String>> builtBy(Map<String, List<String>> images) throws IOException {
+    /**
+     * The workers that logged a line about each image, once per line: {@code IMAGE<suffix>} ("verified: the
+     * files at", once per build run), or with a null suffix BuildxBuilder's "built IMAGE (" (once per push).
+     */
+    private Map<String, List<String>> builtBy(Map<String, List<String>> images, String suffix) throws IOException {
         Map<String, List<String>> by = new TreeMap<>();
         File[] logs = stack.resolve("logs").toFile().listFiles((d, name) -> name.matches("worker-(amd64|arm64)-\\d+\\.log"));
         for (File log : logs == null ? new File[0] : logs) {
@@ -400,7 +406,7 @@ public final class AutoscaleBench {
             List<String> lines = Files.readAllLines(log.toPath());
             for (List<String> refs : images.values()) {
                 for (String image : refs) {
-                    String marker = image + ": verified: the files at";
+                    String marker = suffix == null ? "built " + image + " (" : image + suffix;
                     lines.stream().filter(l -> l.contains(marker)).forEach(l -> by.computeIfAbsent(image, k -> new ArrayList<>()).add(part));
                 }
             }

@@ -37,12 +37,12 @@ class AutoscaleReportTest {
     }
 
     private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds) {
-        return images(events, builds, 0);
+        return images(events, builds, 0, builds);
     }
 
-    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists) {
-        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, Duration.ofSeconds(3),
-                Duration.ofSeconds(1), List.of("worker-amd64-2")));
+    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists, long pushes) {
+        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, pushes,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), List.of("worker-amd64-2")));
     }
 
     @Test
@@ -58,21 +58,26 @@ class AutoscaleReportTest {
         List<AutoscaleReport.Step> steps = List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
                 in("amd64"), in("arm64"));
         List<AutoscaleReport.Sample> timeline = List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1));
-        assertThat(report(steps, timeline, images(1, 2), List.of()).duplicated()).isEqualTo(1);
+        assertThat(report(steps, timeline, images(1, 2), List.of()).duplicated()).as("a second BUILT, and its push").isEqualTo(2);
         assertThat(report(steps, timeline, images(1, 2), List.of()).allGoalsPass()).isFalse();
         assertThat(report(steps, timeline, images(1, 0), List.of()).lost()).isEqualTo(1);
         assertThat(report(steps, timeline, images(1, 1), List.of("demo/x:builder-h")).lost()).isEqualTo(1);
     }
 
     @Test
-    void anImageInTheRegistryWithoutItsBuiltIsNotLostButMissesTheOneBuiltGoal() {
-        AutoscaleReport r = report(List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
-                in("amd64"), in("arm64")), List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1)), images(1, 0, 1),
-                List.of());
-        assertThat(r.lost()).isZero();
-        assertThat(r.duplicated()).isZero();
-        assertThat(r.allGoalsPass()).isFalse();
-        assertThat(r.markdown()).contains("0 BUILT (+1 EXISTS");
+    void anImagePushedOnceAndFoundByItsEventsNextOwnerIsNeitherLostNorDuplicatedButASecondPushIs() {
+        List<AutoscaleReport.Step> steps = List.of(out("amd64", Duration.ofSeconds(1)), out("arm64", Duration.ofSeconds(1)),
+                in("amd64"), in("arm64"));
+        List<AutoscaleReport.Sample> timeline = List.of(sample(0, 1, 1), sample(10, 2, 2), sample(100, 1, 1));
+        AutoscaleReport handedOver = report(steps, timeline, images(1, 0, 1, 1), List.of());
+        assertThat(handedOver.lost()).isZero();
+        assertThat(handedOver.duplicated()).isZero();
+        assertThat(handedOver.allGoalsPass()).isTrue();
+        assertThat(handedOver.markdown()).contains("1 pushes, 0 BUILT (+1 EXISTS");
+        AutoscaleReport pushedTwice = report(steps, timeline, images(1, 1, 1, 2), List.of());
+        assertThat(pushedTwice.duplicated()).isEqualTo(1);
+        assertThat(pushedTwice.allGoalsPass()).isFalse();
+        assertThat(report(steps, timeline, images(1, 0, 1, 0), List.of()).allGoalsPass()).as("no push logged").isFalse();
     }
 
     @Test
