@@ -15,7 +15,7 @@
 # (graceful drain) once the lag stayed 0 for AUTOSCALE_COOLDOWN (30 s), down to 1; through a burst of
 # FARM_REPOSITORIES new images (FARM_BUILD_SECONDS: 2 here). Reports replicas over time, each image's queue
 # wait, lost and duplicated builds and each added worker's start-to-ready time; then appends
-# scripts/image-sizes.sh's section (the images' compressed sizes) when that script is there.
+# scripts/image-sizes.sh's section (the images' compressed sizes).
 # Exits 0 when every goal holds, 3 when one does not, 1 when it could not measure.
 # FARM_REPOSITORIES (12) and FARM_BUILD_SECONDS (8) change the scenario's size.
 set -euo pipefail
@@ -34,6 +34,13 @@ out="$root/target/farm-bench"
 java=${JAVA:-java}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# fresh_stack COUNTS...: the farm from nothing (a previous run's stack stopped and removed), and an empty report folder.
+fresh_stack() {
+  [[ -d $stack/pids ]] && { scripts/demo-stack.sh stop "$stack" || true; }
+  rm -rf "$stack" "$out"
+  mkdir -p "$out"
+  scripts/demo-stack.sh start "$stack" "$@"
+}
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local rc=$?
@@ -57,10 +64,7 @@ scripts/setup-build-host.sh
 
 if ((autoscale)); then
   step "2. The farm: 1 broker, 1 hasher, 1 worker per arch (the autoscaler's floor)"
-  [[ -d $stack/pids ]] && { scripts/demo-stack.sh stop "$stack" || true; }
-  rm -rf "$stack" "$out"
-  mkdir -p "$out"
-  scripts/demo-stack.sh start "$stack" --brokers 1 --hashers 1 --workers amd64=1,arm64=1
+  fresh_stack --brokers 1 --hashers 1 --workers amd64=1,arm64=1
 
   step "3. A burst of ${FARM_REPOSITORIES:-12} images, the workers scaled on the queue lag"
   rc=0
@@ -72,7 +76,7 @@ if ((autoscale)); then
   step "4. The images' compressed sizes"
   if [[ ! -f $out/report.md ]]; then
     echo "no report: the simulation could not measure (exit $rc)" >&2
-  elif [[ -x scripts/image-sizes.sh ]]; then
+  else
     sizes=0
     scripts/image-sizes.sh "$out/image-sizes.md" || sizes=$?
     if [[ -f $out/image-sizes.md ]]; then
@@ -82,18 +86,13 @@ if ((autoscale)); then
     fi
     # Its goals count as this run's: 3 a goal missed, anything else it could not measure.
     if ((sizes == 3 && rc == 0)); then rc=3; elif ((sizes != 0 && sizes != 3 && rc != 1)); then rc=1; fi
-  else
-    printf '\n## Image sizes\n\nNot measured: scripts/image-sizes.sh is not in this tree.\n' >>"$out/report.md"
   fi
   [[ -f $out/report.md ]] && echo "report: $out/report.md"
   exit "$rc"
 fi
 
 step "2. The farm: 3 brokers, 2 hashers, 3 amd64 and 2 arm64 workers"
-[[ -d $stack/pids ]] && { scripts/demo-stack.sh stop "$stack" || true; }
-rm -rf "$stack" "$out"
-mkdir -p "$out"
-scripts/demo-stack.sh start "$stack" --brokers 3 --hashers 2 --workers amd64=3,arm64=2
+fresh_stack --brokers 3 --hashers 2 --workers amd64=3,arm64=2
 
 step "3. Bursts: normal, one worker killed, one broker killed"
 rc=0

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -334,17 +333,7 @@ public final class AutoscaleBench {
                 answers.add(callers.submit(() -> farm.resolve(hasher, c[0], c[1], c[3], FarmBench.seedFiles(c[2]))));
             }
         }
-        Map<String, String> hashByRepository = new LinkedHashMap<>();
-        for (Future<JsonNode> a : answers) {
-            JsonNode answer = a.get(3, TimeUnit.MINUTES);
-            hashByRepository.put(answer.path("repository").asText(), answer.path("versionHash").asText());
-            for (JsonNode arch : answer.path("arches")) {
-                List<String> refs = images.computeIfAbsent(arch.path("arch").asText(), k -> new ArrayList<>());
-                if (!refs.contains(arch.path("image").asText())) {
-                    refs.add(arch.path("image").asText());
-                }
-            }
-        }
+        Map<String, String> hashByRepository = FarmBench.collect(answers, images);
         callers.shutdown();
         return hashByRepository;
     }

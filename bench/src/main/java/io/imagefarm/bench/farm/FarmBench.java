@@ -137,18 +137,8 @@ public final class FarmBench {
             demoStack("kill", victim);
             System.out.println("FARM " + scenario + ": SIGKILLed " + victim + " at +" + Duration.between(start, killedAt).toMillis() + " ms");
         }
-        Map<String, String> hashByRepository = new LinkedHashMap<>();
         Map<String, List<String>> images = new TreeMap<>();
-        for (Future<JsonNode> a : answers) {
-            JsonNode answer = a.get(3, TimeUnit.MINUTES);
-            hashByRepository.put(answer.path("repository").asText(), answer.path("versionHash").asText());
-            for (JsonNode arch : answer.path("arches")) {
-                List<String> refs = images.computeIfAbsent(arch.path("arch").asText(), k -> new ArrayList<>());
-                if (!refs.contains(arch.path("image").asText())) {
-                    refs.add(arch.path("image").asText());
-                }
-            }
-        }
+        Map<String, String> hashByRepository = collect(answers, images);
         callers.shutdown();
         List<String> notReady = awaitReady(hashByRepository, Duration.ofMinutes(10), failedReads);
         if ("broker-kill".equals(scenario)) {
@@ -189,6 +179,25 @@ public final class FarmBench {
     }
 
     /** Builds per worker of this run's images: the workers log "<image>: verified: ..." once per build they run. */
+    /**
+     * Waits for a burst's resolve and webhook answers: each repository's version hash, in answer order;
+     * each answered image ref is added once to {@code images}, per arch.
+     */
+    static Map<String, String> collect(List<Future<JsonNode>> answers, Map<String, List<String>> images) throws Exception {
+        Map<String, String> hashByRepository = new LinkedHashMap<>();
+        for (Future<JsonNode> a : answers) {
+            JsonNode answer = a.get(3, TimeUnit.MINUTES);
+            hashByRepository.put(answer.path("repository").asText(), answer.path("versionHash").asText());
+            for (JsonNode arch : answer.path("arches")) {
+                List<String> refs = images.computeIfAbsent(arch.path("arch").asText(), k -> new ArrayList<>());
+                if (!refs.contains(arch.path("image").asText())) {
+                    refs.add(arch.path("image").asText());
+                }
+            }
+        }
+        return hashByRepository;
+    }
+
     Map<String, Long> share(List<String> images) throws IOException {
         Map<String, Long> share = new TreeMap<>();
         for (String arch : ARCHES) {
