@@ -44,6 +44,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,30 @@ class BuildWorkerIT {
             assertThat(exists.digest()).isEqualTo(pushed.digest());
             assertThat(kafka.statuses(event.image())).extracting(ImageStatus::state).containsExactly(BuildState.EXISTS);
             assertThat(attempts()).isEqualTo(before);
+        }
+    }
+
+    /**
+     * The event came in a transaction, as the hashers send it, so a commit marker follows it: once it is
+     * done, the worker commits past the marker and KEDA's lag (newest offset minus committed) reads 0,
+     * so an idle pool can scale in.
+     */
+    @Test
+    void doneEventLeavesItsPartitionAtZeroLagAsKedaReadsItCommitMarkerIncluded() {
+        try (SourceRepo source = SourceRepo.create(true)) {
+            String commit = source.commit(TestEvents.seedFiles(dockerfile("echo never > /never")));
+            ImageRequired event = TestEvents.imageRequired(relay.host(), "idle-lag", source, commit, Arch.AMD64);
+            ImageRef image = ImageRef.parse(event.image());
+            new RegistrySeeder(registry).pushImage(image.repository(), image.tag(), "amd64", Instant.now(), "x");
+            double before = count("imagefarm.worker.marker.commits", "arch", "amd64");
+
+            RecordMetadata sent = kafka.send(event);
+            awaitState(event.image(), BuildState.EXISTS);
+
+            TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
+            await("KEDA's lag of builder-amd64 on " + tp).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> kafka.kedaLag("builder-amd64", tp) == 0);
+            assertThat(count("imagefarm.worker.marker.commits", "arch", "amd64")).isGreaterThan(before);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.imagefarm.worker.config;
 
+import io.imagefarm.core.event.WorkerBeat;
 import io.imagefarm.core.registry.ManifestHead;
 import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.git.GitSettings;
@@ -19,16 +20,21 @@ import io.imagefarm.worker.messaging.JobRunner;
 import io.imagefarm.worker.messaging.KafkaRetryQueue;
 import io.imagefarm.worker.messaging.KafkaStatusPublisher;
 import io.imagefarm.worker.messaging.BuildGate;
+import io.imagefarm.worker.messaging.DeliveredOffsets;
+import io.imagefarm.worker.messaging.IdleMarkerCommits;
+import io.imagefarm.worker.messaging.MarkerCommitter;
 import io.imagefarm.worker.messaging.WorkerBeats;
 import io.imagefarm.worker.messaging.WorkerMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -123,6 +129,39 @@ public class WorkerBeans {
 
     void closeBeats(@Disposes WorkerBeats beats) {
         beats.close();
+    }
+
+    /** What reached the work queue's handler: {@link MarkerCommitter} never commits over it. */
+    @Produces
+    @Singleton
+    DeliveredOffsets deliveredOffsets() {
+        return new DeliveredOffsets();
+    }
+
+    /**
+     * Idle partitions of the work queue committed past their transaction markers, so an idle pool's
+     * lag reads 0 and the autoscaler can scale it in; stopped when the context is destroyed.
+     */
+    @Produces
+    @Singleton
+    @Startup(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000)
+    IdleMarkerCommits idleMarkerCommits(WorkerConfig config, BuildGate gate, DeliveredOffsets delivered,
+                                        KafkaClientService clients, WorkerMetrics metrics,
+                                        @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        Map<String, Object> settings = new java.util.HashMap<>(kafka);
+        settings.put("bootstrap.servers", bootstrap);
+        Duration timeout = Duration.ofSeconds(10);
+        MarkerCommitter committer = new MarkerCommitter(
+                MarkerCommitter.reader(settings, "marker-commits-" + config.instanceId()), delivered, timeout);
+        IdleMarkerCommits commits = new IdleMarkerCommits(committer, clients, config.markerCommitInterval(), timeout,
+                () -> gate.snapshot().state() == WorkerBeat.State.STOPPING, metrics);
+        commits.start();
+        return commits;
+    }
+
+    void closeMarkerCommits(@Disposes IdleMarkerCommits commits) {
+        commits.close();
     }
 
     /** The worker's clock (see {@link #clock(WorkerConfig)}), for the shutdown gate's beats. */

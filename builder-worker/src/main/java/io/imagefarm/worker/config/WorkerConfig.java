@@ -91,6 +91,15 @@ public interface WorkerConfig {
     @WithDefault("PT10M")
     Duration shutdownGrace();
 
+    /**
+     * How often an idle partition of the work queue is committed past the transaction markers after its
+     * last event, so its lag (end offset minus committed offset, what KEDA's Kafka scaler reads) is 0
+     * when no event waits. A partition stays at lag 1 for up to this long after its last event.
+     */
+    @WithConverter(Checked.PositiveDuration.class)
+    @WithDefault("PT30S")
+    Duration markerCommitInterval();
+
     /** {@code --network host} for RUN steps: for engines without a default bridge. */
     @WithDefault("false")
     boolean networkHost();

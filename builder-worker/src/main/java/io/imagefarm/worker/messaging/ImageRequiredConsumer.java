@@ -42,19 +42,22 @@ public class ImageRequiredConsumer {
     private final BuildGate gate;
     private final WorkerMetrics metrics;
     private final WorkerLiveness liveness;
+    private final DeliveredOffsets delivered;
 
     ImageRequiredConsumer(JobRunner runner, WorkerConfig config, BuildGate gate, WorkerMetrics metrics,
-                          @Liveness WorkerLiveness liveness) {
+                          @Liveness WorkerLiveness liveness, DeliveredOffsets delivered) {
         this.runner = runner;
         this.config = config;
         this.gate = gate;
         this.metrics = metrics;
         this.liveness = liveness;
+        this.delivered = delivered;
     }
 
     @Incoming(Channels.IMAGE_REQUIRED)
     @Blocking(Channels.IMAGE_REQUIRED_POOL)
     public CompletionStage<Void> onImageRequired(Message<byte[]> message) {
+        metadata(message).ifPresent(m -> delivered.delivered(new TopicPartition(m.getTopic(), m.getPartition()), m.getOffset()));
         JobSpec job;
         try {
             job = decode(message);

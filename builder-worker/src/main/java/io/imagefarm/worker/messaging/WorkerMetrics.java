@@ -83,6 +83,11 @@ public class WorkerMetrics implements JobListener {
         counter("imagefarm.worker.events.dead.lettered").increment();
     }
 
+    /** {@code partitions} of the work queue were committed past their transaction markers, idle. */
+    public void markerCommits(int partitions) {
+        counter("imagefarm.worker.marker.commits").increment(partitions);
+    }
+
     /** Time from the event's record timestamp to its processing start. */
     public void queueLag(Duration lag) {
         Timer.builder("imagefarm.worker.queue.lag").tag("arch", arch)

@@ -18,12 +18,16 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,13 +36,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The test's side of the real broker: creates an arch's topics as the hasher does (work queue, retry
- * topic, dead-letter topic), sends image-required events (and poison), and watches the status,
+ * topic, dead-letter topic), sends image-required events (in transactions, as the hashers do) and
+ * poison, reads a group's lag as KEDA does, and watches the status,
  * retry, dead-letter and worker beat topics from the beginning, in the background.
  */
 public final class KafkaTopics implements AutoCloseable {
 
     private final String bootstrap;
     private final KafkaProducer<String, byte[]> producer;
+    /** The work queue's events, written in transactions as the hashers write them (a marker after each). */
+    private final KafkaProducer<String, byte[]> transactional;
+    private final Admin admin;
     private final List<ConsumerRecord<String, byte[]>> statusRecords = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> retryRecords = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
@@ -53,6 +61,12 @@ public final class KafkaTopics implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        Properties t = new Properties();
+        t.putAll(p);
+        t.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-hasher-" + java.util.UUID.randomUUID());
+        this.transactional = new KafkaProducer<>(t, new StringSerializer(), new ByteArraySerializer());
+        transactional.initTransactions();
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         this.watcher = new Thread(() -> watch(Topics.imageRequiredRetry(arch), Topics.imageRequiredDeadLetter(arch)),
                 "test-topic-watcher");
         watcher.setDaemon(true);
@@ -99,8 +113,34 @@ public final class KafkaTopics implements AutoCloseable {
         }
     }
 
-    public void send(ImageRequired event) {
-        send(Topics.imageRequired(Arch.parse(event.platform())), event.image(), EventCodec.encode(event));
+    /** The event on its arch's work queue, in a transaction of its own, as a hasher publishes it. */
+    public synchronized RecordMetadata send(ImageRequired event) {
+        String topic = Topics.imageRequired(Arch.parse(event.platform()));
+        try {
+            transactional.beginTransaction();
+            RecordMetadata sent = transactional.send(new ProducerRecord<>(topic, event.image(), EventCodec.encode(event)))
+                    .get(30, TimeUnit.SECONDS);
+            transactional.commitTransaction();
+            return sent;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic + " in a transaction", e);
+        }
+    }
+
+    /**
+     * The lag of {@code group} on {@code partition} as KEDA's Kafka scaler computes it: the partition's
+     * newest offset (high watermark, transaction markers included) minus the group's committed offset.
+     */
+    public long kedaLag(String group, TopicPartition partition) {
+        try {
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(10, TimeUnit.SECONDS).offset();
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).get(partition);
+            return end - (committed == null ? 0 : committed.offset());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the lag of " + group + " on " + partition, e);
+        }
     }
 
     /** Every status published for the image, in order. */
@@ -163,5 +203,7 @@ public final class KafkaTopics implements AutoCloseable {
     public void close() {
         running = false;
         producer.close();
+        transactional.close();
+        admin.close();
     }
 }
