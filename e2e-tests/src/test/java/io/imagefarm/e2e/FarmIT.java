@@ -209,6 +209,26 @@ class FarmIT {
         await().atMost(Duration.ofMinutes(2)).until(() -> stack.statusOf(hashers.get(1) + "/q/health/ready") == 200);
     }
 
+    /**
+     * What the chart's ScaledObjects read, once the farm is idle: KEDA's lag (log end minus committed
+     * offsets) of each arch's work queue and retry topic. The hashers publish in transactions, so without
+     * the workers committing past the marker after their last event it would stay at 1 per partition
+     * that received one, and an autoscaled pool would never scale in.
+     */
+    @Test
+    @Order(5)
+    void anIdleFarmReadsZeroLagAsKedaComputesItSoItsPoolsCanScaleIn() throws Exception {
+        try (TopicProbe probe = new TopicProbe(stack.get("KAFKA_BOOTSTRAP"))) {
+            for (String arch : List.of("amd64", "arm64")) {
+                String queue = "imagefarm.image-required." + arch;
+                // the workers' marker-commit-interval is 30 s
+                await("KEDA's lag of builder-" + arch).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
+                        .until(() -> probe.kedaLag(queue, "builder-" + arch) == 0);
+                assertThat(probe.kedaLag(queue + ".retry", "builder-" + arch + "-retry")).as("retry topic").isZero();
+            }
+        }
+    }
+
     static String workerThatVerified(String image) throws Exception {
         for (int w = 1; w <= 2; w++) {
             if (verifiedIn("worker-amd64-" + w, image)) {

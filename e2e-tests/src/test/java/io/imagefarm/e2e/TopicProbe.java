@@ -77,6 +77,20 @@ final class TopicProbe implements AutoCloseable {
      * starts are 0 here (nothing is deleted on the stacks the tests run).
      */
     long consumerLag(String topic, String group) throws Exception {
+        return lag(topic, group, 1);
+    }
+
+    /**
+     * The group's lag on {@code topic} as KEDA's Kafka scaler computes it: per partition the log end
+     * offset (transaction markers included) minus the group's committed offset (0 where it committed
+     * none), summed.
+     */
+    long kedaLag(String topic, String group) throws Exception {
+        return lag(topic, group, 0);
+    }
+
+    /** @param end 0: from the log end offset; 1: from the last stable offset */
+    private long lag(String topic, String group, int end) throws Exception {
         Map<TopicPartition, long[]> ends = endAndStable(topic);
         Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed;
         try {
@@ -90,7 +104,7 @@ final class TopicProbe implements AutoCloseable {
         long lag = 0;
         for (Map.Entry<TopicPartition, long[]> e : ends.entrySet()) {
             var c = committed.get(e.getKey());
-            lag += Math.max(0, e.getValue()[1] - (c == null ? 0 : c.offset()));
+            lag += Math.max(0, e.getValue()[end] - (c == null ? 0 : c.offset()));
         }
         return lag;
     }

@@ -156,12 +156,12 @@ public final class AutoscaleBench {
             }
             if (p != null && !p.isDone()) {
                 for (String arch : FarmBench.ARCHES) {
-                    scalers.get(arch).observe(lags.get(arch).records(), replicas.get(arch), now);
+                    scalers.get(arch).observe(lags.get(arch).offsets(), replicas.get(arch), now);
                 }
             } else {
                 Map<String, Integer> target = new TreeMap<>(replicas);
                 for (String arch : FarmBench.ARCHES) {
-                    Autoscaler.Decision d = scalers.get(arch).decide(lags.get(arch).records(), replicas.get(arch), now);
+                    Autoscaler.Decision d = scalers.get(arch).decide(lags.get(arch).offsets(), replicas.get(arch), now);
                     if (d.action() != Autoscaler.Action.HOLD) {
                         notes.add(arch + " " + replicas.get(arch) + "→" + d.replicas() + " (" + d.reason() + ")");
                         target.put(arch, d.replicas());

@@ -108,11 +108,13 @@ public record AutoscaleReport(Autoscaler.Policy policy, Duration poll, int repos
                 + "Steps go through `demo-stack.sh start DIR --workers amd64=N,arm64=M`. The burst: %d repositories push a "
                 + "new commit at once (signed webhooks, and CI resolves on every hasher), each a new image whose build is "
                 + "`sleep %d` plus the build's own work; %d broker(s), %d hasher(s), 1 worker per arch at the start (arm64 "
-                + "under QEMU). Lag counts the records after the group's committed offsets: a transaction's commit marker "
-                + "takes an offset too, so end minus committed offsets (the raw figure, shown beside) stays at 1 on a "
-                + "partition whose last transaction is done.%n%n", poll.toSeconds(), policy.lagThreshold(),
+                + "under QEMU). Lag is KEDA's figure, end minus committed offsets: a queued event counts about 2 in it (its "
+                + "record and its transaction's commit marker), so the threshold of %d is about %d event(s) per worker, "
+                + "and an idle partition reads 0 only because the workers commit past the marker that follows their "
+                + "last event (`imagefarm.worker.marker-commit-interval`, 30 s). The records behind it are shown "
+                + "beside, in brackets.%n%n", poll.toSeconds(), policy.lagThreshold(),
                 policy.minReplicas(), policy.maxReplicas(), policy.activationLagThreshold(), policy.cooldown().toSeconds(),
-                repositories, buildSeconds, brokers, hashers));
+                repositories, buildSeconds, brokers, hashers, policy.lagThreshold(), Math.max(1, policy.lagThreshold() / 2)));
         md.append("| Goal | Measured | Verdict |\n|---|---|---|\n");
         for (String arch : FarmBench.ARCHES) {
             md.append(String.format(Locale.ROOT, "| %s: workers added under the burst, removed after it | %d → peak %d → %d "
@@ -150,7 +152,7 @@ public record AutoscaleReport(Autoscaler.Policy policy, Duration poll, int repos
                 + "drains (demo-stack.sh waits for its exit), and as a static group member its partitions move on when "
                 + "its session (10 s) expires.\n\n");
 
-        md.append("## Replicas over time\n\nOne row per change (lag in records, raw end − committed offsets in brackets; "
+        md.append("## Replicas over time\n\nOne row per change (lag as KEDA reads it, end − committed offsets, records in brackets; "
                 + "workers as target / processes running).\n\n| t | amd64 lag | amd64 workers | arm64 lag | arm64 workers | "
                 + "Step |\n|---|---|---|---|---|---|\n");
         String previous = null;
@@ -193,7 +195,7 @@ public record AutoscaleReport(Autoscaler.Policy policy, Duration poll, int repos
 
     private static String lag(Sample s, String arch) {
         QueueLag.Lag l = s.lag().get(arch);
-        return l == null ? "–" : l.records() + " (" + l.offsets() + ")";
+        return l == null ? "–" : l.offsets() + " (" + l.records() + ")";
     }
 
     private static String workers(Sample s, String arch) {

@@ -16,10 +16,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * One arch's queue lag as KEDA's Kafka scaler reads it: the work queue's end offsets (read_committed)
- * minus the worker group's committed offsets. Reports the records behind that difference as well: the
- * hashers write events in transactions, and each commit marker takes an offset that a worker's commit
- * (the last record's offset + 1) stays behind, so the raw difference keeps 1 per partition a transaction
- * ended on even when every record is done. The decision uses the records.
+ * minus the worker group's committed offsets, which the decision uses. Reports the records behind that
+ * difference as well: the hashers write events in transactions, and each commit marker takes an offset,
+ * so a queued event counts about 2; an idle partition reads 0 once its workers commit past the marker
+ * after their last event (the worker's marker-commit-interval).
  */
 final class QueueLag implements AutoCloseable {
 
