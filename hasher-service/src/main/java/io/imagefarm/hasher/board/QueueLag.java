@@ -11,8 +11,9 @@ import java.util.Map;
  * <p>The <em>consumer lag</em> is Kafka's: per topic, the sum over partitions of the end offset
  * (read_committed) minus the group's committed offset; a partition the group never committed counts
  * from its log start offset, and so does one whose commit retention overtook. It counts offsets, and
- * the hasher writes events in transactions: every transaction's commit marker takes an offset no
- * consumer commits past, so a drained queue keeps a lag of about one per partition it was written to.
+ * the hasher writes events in transactions: every transaction's commit marker takes an offset, which a
+ * worker commits past only once the partition is idle (its marker-commit-interval, 30 s), so a queue
+ * reads about two per event and a drained one keeps one per partition until then.
  * How many <em>events</em> are not done is therefore counted, not subtracted: the records (read_committed)
  * between each partition's committed offset and its end, on the queue and on its retry topic.
  *

@@ -181,9 +181,10 @@ final class WorkQueueLoad implements AutoCloseable {
     /**
      * Events on each partition that the group has not committed (queued, or being built), counted as
      * records, read_committed, from the group's committed offset to the end. Offsets alone would not do:
-     * the events are written in transactions, and every transaction leaves a commit marker offset that no
-     * consumer ever commits past, so a built-out partition, or one that got its events in several
-     * transactions, would look more loaded than it is (bursts then piled onto one worker).
+     * the events are written in transactions, and every transaction leaves a commit marker offset that a
+     * worker commits past only once the partition is idle (its marker-commit-interval), so a partition
+     * that got its events in several transactions would look more loaded than it is (bursts then piled
+     * onto one worker).
      */
     private Map<Integer, Long> queued(Arch arch, List<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed,
                                       Map<Integer, Long> stableEnds) {
