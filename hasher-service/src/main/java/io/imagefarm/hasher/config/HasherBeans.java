@@ -43,6 +43,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -264,14 +265,25 @@ public class HasherBeans {
         if (signer.isPresent()) {
             Counter restored = Counter.builder("imagefarm.hasher.signatures.restored")
                     .description("signatures found deleted from the registry and signed again").register(metrics);
+            Map<String, String> reported = new HashMap<>(); // the housekeeping thread's only
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
-                    List<String> signedAgain = assembler.restoreSignatures();
+                    IndexAssembler.SignatureRestore restore = assembler.restoreSignatures();
+                    List<String> signedAgain = restore.signedAgain();
                     if (!signedAgain.isEmpty()) {
                         restored.increment(signedAgain.size());
                         LOG.warnf("revalidation: the signatures of %d index(es) were gone from the registry (deleted "
                                 + "outside imagefarm?); signed again: %s", signedAgain.size(), signedAgain);
                     }
+                    // each index's failure once, until it changes or clears: not every interval
+                    restore.failed().forEach((image, why) -> {
+                        if (!why.equals(reported.put(image, why))) {
+                            LOG.warnf("revalidation: the signature of %s is gone from the registry and could not be "
+                                    + "restored (tried again every %s; logged again if the reason changes): %s", image,
+                                    config.revalidateInterval(), why);
+                        }
+                    });
+                    reported.keySet().retainAll(restore.failed().keySet());
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "signature revalidation failed; tried again in %s", config.revalidateInterval());
                 }

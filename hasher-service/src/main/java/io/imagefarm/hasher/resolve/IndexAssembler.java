@@ -244,13 +244,15 @@ public final class IndexAssembler {
      * calls READY. The index itself is not pushed again: its recorded digest is what CI was handed.
      * Indexes moved or gone are the resolver's revalidation's verdicts (TAG_MOVED, forgotten), not this.
      *
-     * @return the index refs signed again
+     * @return the index refs signed again, and those that could not be (with why): a registry refusing the
+     *         write, or an index whose commit is no longer known (only EXISTS arches since a restart)
      */
-    public List<String> restoreSignatures() {
+    public SignatureRestore restoreSignatures() {
         if (signer.isEmpty()) {
-            return List.of();
+            return new SignatureRestore(List.of(), Map.of());
         }
         List<String> restored = new ArrayList<>();
+        Map<String, String> failed = new TreeMap<>();
         for (ImageStatus status : book.snapshot()) {
             if (!status.isIndex() || status.state() != BuildState.BUILT || status.signature() == null
                     || status.digest() == null || inProgress.contains(status.image())) {
@@ -275,10 +277,14 @@ public final class IndexAssembler {
                         new SignatureClaims(status.repository(), commitOf(index), status.versionHash()));
                 restored.add(status.image());
             } catch (RuntimeException e) {
-                onError.accept(e);
+                failed.put(status.image(), e.getMessage());
             }
         }
-        return restored;
+        return new SignatureRestore(List.copyOf(restored), Map.copyOf(failed));
+    }
+
+    /** What {@link #restoreSignatures} did: the indexes signed again, and why the others could not be. */
+    public record SignatureRestore(List<String> signedAgain, Map<String, String> failed) {
     }
 
     /**

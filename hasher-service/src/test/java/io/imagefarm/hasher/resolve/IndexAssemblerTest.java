@@ -107,6 +107,8 @@ class IndexAssemblerTest {
     static final class SignatureStore implements io.imagefarm.core.signature.ContentWriter {
         final Map<String, byte[]> manifests = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
+        /** While set, every write fails as a registry answering 503 would. */
+        volatile boolean refuseWrites;
 
         @Override
         public Optional<Fetched> manifest(ImageRef ref) {
@@ -123,6 +125,7 @@ class IndexAssemblerTest {
 
         @Override
         public String pushBlob(io.imagefarm.core.image.Repository repository, byte[] content) {
+            refuseIfAsked();
             String digest = sha256(content);
             blobs.put(repository + " " + digest, content);
             return digest;
@@ -130,8 +133,15 @@ class IndexAssemblerTest {
 
         @Override
         public String putManifest(ImageRef tag, String mediaType, byte[] body) {
+            refuseIfAsked();
             manifests.put(tag.repo() + " " + tag.reference(), body);
             return sha256(body);
+        }
+
+        private void refuseIfAsked() {
+            if (refuseWrites) {
+                throw new RegistryException("registry unavailable: 503", 503, "UNAVAILABLE");
+            }
         }
     }
 
@@ -229,12 +239,14 @@ class IndexAssemblerTest {
         assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
         ImageStatus index = book.get(INDEX.toString()).orElseThrow();
         int published = this.published.size();
-        assertThat(assembler.restoreSignatures()).as("every signature is there").isEmpty();
+        assertThat(assembler.restoreSignatures().signedAgain()).as("every signature is there").isEmpty();
 
         signatures.manifests.remove(INDEX.repo() + " " + index.signature());
         signatures.manifests.remove(INDEX.repo() + " sha256-" + "c".repeat(64) + ".sig");
 
-        assertThat(assembler.restoreSignatures()).containsExactly(INDEX.toString());
+        IndexAssembler.SignatureRestore restore = assembler.restoreSignatures();
+        assertThat(restore.signedAgain()).containsExactly(INDEX.toString());
+        assertThat(restore.failed()).isEmpty();
         io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
                 io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
                 signatures);
@@ -246,10 +258,18 @@ class IndexAssemblerTest {
         assertThat(pushes).as("the index is not pushed again").hasValue(1);
         assertThat(this.published).as("nothing is published: the status already names the signature").hasSize(published);
 
-        // a tag pushed over is the resolver's TAG_MOVED, never signed
+        // the registry refusing the signature: reported per index, not as an assembly failure (onError throws)
         signatures.manifests.remove(INDEX.repo() + " " + index.signature());
+        signatures.refuseWrites = true;
+        restore = assembler.restoreSignatures();
+        assertThat(restore.signedAgain()).isEmpty();
+        assertThat(restore.failed()).containsOnlyKeys(INDEX.toString());
+        assertThat(restore.failed().get(INDEX.toString())).contains("503");
+        signatures.refuseWrites = false;
+
+        // a tag pushed over is the resolver's TAG_MOVED, never signed
         registry.put(INDEX, provenanceIndex('e', 'f', Arch.AMD64));
-        assertThat(assembler.restoreSignatures()).isEmpty();
+        assertThat(assembler.restoreSignatures().signedAgain()).isEmpty();
         assertThat(signatures.manifests).doesNotContainKey(INDEX.repo() + " " + index.signature());
     }
 
