@@ -41,7 +41,12 @@ class AutoscaleReportTest {
     }
 
     private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists, long pushes) {
-        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, pushes,
+        return images(events, builds, exists, pushes, pushes);
+    }
+
+    private static Map<String, AutoscaleReport.ImageFigures> images(long events, long builds, long exists, long pushes,
+                                                                   long pushesBegun) {
+        return Map.of("a", new AutoscaleReport.ImageFigures("amd64", "r/a:1", events, builds, exists, pushes, pushesBegun,
                 Duration.ofSeconds(3), Duration.ofSeconds(1), List.of("worker-amd64-2")));
     }
 
@@ -78,6 +83,11 @@ class AutoscaleReportTest {
         assertThat(pushedTwice.duplicated()).isEqualTo(1);
         assertThat(pushedTwice.allGoalsPass()).isFalse();
         assertThat(report(steps, timeline, images(1, 0, 1, 0), List.of()).allGoalsPass()).as("no push logged").isFalse();
+        AutoscaleReport endUnseen = report(steps, timeline, images(1, 0, 1, 0, 1), List.of());
+        assertThat(endUnseen.allGoalsPass()).as("a push begun, its end unseen (registry error after the write), then EXISTS")
+                .isTrue();
+        assertThat(report(steps, timeline, images(1, 1, 0, 0, 1), List.of()).allGoalsPass()).as("BUILT with no push done")
+                .isFalse();
     }
 
     @Test
