@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -30,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * stable offset, so an open transaction is never passed) only when
  * <ul>
  * <li>reading [C, E) with a consumer of its own, in no group and read_committed, returns no record: the
- * gap holds markers and aborted records only, so nothing is skipped;</li>
+ * gap holds markers and aborted records only, so nothing is skipped (a C below the log start fails the
+ * read, and is left to the group's own consumer);</li>
  * <li>no record at C or later has reached this worker's handler ({@link DeliveredOffsets}): one that did is
  * being processed, or was left unacknowledged on purpose, and its own commit (which the commit strategy
  * makes) must not be overtaken by an older one;</li>
@@ -84,6 +86,9 @@ public final class MarkerCommitter implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        // a committed offset below the log start (retention took records) must fail the read: a reset to
+        // the end would see no record and commit over the ones still there
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -153,6 +158,8 @@ public final class MarkerCommitter implements AutoCloseable {
                 }
             }
             return false; // not read to its end in time: left for the next pass
+        } catch (InvalidOffsetException e) {
+            return false; // committed below the log start: the group's own consumer resets, and commits later
         } finally {
             reader.assign(List.of());
         }

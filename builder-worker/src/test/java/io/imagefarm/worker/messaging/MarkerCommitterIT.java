@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -134,6 +135,19 @@ class MarkerCommitterIT {
             open.commitTransaction();
         }
         assertThat(new String(poll().value(), StandardCharsets.UTF_8)).isEqualTo("late");
+    }
+
+    @Test
+    void aCommitBelowTheLogStartIsNeverMovedOverTheRecordsStillThere() throws Exception {
+        transaction(true, "a"); // 0, marker 1
+        process(1);
+        transaction(true, "b"); // 2, marker 3
+        transaction(true, "c"); // 4, marker 5
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).all().get(30, TimeUnit.SECONDS);
+
+        assertThat(committer.commitIdle(task -> task.accept(member))).as("b and c are still to be done").isEmpty();
+
+        assertThat(committed()).isEqualTo(1);
     }
 
     private void transaction(boolean commit, String... values) throws Exception {
