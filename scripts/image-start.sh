@@ -104,6 +104,7 @@ with_med=$(median "${with[@]}") without_med=$(median "${without[@]}")
 verdict=PASS rc=0
 ((with_med <= goal_ms)) || { verdict=FAIL rc=3; }
 list() { local v s=""; for v in "$@"; do s+="${s:+, }$(secs "$v")"; done; echo "$s"; }
+quarkus_list() { local v s=""; for v in "$@"; do s+="${s:+, }$v s"; done; echo "$s"; }
 
 {
   echo "## Worker image start-to-ready (scripts/image-start.sh)"
@@ -114,9 +115,9 @@ list() { local v s=""; for v in "$@"; do s+="${s:+, }$(secs "$v")"; done; echo "
   echo "| Worker container | Goal | JVM start → ready (median) | Runs | Quarkus \"started in\" | Verdict |"
   echo "|---|---|---|---|---|---|"
   echo "| with the image's AppCDS archive | ≤ $(secs "$goal_ms") | $(secs "$with_med") | $(list "${with[@]}")" \
-    "| ${with_q[*]/%/ s} | $verdict |"
+    "| $(quarkus_list "${with_q[@]}") | $verdict |"
   echo "| without it (JAVA_CDS_OPTS empty) | – | $(secs "$without_med") | $(list "${without[@]}")" \
-    "| ${without_q[*]/%/ s} | – |"
+    "| $(quarkus_list "${without_q[@]}") | – |"
 } >"$out"
 cat "$out"
 exit "$rc"
