@@ -15,7 +15,8 @@
 # (graceful drain) once the lag stayed 0 for AUTOSCALE_COOLDOWN (30 s), down to 1; through a burst of
 # FARM_REPOSITORIES new images (FARM_BUILD_SECONDS: 2 here). Reports replicas over time, each image's queue
 # wait, lost and duplicated builds and each added worker's start-to-ready time; then appends
-# scripts/image-sizes.sh's section (the images' compressed sizes).
+# scripts/image-sizes.sh's section (the images' compressed sizes) and scripts/image-start.sh's (the worker
+# image's start-to-ready with its AppCDS archive and without, on the farm now idle).
 # Exits 0 when every goal holds, 3 when one does not, 1 when it could not measure.
 # FARM_REPOSITORIES (12) and FARM_BUILD_SECONDS (8) change the scenario's size.
 set -euo pipefail
@@ -86,6 +87,17 @@ if ((autoscale)); then
     fi
     # Its goals count as this run's: 3 a goal missed, anything else it could not measure.
     if ((sizes == 3 && rc == 0)); then rc=3; elif ((sizes != 0 && sizes != 3 && rc != 1)); then rc=1; fi
+
+    step "5. The worker image's start-to-ready, with its AppCDS archive and without"
+    starts=0
+    scripts/image-start.sh "$out/image-start.md" "$stack" || starts=$?
+    if [[ -f $out/image-start.md ]]; then
+      { echo; cat "$out/image-start.md"; } >>"$out/report.md"
+    else
+      printf '\n## Worker image start-to-ready\n\nscripts/image-start.sh wrote no section (exit %s).\n' "$starts" \
+        >>"$out/report.md"
+    fi
+    if ((starts == 3 && rc == 0)); then rc=3; elif ((starts != 0 && starts != 3 && rc != 1)); then rc=1; fi
   fi
   [[ -f $out/report.md ]] && echo "report: $out/report.md"
   exit "$rc"
