@@ -2,9 +2,12 @@ package io.imagefarm.cli;
 
 import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.core.image.Repository;
+import io.imagefarm.core.registry.AuthChallenge;
 import io.imagefarm.core.registry.Manifest;
 import io.imagefarm.core.registry.MediaTypes;
 import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.core.registry.RegistryHosts;
+import io.imagefarm.core.registry.RegistryToken;
 import io.imagefarm.core.signature.ContentReader;
 import java.io.IOException;
 import java.net.URI;
@@ -18,11 +21,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * The registry reads of {@code verify}, on the JDK's HTTP client: the CLI is a plain jar and the project's
@@ -37,7 +38,6 @@ final class RegistryReader implements ContentReader {
     /** distribution's own limit for a manifest. */
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_BLOB_BYTES = 16 * 1024 * 1024;
-    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     /** A username and password for the registry; {@link #toString()} hides the password. */
     record Credentials(String username, String password) {
@@ -106,11 +106,11 @@ final class RegistryReader implements ContentReader {
         if (r.statusCode() != 401) {
             return r;
         }
-        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        Optional<AuthChallenge> challenge = AuthChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
         String authorization;
-        if (challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
-            authorization = "Bearer " + token(repository.registry(), challenge, scope);
-        } else if (challenge.regionMatches(true, 0, "Basic", 0, 5) && credentials.isPresent()) {
+        if (challenge.isPresent() && challenge.get().isBearer()) {
+            authorization = "Bearer " + token(repository.registry(), challenge.get(), scope);
+        } else if (challenge.isPresent() && challenge.get().isBasic() && credentials.isPresent()) {
             authorization = credentials.get().basic();
         } else {
             return r;
@@ -119,36 +119,24 @@ final class RegistryReader implements ContentReader {
         return send(uri, accept, authorization);
     }
 
-    private String token(String registry, String challenge, String scope) {
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = PARAM.matcher(challenge);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(), m.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
-        }
+    private String token(String registry, AuthChallenge challenge, String scope) {
+        String realm = challenge.realm(registry);
+        String tokenScope = challenge.scope(scope);
         StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?")
-                .append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
-        if (params.containsKey("service")) {
-            url.append("&service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8));
+                .append("scope=").append(URLEncoder.encode(tokenScope, StandardCharsets.UTF_8));
+        challenge.service().ifPresent(service -> url.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
+        URI uri;
+        try {
+            uri = URI.create(url.toString());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException("registry " + registry + " sent a Bearer challenge with an invalid realm", 401, "UNAUTHORIZED");
         }
-        HttpResponse<byte[]> r = send(URI.create(url.toString()), "application/json", credentials.map(Credentials::basic).orElse(null));
+        HttpResponse<byte[]> r = send(uri, "application/json", credentials.map(Credentials::basic).orElse(null));
         if (r.statusCode() != 200) {
-            throw new RegistryException("token endpoint " + realm + " refused scope " + scope + " (" + r.statusCode() + ")",
+            throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.statusCode() + ")",
                     r.statusCode(), "UNAUTHORIZED");
         }
-        try {
-            var body = io.imagefarm.core.event.EventCodec.untrusted().readTree(r.body());
-            String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
-            if (token == null || token.isEmpty()) {
-                throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
-            }
-            return token;
-        } catch (IOException e) {
-            throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
-        }
+        return RegistryToken.parse(realm, r.body()).value();
     }
 
     /** GET, following up to {@value #MAX_REDIRECTS} redirects; the Authorization goes to {@code uri}'s host only. */
@@ -189,10 +177,7 @@ final class RegistryReader implements ContentReader {
     }
 
     private String scheme(String registry) {
-        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
-                : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-        return loopback || plainHttp ? "http" : "https";
+        return plainHttp ? "http" : RegistryHosts.scheme(registry, Set.of());
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,11 +1,9 @@
 package io.imagefarm.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagefarm.core.event.EventCodec;
+import io.imagefarm.core.registry.AuthChallenge;
 import io.imagefarm.core.registry.RegistryException;
+import io.imagefarm.core.registry.RegistryToken;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +17,6 @@ import java.util.function.Function;
  * retries happen below this layer.
  */
 final class RegistryAuthenticator {
-
-    private static final ObjectMapper JSON = EventCodec.mapper();
-
-    /** A token endpoint's answer. */
-    record Token(String value, Integer expiresInSeconds) {
-    }
 
     private final RegistryClientSettings settings;
     private final RegistryTransport transport;
@@ -48,10 +40,11 @@ final class RegistryAuthenticator {
         if (r.getStatus() != 401) {
             return r;
         }
-        AuthChallenge challenge = AuthChallenge.parse(r.getHeaderString("WWW-Authenticate"));
-        if (challenge == null) {
+        Optional<AuthChallenge> parsed = AuthChallenge.parse(r.getHeaderString("WWW-Authenticate"));
+        if (parsed.isEmpty()) {
             return r;
         }
+        AuthChallenge challenge = parsed.get();
         if (challenge.isBearer()) {
             r.close();
             String bearer = "Bearer " + fetchToken(registry, challenge, scope);
@@ -79,37 +72,19 @@ final class RegistryAuthenticator {
 
     /** A token for the challenge's scope (or {@code scope} if it names none), cached under {@code scope}. */
     private String fetchToken(String registry, AuthChallenge challenge, String scope) {
-        String realm = challenge.params().get("realm");
-        if (realm == null) {
-            throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
-        }
-        String tokenScope = challenge.params().getOrDefault("scope", scope);
+        String realm = challenge.realm(registry);
+        String tokenScope = challenge.scope(scope);
         String basic = settings.credentialsFor(registry).map(RegistryCredentials::basicHeader).orElse(null);
         TokenApi endpoint = transport.tokenEndpoint(realm);
         try (Response r = transport.send("token endpoint " + realm,
-                () -> endpoint.token(challenge.params().get("service"), tokenScope, basic))) {
+                () -> endpoint.token(challenge.service().orElse(null), tokenScope, basic))) {
             if (r.getStatus() != 200) {
                 throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.getStatus() + ")",
                         r.getStatus() == 404 ? 401 : r.getStatus(), "UNAUTHORIZED");
             }
-            Token token = parseToken(realm, r.readEntity(byte[].class));
+            RegistryToken token = RegistryToken.parse(realm, r.readEntity(byte[].class));
             tokens.put(registry, scope, token.value(), token.expiresInSeconds());
             return token.value();
         }
-    }
-
-    /** A token endpoint's JSON: {@code token} (Docker) or {@code access_token} (OAuth2), and {@code expires_in}. */
-    static Token parseToken(String realm, byte[] body) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new RegistryException("token endpoint " + realm + " answered malformed JSON", 502, null, e);
-        }
-        String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
-        if (token == null || token.isEmpty()) {
-            throw new RegistryException("token endpoint " + realm + " answered without a token", 401, "UNAUTHORIZED");
-        }
-        return new Token(token, json.hasNonNull("expires_in") ? json.get("expires_in").asInt(TokenCache.DEFAULT_SECONDS) : null);
     }
 }

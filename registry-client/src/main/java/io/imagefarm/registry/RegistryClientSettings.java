@@ -1,5 +1,6 @@
 package io.imagefarm.registry;
 
+import io.imagefarm.core.registry.RegistryHosts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +25,6 @@ public record RegistryClientSettings(Set<String> plainHttpRegistries, Map<String
     }
 
     String scheme(String registry) {
-        String host = registry.startsWith("[") ? registry.substring(0, registry.indexOf(']') + 1)
-                : registry.contains(":") ? registry.substring(0, registry.indexOf(':')) : registry;
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-        return loopback || plainHttpRegistries.contains(registry) ? "http" : "https";
+        return RegistryHosts.scheme(registry, plainHttpRegistries);
     }
 }

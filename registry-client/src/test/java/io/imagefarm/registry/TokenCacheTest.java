@@ -1,11 +1,8 @@
 package io.imagefarm.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imagefarm.core.registry.RegistryException;
 import io.imagefarm.testsupport.SettableClock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -59,27 +56,5 @@ class TokenCacheTest {
 
         assertThat(cache.size()).isEqualTo(2);
         assertThat(cache.get("ghcr.io", "b")).contains("t3");
-    }
-
-    @Test
-    void aTokenEndpointAnswerGivesTheDockerOrTheOAuthTokenAndItsLifetime() {
-        assertThat(RegistryAuthenticator.parseToken("r", json("{\"token\":\"d\",\"access_token\":\"o\",\"expires_in\":300}")))
-                .isEqualTo(new RegistryAuthenticator.Token("d", 300));
-        assertThat(RegistryAuthenticator.parseToken("r", json("{\"access_token\":\"o\"}")))
-                .isEqualTo(new RegistryAuthenticator.Token("o", null));
-    }
-
-    @Test
-    void aTokenEndpointAnswerWithoutATokenOrNotJsonIsRefused() {
-        assertThatThrownBy(() -> RegistryAuthenticator.parseToken("https://auth.test", json("{\"token\":\"\"}")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue())
-                .hasMessageContaining("without a token");
-        assertThatThrownBy(() -> RegistryAuthenticator.parseToken("https://auth.test", json("<html>")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(502))
-                .hasMessageContaining("malformed JSON");
-    }
-
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
