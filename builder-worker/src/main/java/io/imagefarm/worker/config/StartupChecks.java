@@ -17,6 +17,9 @@ import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -27,6 +30,9 @@ import org.jboss.logging.Logger;
  * containerd image store (no registry cache export). Single values are checked earlier, as
  * {@link WorkerConfig} is mapped. Before anything consumes, it also removes what a previous life of the
  * worker left behind: its build processes and its job folders, which may hold registry credentials.
+ * The build host's checks (the engine's API, the buildx CLI) begin then too, each on a thread of its
+ * own, so the second or so they take overlaps the rest of the start (a new worker is scale-out
+ * latency); the start still waits for them and fails on them.
  */
 @ApplicationScoped
 public class StartupChecks {
@@ -43,6 +49,8 @@ public class StartupChecks {
     private final Workspaces workspaces;
     private final SourcePolicy sources;
     private final GitSettings git;
+    private CompletableFuture<DockerEngine.EngineFacts> engineCheck;
+    private CompletableFuture<String> buildxCheck;
 
     StartupChecks(WorkerConfig config, Config mpConfig, DockerEngine engine, BuildxBuilder buildx, Workspaces workspaces,
                   SourcePolicy sources, GitSettings git) {
@@ -67,13 +75,21 @@ public class StartupChecks {
             LOG.infof("removed %d job folder(s) a previous run left in %s: %s", removed.size(), workspaces.workDir(),
                     removed.stream().map(p -> p.getFileName().toString()).toList());
         }
+        engineCheck = onThread("engine-check", () -> {
+            engine.ping();
+            return engine.facts();
+        });
+        buildxCheck = onThread("buildx-check", () -> {
+            String version = buildx.buildxVersion();
+            buildx.requirePlatform(config.arch());
+            return version;
+        });
     }
 
     void checkBuildHost(@Observes StartupEvent event) {
         DockerEngine.EngineFacts facts;
         try {
-            engine.ping();
-            facts = engine.facts();
+            facts = await(engineCheck);
         } catch (RuntimeException e) {
             throw new BuildHostException("the Docker Engine at " + config.docker().host() + " does not answer: " + e.getMessage());
         }
@@ -84,12 +100,31 @@ public class StartupChecks {
                     + "buildx driver cannot export a registry cache; set {\"features\":{\"containerd-snapshotter\":true}} "
                     + "in /etc/docker/daemon.json");
         }
-        LOG.infof("buildx: %s", buildx.buildxVersion());
-        buildx.requirePlatform(config.arch());
+        LOG.infof("buildx: %s", await(buildxCheck));
         LOG.infof("sources: %s; git: %s", sources, git);
         LOG.infof("builder-worker for %s ready: topic %s, group %s, retries on %s (group %s-retry), instance %s, "
                 + "pushing to %s", config.arch().platform(), Topics.imageRequired(config.arch()), groupId(),
                 Topics.imageRequiredRetry(config.arch()), groupId(), config.instanceId(), config.registry());
+    }
+
+    private static <T> CompletableFuture<T> onThread(String name, Supplier<T> check) {
+        return CompletableFuture.supplyAsync(check, task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The check's result, or what it threw, as it threw it. */
+    private static <T> T await(CompletableFuture<T> check) {
+        try {
+            return check.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
