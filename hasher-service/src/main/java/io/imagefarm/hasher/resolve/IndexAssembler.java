@@ -211,8 +211,9 @@ public final class IndexAssembler {
         }
         Manifest manifest = Manifest.index(children, Map.of(VERSION_HASH_ANNOTATION, versionHash));
         String digest = writer.putIndex(index, manifest);
+        String signedCommit = signer.isPresent() ? commitOf(index) : null;
         String signature = signer.map(s -> s.signIndex(index.repo(), digest, manifest,
-                new SignatureClaims(repository, commitOf(index), versionHash)).get(0).tag()).orElse(null);
+                new SignatureClaims(repository, signedCommit, versionHash)).get(0).tag()).orElse(null);
         // Staged under the index's lock, committed outside it: no lock is held while Kafka works. A resolve
         // in between already sees BUILT (the index is in the registry by now).
         ImageStatus built;
@@ -223,7 +224,7 @@ public final class IndexAssembler {
             previous = book.get(index.toString()).orElse(null);
             Instant lastRequested = previous != null ? previous.lastRequestedAt() : null;
             built = ImageStatus.index(index.toString(), repository, versionHash, BuildState.BUILT, digest, platforms,
-                    signature, lastRequested, now);
+                    signature, signedCommit, lastRequested, now);
             committed = publisher.submit(new Publication(List.of(), List.of(built)));
             book.apply(built);
         }
@@ -244,8 +245,11 @@ public final class IndexAssembler {
      * calls READY. The index itself is not pushed again: its recorded digest is what CI was handed.
      * Indexes moved or gone are the resolver's revalidation's verdicts (TAG_MOVED, forgotten), not this.
      *
+     * The signatures name the commit the index status recorded when it was signed; only a status written
+     * before statuses carried it falls back to what is known now, which after a restart may be nothing.
+     *
      * @return the index refs signed again, and those that could not be (with why): a registry refusing the
-     *         write, or an index whose commit is no longer known (only EXISTS arches since a restart)
+     *         write, or an old status whose commit is no longer known
      */
     public SignatureRestore restoreSignatures() {
         if (signer.isEmpty()) {
@@ -274,7 +278,8 @@ public final class IndexAssembler {
                         .orElseThrow(() -> new InvalidArchImageException("cannot sign " + index + " again: "
                                 + status.digest() + " is gone from the registry")).manifest();
                 signer.get().signIndex(index.repo(), status.digest(), manifest,
-                        new SignatureClaims(status.repository(), commitOf(index), status.versionHash()));
+                        new SignatureClaims(status.repository(),
+                                status.commit() != null ? status.commit() : commitOf(index), status.versionHash()));
                 restored.add(status.image());
             } catch (RuntimeException e) {
                 failed.put(status.image(), e.getMessage());

@@ -273,6 +273,54 @@ class IndexAssemblerTest {
         assertThat(signatures.manifests).doesNotContainKey(INDEX.repo() + " " + index.signature());
     }
 
+    @Test
+    void afterARestartAnIndexOfExistingArchesIsSignedAgainForTheCommitItsStatusRecorded() throws Exception {
+        java.security.KeyPair keys = p256();
+        SignatureStore signatures = new SignatureStore();
+        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
+                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
+                signatures);
+        Registry registry = new Registry();
+        registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
+        registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
+        IndexWriter writer = (index, manifest) -> {
+            registry.put(index, manifest);
+            return sha256(manifest.toJson());
+        };
+        // before the restart: the arches found in the registry (EXISTS records no commit), a resolve names one
+        book.apply(exists(Arch.AMD64));
+        book.apply(exists(Arch.ARM64));
+        assembler(registry, writer, signer).check(INDEX, "acme/widget", HASH, "c".repeat(40));
+        ImageStatus index = book.get(INDEX.toString()).orElseThrow();
+        assertThat(index.commit()).as("the commit the signatures name").isEqualTo("c".repeat(40));
+        signatures.manifests.remove(INDEX.repo() + " " + index.signature());
+
+        // after it: a new assembler over the same statuses (the compacted topic), no resolve yet
+        IndexAssembler.SignatureRestore restore = assembler(registry, writer, signer).restoreSignatures();
+
+        assertThat(restore.failed()).isEmpty();
+        assertThat(restore.signedAgain()).containsExactly(INDEX.toString());
+        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
+                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
+                signatures);
+        assertThat(verifier.verify(INDEX.repo(), index.digest(), io.imagefarm.core.signature.ExpectedClaims.of(
+                new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH))).digest())
+                .isEqualTo(index.digest());
+    }
+
+    private IndexAssembler assembler(Registry registry, IndexWriter writer, io.imagefarm.core.signature.Signer signer) {
+        return new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get, writer, book,
+                p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
+                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+    }
+
+    static ImageStatus exists(Arch arch) {
+        return new ImageStatus(ImageStatus.SCHEMA_VERSION, INDEX + "-" + arch.id(), "acme/widget", HASH, arch.id(),
+                BuildState.EXISTS, "sha256:" + arch.id().charAt(0) + "0".repeat(63), null, null, null, null, null, null, "e",
+                null, Instant.now());
+    }
+
     // ------------------------------------------------------------------ per-arch indexes with provenance
 
     static final String LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * ({@code builder-<hash>}, {@link #arch} null) is written only by the hasher: it carries when CI
  * last asked for the hash, which the janitor's retention-by-use reads, and the index digest.
  *
- * @param commit on BUILT: the commit the worker fetched and built from
+ * @param commit on a per-arch BUILT: the commit the worker fetched and built from; on the index ref once
+ *               signed: the commit its signatures name, so that they can be written again after a restart
  * @param inputs on BUILT: the version inputs the worker recomputed from the files at {@link #commit};
  *               they hash to {@link #versionHash} (the worker refuses to build otherwise)
  * @param digest a per-arch ref's: what its tag resolved to, as the worker pushed it (the per-arch index of
@@ -249,15 +250,18 @@ public record ImageStatus(
     public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
                                     String digest, Map<String, PlatformDigests> platforms, Instant lastRequestedAt,
                                     Instant now) {
-        return index(indexRef, repository, versionHash, state, digest, platforms, null, lastRequestedAt, now);
+        return index(indexRef, repository, versionHash, state, digest, platforms, null, null, lastRequestedAt, now);
     }
 
-    /** ... and the tag of the index's signature ({@code sha256-<hex>.sig}), null when unsigned. */
+    /**
+     * ... and the tag of the index's signature ({@code sha256-<hex>.sig}) with the commit it names, both
+     * null when unsigned.
+     */
     public static ImageStatus index(String indexRef, String repository, String versionHash, BuildState state,
                                     String digest, Map<String, PlatformDigests> platforms, String signature,
-                                    Instant lastRequestedAt, Instant now) {
-        return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, null, null, null, state, digest, null,
-                null, null, null, null, null, null, lastRequestedAt, now, platforms, signature);
+                                    String signedCommit, Instant lastRequestedAt, Instant now) {
+        return new ImageStatus(SCHEMA_VERSION, indexRef, repository, versionHash, signedCommit, null, null, state, digest,
+                null, null, null, null, null, null, null, lastRequestedAt, now, platforms, signature);
     }
 
     @JsonIgnore
