@@ -1,5 +1,6 @@
 package io.imagefarm.worker.config;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.git.GitSettings;
 import io.imagefarm.worker.buildx.BuildHostException;
@@ -108,11 +109,7 @@ public class StartupChecks {
     }
 
     private static <T> CompletableFuture<T> onThread(String name, Supplier<T> check) {
-        return CompletableFuture.supplyAsync(check, task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            thread.start();
-        });
+        return CompletableFuture.supplyAsync(check, task -> DaemonThreads.thread(name, task).start());
     }
 
     /** The check's result, or what it threw, as it threw it. */

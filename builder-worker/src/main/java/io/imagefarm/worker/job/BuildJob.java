@@ -1,5 +1,6 @@
 package io.imagefarm.worker.job;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.BuildState;
 import io.imagefarm.core.event.ClassifiedFailure;
 import io.imagefarm.core.event.FailureKind;
@@ -66,11 +67,8 @@ public final class BuildJob {
     private final Clock clock;
     private final InputsVerifier verifier;
     private final Workspaces workspaces;
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "build-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("build-heartbeat"));
 
     public BuildJob(JobSettings settings, ImageRegistry registry, ContextFetcher fetcher, Builder builder,
                     LocalImages engine, JobListener listener, Clock clock) {

@@ -1,5 +1,6 @@
 package io.imagefarm.worker.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import java.time.Duration;
@@ -25,11 +26,8 @@ public final class IdleMarkerCommits implements AutoCloseable {
     private final Duration timeout;
     private final BooleanSupplier stopping;
     private final WorkerMetrics metrics;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "marker-commits");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("marker-commits"));
 
     public IdleMarkerCommits(MarkerCommitter committer, KafkaClientService clients, Duration interval, Duration timeout,
                              BooleanSupplier stopping, WorkerMetrics metrics) {

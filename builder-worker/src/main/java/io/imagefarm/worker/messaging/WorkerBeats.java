@@ -1,5 +1,6 @@
 package io.imagefarm.worker.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.core.event.WorkerBeat;
@@ -39,11 +40,8 @@ public final class WorkerBeats implements AutoCloseable {
     private final Supplier<BuildGate.Snapshot> state;
     private final Clock clock;
     private final Producer<String, byte[]> producer;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "worker-beat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("worker-beat"));
     private long lastFailureLog;
 
     public WorkerBeats(String instanceId, Arch arch, Duration interval, Supplier<BuildGate.Snapshot> state, Clock clock,

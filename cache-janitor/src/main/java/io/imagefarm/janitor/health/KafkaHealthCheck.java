@@ -1,5 +1,6 @@
 package io.imagefarm.janitor.health;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.registry.BoundedProbe;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -37,11 +38,7 @@ public class KafkaHealthCheck implements HealthCheck {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         this.admin = Admin.create(props);
-        this.probe = new BoundedProbe(this::brokersAnswer, BOUND, Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kafka-readiness");
-            t.setDaemon(true);
-            return t;
-        }));
+        this.probe = new BoundedProbe(this::brokersAnswer, BOUND, Executors.newCachedThreadPool(DaemonThreads.named("kafka-readiness")));
     }
 
     private boolean brokersAnswer() {

@@ -1,5 +1,6 @@
 package io.imagefarm.janitor.health;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.janitor.backend.RepositoryTarget;
 import io.imagefarm.registry.BoundedProbe;
 import io.imagefarm.registry.RegistryClient;
@@ -30,11 +31,7 @@ public class RegistryHealthCheck implements HealthCheck {
     private final Map<String, BoundedProbe> probes = new TreeMap<>();
 
     public RegistryHealthCheck(RegistryClient registry, List<RepositoryTarget> targets) {
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "registry-readiness");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("registry-readiness"));
         targets.stream().map(t -> t.repository().registry()).distinct()
                 .forEach(host -> probes.put(host, new BoundedProbe(() -> registry.ping(host), BOUND, pool)));
     }

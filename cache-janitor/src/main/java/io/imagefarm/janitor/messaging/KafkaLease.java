@@ -1,5 +1,6 @@
 package io.imagefarm.janitor.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.janitor.job.Lease;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,8 +84,7 @@ public final class KafkaLease implements Lease, AutoCloseable {
         consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic));
         running = true;
-        thread = new Thread(this::loop, "janitor-lease");
-        thread.setDaemon(true);
+        thread = DaemonThreads.thread("janitor-lease", this::loop);
         thread.start();
     }
 

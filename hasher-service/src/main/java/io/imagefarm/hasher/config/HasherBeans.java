@@ -3,6 +3,7 @@ package io.imagefarm.hasher.config;
 import io.imagefarm.auth.AuthConfig;
 import io.imagefarm.auth.AuthSettings;
 import io.imagefarm.core.auth.AccessPolicy;
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.core.secret.Secrets;
 import io.imagefarm.core.signature.Signer;
@@ -53,7 +54,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -65,35 +65,22 @@ public class HasherBeans {
 
     /** Index assembly: two at a time, from a bounded queue (IndexAssembler deduplicates by hash). */
     private final ExecutorService assemblerPool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(IndexAssembler.QUEUE_CAPACITY), r -> {
-                Thread t = new Thread(r, "index-assembler");
-                t.setDaemon(true);
-                return t;
-            });
+            new ArrayBlockingQueue<>(IndexAssembler.QUEUE_CAPACITY), DaemonThreads.named("index-assembler"));
 
     private volatile ExecutorService registryLookups;
 
     /** Revalidation HEADs every image the book holds: its own thread, so it never delays housekeeping or index retries. */
-    private final ScheduledExecutorService revalidation = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "registry-revalidation");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService revalidation =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("registry-revalidation"));
 
     private final BuildBoard board = new BuildBoard();
 
     /** The farm view's admin look-ups: their own thread, never a request's. */
-    private final ScheduledExecutorService farmWatching = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "farm-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService farmWatching =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("farm-watch"));
 
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hasher-housekeeping");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("hasher-housekeeping"));
 
     @Produces
     @Singleton
@@ -212,12 +199,8 @@ public class HasherBeans {
                     + ImageResolver.Settings.MISSED_BEATS + " x imagefarm.hasher.heartbeat-interval (" + config.heartbeatInterval()
                     + "): a queued request must outlive the beats a started build is allowed to miss");
         }
-        AtomicInteger lookupThreads = new AtomicInteger();
-        registryLookups = Executors.newFixedThreadPool(config.registryConcurrency(), r -> {
-            Thread t = new Thread(r, "registry-lookup-" + lookupThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        registryLookups =
+                Executors.newFixedThreadPool(config.registryConcurrency(), DaemonThreads.numbered("registry-lookup"));
         ImageResolver resolver = new ImageResolver(settings, registry, book, publisher, locks, Clock.systemUTC(), registryLookups);
         revalidation.scheduleWithFixedDelay(() -> {
             try {

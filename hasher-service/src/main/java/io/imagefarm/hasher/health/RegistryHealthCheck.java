@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.health;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.hasher.registry.RegistryAdapter;
 import io.imagefarm.registry.BoundedProbe;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,11 +25,7 @@ public class RegistryHealthCheck implements HealthCheck {
 
     public RegistryHealthCheck(RegistryAdapter registry) {
         this.registry = registry;
-        this.probe = new BoundedProbe(registry::reachable, BOUND, Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "registry-readiness");
-            t.setDaemon(true);
-            return t;
-        }));
+        this.probe = new BoundedProbe(registry::reachable, BOUND, Executors.newCachedThreadPool(DaemonThreads.named("registry-readiness")));
     }
 
     @Override

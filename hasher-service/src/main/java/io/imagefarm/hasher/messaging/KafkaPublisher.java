@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
@@ -86,8 +87,7 @@ public class KafkaPublisher implements Publisher {
         this.maxBatch = maxBatch;
         this.batchSizes = DistributionSummary.builder("imagefarm.hasher.publish.batch")
                 .description("publications committed per Kafka transaction (group commit)").register(metrics);
-        this.thread = new Thread(this::run, "hasher-publisher");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("hasher-publisher", this::run);
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.EventCodec;
 import io.imagefarm.core.event.ImageRequired;
 import io.imagefarm.core.event.ImageStatus;
@@ -88,8 +89,7 @@ public class RequestDecisions {
     }
 
     void start(@Observes StartupEvent event) {
-        thread = new Thread(this::run, "request-decider");
-        thread.setDaemon(true);
+        thread = DaemonThreads.thread("request-decider", this::run);
         thread.start();
     }
 

@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.hasher.resolve.IndexAssembler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,11 +30,8 @@ public class StatusCatchUp {
 
     private final KafkaClientService clients;
     private final IndexAssembler assembler;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "status-catch-up");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("status-catch-up"));
     private volatile Map<TopicPartition, Long> target;
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private volatile boolean caughtUp;

@@ -1,5 +1,6 @@
 package io.imagefarm.hasher.messaging;
 
+import io.imagefarm.core.concurrent.DaemonThreads;
 import io.imagefarm.core.event.Topics;
 import io.imagefarm.core.image.Arch;
 import io.imagefarm.hasher.resolve.QueuePlacement;
@@ -114,11 +115,7 @@ final class WorkQueueLoad implements AutoCloseable {
             placing.put(arch, new Placing());
         }
         lookAtAll();
-        looker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "work-queue-load");
-            t.setDaemon(true);
-            return t;
-        });
+        looker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("work-queue-load"));
         looker.scheduleWithFixedDelay(this::lookAtAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
