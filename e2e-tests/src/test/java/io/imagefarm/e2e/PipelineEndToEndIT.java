@@ -195,8 +195,59 @@ class PipelineEndToEndIT {
         assertThat(restored.exitCode()).as(restored.output()).isZero();
     }
 
+    /**
+     * The composite action's own script, run as a GitHub runner runs it: in the checkout, with the runtime's
+     * token request (the local issuer stands in for GitHub's, a contract test) and GITHUB_OUTPUT. It hands
+     * the job the pinned image, which verify accepts; a token of another repository, or none, gets no image.
+     */
     @Test
     @Order(6)
+    void theCompositeActionHandsTheJobThePinnedImageWithItsOidcTokenAndNothingWithout() throws Exception {
+        Path script = ROOT.resolve(".github/actions/ensure-builder-image/ensure-builder-image.sh");
+        String commit = Processes.run(Duration.ofSeconds(10), sample.dir(), Map.of(), List.of("git", "rev-parse", "HEAD"))
+                .orThrow().output().trim();
+        Path outputs = java.nio.file.Files.createTempFile(STACK, "github-output", ".txt");
+        Map<String, String> job = new java.util.HashMap<>(Map.of("SERVER", stack.get("HASHER_URL"), "REPOSITORY", "demo/sample",
+                "COMMIT", commit, "TIMEOUT", "PT60S", "AUDIENCE", "imagefarm", "GITHUB_OUTPUT", outputs.toString(),
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "job-request-token",
+                "ACTIONS_ID_TOKEN_REQUEST_URL", stack.get("OIDC_ISSUER_URL") + "/actions/idtoken?repository=demo/sample&sha=" + commit));
+
+        Processes.Result r = Processes.run(Duration.ofMinutes(2), sample.dir(), job, List.of("bash", script.toString()));
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(outputs)) {
+            out.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        String index = stack.get("REGISTRY") + "/demo/sample:builder-" + hash2;
+        assertThat(out).containsEntry("version-hash", hash2).containsEntry("index", index)
+                .containsEntry("image-amd64", index + "-amd64").containsEntry("image-arm64", index + "-arm64");
+        assertThat(out.get("index-digest")).matches("sha256:[0-9a-f]{64}");
+        assertThat(out.get("image")).isEqualTo(index + "@" + out.get("index-digest"));
+        assertThat(r.output().lines().filter(line -> line.contains(".eyJ")))
+                .as("the token appears only in the runner's mask command").allMatch(line -> line.startsWith("::add-mask::"));
+        Processes.Result verified = Processes.run(Duration.ofMinutes(1), ROOT, Map.of(), List.of("bin/imagefarm", "verify",
+                out.get("image"), "--key", stack.get("SIGNING_PUBLIC_KEY"), "--repository", "demo/sample", "--commit", commit));
+        assertThat(verified.exitCode()).as(verified.output()).isZero();
+
+        // another repository's job: the hasher refuses its token for demo/sample, the job gets no image
+        java.nio.file.Files.writeString(outputs, "");
+        job.put("ACTIONS_ID_TOKEN_REQUEST_URL", stack.get("OIDC_ISSUER_URL") + "/actions/idtoken?repository=demo/other&sha=" + commit);
+        Processes.Result other = Processes.run(Duration.ofMinutes(1), sample.dir(), job, List.of("bash", script.toString()));
+        assertThat(other.exitCode()).as(other.output()).isEqualTo(1);
+        assertThat(other.output()).contains("::error::resolve failed");
+        assertThat(java.nio.file.Files.readString(outputs)).doesNotContain("image");
+
+        // a workflow without 'permissions: id-token: write': the runner sets no token request URL
+        job.put("ACTIONS_ID_TOKEN_REQUEST_URL", "");
+        Processes.Result none = Processes.run(Duration.ofMinutes(1), sample.dir(), job, List.of("bash", script.toString()));
+        assertThat(none.exitCode()).as(none.output()).isEqualTo(1);
+        assertThat(none.output()).contains("::error::no OIDC token available: give the workflow 'permissions: id-token: write'");
+        assertThat(java.nio.file.Files.readString(outputs)).isEmpty();
+    }
+
+    @Test
+    @Order(7)
     void janitorWithKeepHashesOnePrunesTheFirstHashAndKeepsTheCurrentOne() throws Exception {
         String janitor = stack.get("JANITOR_URL") + "/api/v1/janitor/runs";
         JsonNode plan = stack.postJsonAsAdmin(janitor, "{\"dryRun\":true}");
@@ -215,7 +266,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aPrunedHashIsRebuiltOnTheNextPushAndItsIndexPushedAgain() throws Exception {
         RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
         assertThat(registry.headStatus("/v2/demo/sample/manifests/builder-" + hash1)).as("pruned by the janitor").isEqualTo(404);
@@ -229,7 +280,7 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aTagPushedOverByHandIsReportedTagMovedNeverReadyAndARetryRebuildsOverIt() throws Exception {
         RegistrySeeder registry = new RegistrySeeder("http://" + stack.get("REGISTRY"), null);
         String tag = "builder-" + hash1 + "-amd64";

@@ -36,6 +36,8 @@ import java.util.concurrent.CountDownLatch;
  * it rotates. Only the JDK is used, so the demo runs it from {@code test-support/target/classes}.
  *
  * <p>{@code GET /mint?repository=..&sha=..&aud=..} returns a token: for the demo only, on loopback.
+ * {@code GET /actions/idtoken?repository=..&sha=..&audience=..} answers as the Actions runtime answers a
+ * job's token request (the composite action's contract test).
  */
 public final class LocalOidcIssuer implements AutoCloseable {
 
@@ -62,6 +64,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
             server.createContext("/.well-known/openid-configuration", ex -> issuer.reply(ex, 200, issuer.discovery()));
             server.createContext("/.well-known/jwks", ex -> issuer.reply(ex, 200, issuer.jwks()));
             server.createContext("/mint", issuer::mintFromQuery);
+            server.createContext("/actions/idtoken", issuer::actionsTokenRequest);
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -179,16 +182,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
     }
 
     private void mintFromQuery(HttpExchange ex) throws IOException {
-        Map<String, String> q = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    q.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
+        Map<String, String> q = query(ex);
         if (q.get("repository") == null || !q.get("repository").contains("/")) {
             reply(ex, 400, json(Map.of("error", "repository=OWNER/NAME is required")));
             return;
@@ -198,6 +192,45 @@ public final class LocalOidcIssuer implements AutoCloseable {
             claims.put("ref", q.get("ref"));
         }
         reply(ex, 200, mint(claims), "text/plain");
+    }
+
+    /**
+     * The Actions runtime's token request, as a job's step makes it: {@code GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=..}
+     * with {@code Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN}, answered {@code {"value": "<token>"}}. The
+     * runtime's URL names its job; here {@code repository} and {@code sha} do. Any request token is taken (the
+     * runtime's is per job); none is a 401, and without {@code audience} the runtime's default applies, the
+     * repository owner's URL.
+     */
+    private void actionsTokenRequest(HttpExchange ex) throws IOException {
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "bearer ", 0, 7) || authorization.substring(7).isBlank()) {
+            reply(ex, 401, json(Map.of("message", "the request token (ACTIONS_ID_TOKEN_REQUEST_TOKEN) is required")));
+            return;
+        }
+        Map<String, String> q = query(ex);
+        String repository = q.get("repository");
+        if (repository == null || !repository.contains("/")) {
+            reply(ex, 400, json(Map.of("message", "repository=OWNER/NAME is required")));
+            return;
+        }
+        String audience = q.getOrDefault("audience", "https://github.com/" + repository.substring(0, repository.indexOf('/')));
+        Map<String, Object> claims = githubClaims(audience, repository, q.getOrDefault("sha", "0".repeat(40)));
+        reply(ex, 200, json(Map.of("count", 1, "value", mint(claims))));
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    q.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return q;
     }
 
     private void reply(HttpExchange ex, int status, String body) throws IOException {
