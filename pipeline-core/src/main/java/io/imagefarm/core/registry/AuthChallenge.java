@@ -1,5 +1,7 @@
 package io.imagefarm.core.registry;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -46,11 +48,25 @@ public record AuthChallenge(String scheme, Map<String, String> params) {
         return "basic".equals(scheme);
     }
 
-    /** The token endpoint of a Bearer challenge; a challenge without one is the registry's error. */
+    /**
+     * The token endpoint of a Bearer challenge: an absolute http(s) URL with a host. A challenge without
+     * one, or with anything else there, is the registry's error, and nothing is sent to it.
+     */
     public String realm(String registry) {
         String realm = params.get("realm");
         if (realm == null || realm.isBlank()) {
             throw new RegistryException("registry " + registry + " sent a Bearer challenge without a realm", 401, "UNAUTHORIZED");
+        }
+        URI uri;
+        try {
+            uri = new URI(realm);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            throw new RegistryException("registry " + registry + " sent a Bearer challenge whose realm is not an http(s) URL",
+                    401, "UNAUTHORIZED");
         }
         return realm;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthChallengeTest {
 
@@ -32,6 +34,17 @@ class AuthChallengeTest {
     void aRepeatedParameterKeepsItsFirstValue() {
         assertThat(AuthChallenge.parse("Bearer realm=\"https://a.test/t\",realm=\"https://b.test/t\"").orElseThrow().realm("r"))
                 .isEqualTo("https://a.test/t");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "/token", "ftp://auth.test/token", "https://user:pw@auth.test/token",
+            "https://", "not a url", "javascript:alert(1)"})
+    void aRealmThatIsNotAnHttpUrlIsRefusedBeforeAnythingIsSentToIt(String realm) {
+        AuthChallenge c = AuthChallenge.parse("Bearer realm=\"" + realm + "\"").orElseThrow();
+
+        assertThatThrownBy(() -> c.realm("registry.test"))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue())
+                .hasMessageContaining("not an http(s) URL");
     }
 
     @Test
