@@ -18,7 +18,7 @@ class RegistryHostsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ghcr.io", "127.example.com", "127.0.0.1.nip.io:5000", "127.0.0.256", "localhost.example.com",
-            "[::2]:5000", "10.0.0.1:5000", "my-localhost:5000"})
+            "[::2]:5000", "203.0.113.5:5000", "my-localhost:5000"})
     void anyOtherHostIsReachedOverHttpsEvenIfItsNameStartsLikeALoopbackAddress(String registry) {
         assertThat(RegistryHosts.isLoopback(registry)).isFalse();
         assertThat(RegistryHosts.scheme(registry, Set.of())).isEqualTo("https");
