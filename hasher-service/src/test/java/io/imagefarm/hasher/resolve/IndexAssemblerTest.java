@@ -160,16 +160,11 @@ class IndexAssemblerTest {
     void aSigningAssemblerRecordsTheIndexBuiltOnlyOnceItAndEachPlatformManifestAreSignedWithTheClaims() throws Exception {
         java.security.KeyPair keys = p256();
         SignatureStore signatures = new SignatureStore();
-        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
-                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.Signer signer = signer(keys, signatures);
         Registry registry = new Registry();
         registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
         registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
-        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
-                (index, manifest) -> sha256(manifest.toJson()), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
-                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
-                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+        IndexAssembler assembler = assembler(registry, (index, manifest) -> sha256(manifest.toJson()), signer);
         book.apply(built(Arch.AMD64));
         book.apply(built(Arch.ARM64));
 
@@ -178,9 +173,7 @@ class IndexAssemblerTest {
         ImageStatus index = book.get(INDEX.toString()).orElseThrow();
         assertThat(index.state()).isEqualTo(BuildState.BUILT);
         assertThat(index.signature()).isEqualTo("sha256-" + index.digest().substring(7) + ".sig");
-        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
-                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.SignatureVerifier verifier = verifier(keys, signatures);
         io.imagefarm.core.signature.ExpectedClaims claims = io.imagefarm.core.signature.ExpectedClaims.of(
                 new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH));
         List<String> signed = new java.util.ArrayList<>(List.of(index.digest()));
@@ -194,9 +187,7 @@ class IndexAssemblerTest {
     @Test
     void anIndexAssembledBeforeAKeyWasConfiguredIsSignedOnTheNextCheck() throws Exception {
         SignatureStore signatures = new SignatureStore();
-        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
-                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", p256().getPrivate().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.Signer signer = signer(p256(), signatures);
         Registry registry = new Registry();
         registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
         registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
@@ -204,10 +195,7 @@ class IndexAssemblerTest {
         book.apply(built(Arch.ARM64));
         book.apply(ImageStatus.index(INDEX.toString(), "acme/widget", HASH, BuildState.BUILT, "sha256:" + "9".repeat(64),
                 Instant.now(), Instant.now()));
-        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
-                (index, manifest) -> sha256(manifest.toJson()), book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
-                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
-                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+        IndexAssembler assembler = assembler(registry, (index, manifest) -> sha256(manifest.toJson()), signer);
 
         assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
 
@@ -219,21 +207,16 @@ class IndexAssemblerTest {
     void aSignatureDeletedFromTheRegistryIsSignedAgainOnlyWhileTheIndexTagHoldsTheRecordedDigest() throws Exception {
         java.security.KeyPair keys = p256();
         SignatureStore signatures = new SignatureStore();
-        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
-                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.Signer signer = signer(keys, signatures);
         Registry registry = new Registry();
         registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
         registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
         java.util.concurrent.atomic.AtomicInteger pushes = new java.util.concurrent.atomic.AtomicInteger();
-        IndexAssembler assembler = new IndexAssembler(List.of(Arch.AMD64, Arch.ARM64), registry::head, registry::get,
-                (index, manifest) -> {
+        IndexAssembler assembler = assembler(registry, (index, manifest) -> {
                     pushes.incrementAndGet();
                     registry.put(index, manifest);
                     return sha256(manifest.toJson());
-                }, book, p -> { published.add(p); return java.util.concurrent.CompletableFuture.completedFuture(null); },
-                new ImageLocks(4), Runnable::run, Clock.systemUTC(), e -> { throw new AssertionError(e); }, retries,
-                IndexAssembler.Retry.DEFAULT, Optional.of(signer));
+                }, signer);
         book.apply(built(Arch.AMD64));
         book.apply(built(Arch.ARM64));
         assembler.check(INDEX, "acme/widget", HASH, "c".repeat(40));
@@ -247,9 +230,7 @@ class IndexAssemblerTest {
         IndexAssembler.SignatureRestore restore = assembler.restoreSignatures();
         assertThat(restore.signedAgain()).containsExactly(INDEX.toString());
         assertThat(restore.failed()).isEmpty();
-        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
-                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.SignatureVerifier verifier = verifier(keys, signatures);
         io.imagefarm.core.signature.ExpectedClaims claims = io.imagefarm.core.signature.ExpectedClaims.of(
                 new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH));
         for (String digest : List.of(index.digest(), digest('a'), digest('c'))) {
@@ -277,9 +258,7 @@ class IndexAssemblerTest {
     void afterARestartAnIndexOfExistingArchesIsSignedAgainForTheCommitItsStatusRecorded() throws Exception {
         java.security.KeyPair keys = p256();
         SignatureStore signatures = new SignatureStore();
-        io.imagefarm.core.signature.Signer signer = new io.imagefarm.core.signature.Signer(
-                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.Signer signer = signer(keys, signatures);
         Registry registry = new Registry();
         registry.put(perArch(Arch.AMD64), provenanceIndex('a', 'b', Arch.AMD64));
         registry.put(perArch(Arch.ARM64), provenanceIndex('c', 'd', Arch.ARM64));
@@ -300,12 +279,22 @@ class IndexAssemblerTest {
 
         assertThat(restore.failed()).isEmpty();
         assertThat(restore.signedAgain()).containsExactly(INDEX.toString());
-        io.imagefarm.core.signature.SignatureVerifier verifier = new io.imagefarm.core.signature.SignatureVerifier(
-                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
-                signatures);
+        io.imagefarm.core.signature.SignatureVerifier verifier = verifier(keys, signatures);
         assertThat(verifier.verify(INDEX.repo(), index.digest(), io.imagefarm.core.signature.ExpectedClaims.of(
                 new io.imagefarm.core.signature.SignatureClaims("acme/widget", "c".repeat(40), HASH))).digest())
                 .isEqualTo(index.digest());
+    }
+
+    private static io.imagefarm.core.signature.Signer signer(java.security.KeyPair keys, SignatureStore signatures) {
+        return new io.imagefarm.core.signature.Signer(
+                io.imagefarm.core.signature.SigningKey.fromPem(pem("PRIVATE KEY", keys.getPrivate().getEncoded()), "test key"),
+                signatures);
+    }
+
+    private static io.imagefarm.core.signature.SignatureVerifier verifier(java.security.KeyPair keys, SignatureStore signatures) {
+        return new io.imagefarm.core.signature.SignatureVerifier(
+                io.imagefarm.core.signature.VerificationKey.fromPem(pem("PUBLIC KEY", keys.getPublic().getEncoded()), "test key"),
+                signatures);
     }
 
     private IndexAssembler assembler(Registry registry, IndexWriter writer, io.imagefarm.core.signature.Signer signer) {
