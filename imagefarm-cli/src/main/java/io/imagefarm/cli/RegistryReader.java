@@ -125,13 +125,8 @@ final class RegistryReader implements ContentReader {
         StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?")
                 .append("scope=").append(URLEncoder.encode(tokenScope, StandardCharsets.UTF_8));
         challenge.service().ifPresent(service -> url.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)));
-        URI uri;
-        try {
-            uri = URI.create(url.toString());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryException("registry " + registry + " sent a Bearer challenge with an invalid realm", 401, "UNAUTHORIZED");
-        }
-        HttpResponse<byte[]> r = send(uri, "application/json", credentials.map(Credentials::basic).orElse(null));
+        // realm() checked it is a URL; the parameters added are URL-encoded
+        HttpResponse<byte[]> r = send(URI.create(url.toString()), "application/json", credentials.map(Credentials::basic).orElse(null));
         if (r.statusCode() != 200) {
             throw new RegistryException("token endpoint " + realm + " refused scope " + tokenScope + " (" + r.statusCode() + ")",
                     r.statusCode(), "UNAUTHORIZED");
