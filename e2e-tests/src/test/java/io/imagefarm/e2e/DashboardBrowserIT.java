@@ -33,9 +33,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -97,9 +97,28 @@ class DashboardBrowserIT {
                 + "return null;", image);
     }
 
+    /**
+     * The trimmed text of the first element {@code css} matches, or null when none does. Read in one script:
+     * the page replaces its board and farm live, so a WebElement held across reads can go stale.
+     */
+    static String text(String css) {
+        return (String) js("var e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : null;", css);
+    }
+
+    /** An attribute of the first element {@code css} matches, or null; read in one script like {@link #text}. */
+    static String attribute(String css, String name) {
+        return (String) js("var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+    }
+
+    /** How many elements {@code css} matches now. */
+    static long count(String css) {
+        return (Long) js("return document.querySelectorAll(arguments[0]).length;", css);
+    }
+
     static void awaitLive() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "on".equals(browser.findElement(By.id("live")).getAttribute("data-state")));
+                .until(() -> "on".equals(attribute("#live", "data-state")));
     }
 
     @Test
@@ -187,19 +206,23 @@ class DashboardBrowserIT {
     @Order(2)
     void theHashPageShowsWhyTheImageExistsItsTimelineAndItsDigests() {
         stack.awaitReadyWithIndex(hash, REPOSITORY); // the index comes a moment after the arch's BUILT
-        browser.findElement(By.cssSelector("a[href^='/images/" + hash + "']")).click();
+        // the board may be replaced live between finding the link and clicking it: then find it again
+        await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).until(() -> {
+            browser.findElement(By.cssSelector("a[href^='/images/" + hash + "']")).click();
+            return true;
+        });
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/images/" + hash));
 
-        String inputs = browser.findElement(By.cssSelector("table.inputs")).getText();
+        String inputs = text("table.inputs");
         assertThat(inputs).contains("RUST_CHANNEL", "1.83.0", "NODE_VERSION", "DOCKERFILE_HASH");
-        assertThat(browser.findElement(By.cssSelector(".commit")).getText()).isEqualTo(commit);
-        assertThat(browser.findElement(By.cssSelector("article.arch .digest")).getText()).startsWith("sha256:");
-        assertThat(browser.findElement(By.cssSelector("section.index .digest")).getText()).startsWith("sha256:");
-        assertThat(browser.findElement(By.cssSelector("ol.timeline")).getText()).contains("REQUESTED", "BUILDING", "BUILT");
+        assertThat(text(".commit")).isEqualTo(commit);
+        assertThat(text("article.arch .digest")).startsWith("sha256:");
+        assertThat(text("section.index .digest")).startsWith("sha256:");
+        assertThat(text("ol.timeline")).contains("REQUESTED", "BUILDING", "BUILT");
         // the pull line pins the index's digest, as CI is handed it
-        assertThat(browser.findElement(By.cssSelector("section.index .pull")).getText())
+        assertThat(text("section.index .pull"))
                 .isEqualTo("docker pull " + stack.get("REGISTRY") + "/" + REPOSITORY + ":builder-" + hash + "@"
-                        + browser.findElement(By.cssSelector("section.index .digest")).getText());
+                        + text("section.index .digest"));
     }
 
     @Test
@@ -214,10 +237,10 @@ class DashboardBrowserIT {
         awaitLive();
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                !browser.findElements(By.cssSelector("pre.log-tail")).isEmpty());
-        assertThat(browser.findElement(By.cssSelector("article.arch .chip")).getAttribute("data-state")).isEqualTo("FAILED");
-        assertThat(browser.findElement(By.cssSelector(".failure-kind")).getText()).isEqualTo("BUILD_ERROR");
-        assertThat(browser.findElement(By.cssSelector("pre.log-tail")).getText()).contains("boom-marker-4711");
+                count("pre.log-tail") > 0);
+        assertThat(attribute("article.arch .chip", "data-state")).isEqualTo("FAILED");
+        assertThat(text(".failure-kind")).isEqualTo("BUILD_ERROR");
+        assertThat(text("pre.log-tail")).contains("boom-marker-4711");
     }
 
     @Test
@@ -237,7 +260,7 @@ class DashboardBrowserIT {
         browser.get(stack.get("HASHER_URL") + "/");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
             browser.navigate().refresh();
-            return browser.findElement(By.tagName("body")).getText().contains(hostile);
+            return String.valueOf(text("body")).contains(hostile);
         });
         assertThat(js("return window.__pwned === undefined;")).as("no injected script ran").isEqualTo(true);
         assertThat(browser.findElements(By.xpath("//script[contains(., '__pwned')]"))).as("no script element was made").isEmpty();
@@ -257,15 +280,15 @@ class DashboardBrowserIT {
         browser.get(stack.get("HASHER_URL") + "/#janitor");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             browser.navigate().refresh();
-            return !browser.findElements(By.cssSelector("table.plan")).isEmpty();
+            return count("table.plan") > 0;
         });
-        String plan = browser.findElement(By.cssSelector("table.plan")).getText();
+        String plan = text("table.plan");
         Path shot = Path.of("target", "dashboard-overview.png");
         browser.get(stack.get("HASHER_URL") + "/");
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertThat(Files.size(shot)).as("screenshot " + shot.toAbsolutePath()).isGreaterThan(10_000);
         assertThat(plan).contains("builder-" + hash, "PLANNED");
-        assertThat(browser.findElement(By.cssSelector("section.janitor summary")).getText()).contains("dry run", "DRY_RUN");
+        assertThat(text("section.janitor summary")).contains("dry run", "DRY_RUN");
         assertThat(runId).isNotBlank();
     }
 
@@ -280,32 +303,28 @@ class DashboardBrowserIT {
             assertThat(queueCell("amd64", "data-events")).as(farmText()).isEqualTo("0");
         });
 
-        WebElement farm = browser.findElement(By.id("farm"));
-        assertThat(farm.findElement(By.tagName("h2")).getText()).isEqualTo("Farm");
+        assertThat(text("#farm h2")).isEqualTo("Farm");
         assertThat(workerAttribute("worker-amd64-1", "data-arch")).isEqualTo("amd64");
         assertThat(workerAttribute("worker-arm64-1", "data-arch")).isEqualTo("arm64");
         assertThat(workerAttribute("worker-amd64-1", "data-state")).isEqualTo("IDLE");
-        assertThat(farm.findElement(By.cssSelector("tr.worker[data-instance='worker-arm64-1'] .alive")).getText()).isEqualTo("alive");
+        assertThat(text("#farm tr.worker[data-instance='worker-arm64-1'] .alive")).isEqualTo("alive");
 
         // amd64: its queue is drained (every build committed: no event is left, only the commit markers of
         // the transactions that wrote them count in the consumer lag), and one worker is alive on it
-        WebElement amd64 = farm.findElement(By.cssSelector("tr.queue[data-arch='amd64']"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(queueCell("amd64", "data-lag")).as("as Kafka says: " + farmText()).isEqualTo(String.valueOf(kafkaLag())));
-        assertThat(amd64.findElement(By.cssSelector(".events")).getText()).isEqualTo("0");
-        assertThat(amd64.findElement(By.cssSelector(".waiting")).getText()).isEqualTo("0");
-        assertThat(amd64.findElement(By.cssSelector(".alive-workers")).getText()).isEqualTo("1");
+        assertThat(text("#farm tr.queue[data-arch='amd64'] .events")).isEqualTo("0");
+        assertThat(text("#farm tr.queue[data-arch='amd64'] .waiting")).isEqualTo("0");
+        assertThat(text("#farm tr.queue[data-arch='amd64'] .alive-workers")).isEqualTo("1");
         // arm64: its worker is alive, but this hasher requests amd64 only, so it has no work queue
-        WebElement arm64 = farm.findElement(By.cssSelector("tr.queue[data-arch='arm64']"));
-        assertThat(arm64.findElement(By.cssSelector(".alive-workers")).getText()).isEqualTo("1");
-        assertThat(arm64.findElement(By.cssSelector(".problem")).getText()).contains("no work queue");
+        assertThat(text("#farm tr.queue[data-arch='arm64'] .alive-workers")).isEqualTo("1");
+        assertThat(text("#farm tr.queue[data-arch='arm64'] .problem")).contains("no work queue");
 
         // the stack's one broker: up, in the ISR of every pipeline partition, nothing under-replicated
-        List<WebElement> brokers = farm.findElements(By.cssSelector("tr.broker"));
-        assertThat(brokers).hasSize(1);
-        assertThat(brokers.get(0).getAttribute("data-up")).isEqualTo("true");
-        assertThat(brokers.get(0).getAttribute("data-in-sync")).isEqualTo("true");
-        assertThat(brokers.get(0).findElement(By.cssSelector(".address")).getText()).startsWith("127.0.0.1:");
-        assertThat(farm.findElement(By.cssSelector(".under-replicated")).getText()).isEqualTo("0");
+        assertThat(count("#farm tr.broker")).isEqualTo(1);
+        assertThat(attribute("#farm tr.broker", "data-up")).isEqualTo("true");
+        assertThat(attribute("#farm tr.broker", "data-in-sync")).isEqualTo("true");
+        assertThat(text("#farm tr.broker .address")).startsWith("127.0.0.1:");
+        assertThat(text("#farm .under-replicated")).isEqualTo("0");
     }
 }
