@@ -110,6 +110,8 @@ class WorkerProcessIT {
                 "-Dimagefarm.worker.work-dir=" + work,
                 "-Dimagefarm.worker.min-free-disk-bytes=104857600",
                 "-Dimagefarm.worker.instance-id=" + instanceId,
+                // no BUILDING heartbeat within a build here: the tests count the BUILDING statuses of a build
+                "-Dimagefarm.worker.heartbeat-interval=PT10M",
                 "-Dquarkus.http.port=0",
                 "-jar", JAR.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
