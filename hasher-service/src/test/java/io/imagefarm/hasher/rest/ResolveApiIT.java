@@ -266,6 +266,12 @@ class ResolveApiIT {
                 () -> eventsFor(hash).stream().map(r -> EventCodec.decode(r.value(), ImageRequired.class)).toList(), l -> l.size() == 2), hash);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> asAdmin().queryParam("repository", "acme/pruned")
                 .get("/api/v1/images/" + hash).then().body("outcome", equalTo("READY")));
+        // READY shows as soon as the hasher pushed the index; its BUILT reaches the topic a moment later, and
+        // a DELETED published before it would be overtaken by it
+        try (KafkaTap statuses = new KafkaTap(Topics.IMAGE_STATUS)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !statuses.records(r -> index.toString().equals(r.key())
+                    && r.value() != null && EventCodec.decode(r.value(), ImageStatus.class).state() == BuildState.BUILT).isEmpty());
+        }
 
         // The janitor prunes the hash: manifests deleted by digest, DELETED on the status topic for each tag.
         List<String> refs = new ArrayList<>(List.of(index.toString()));
