@@ -31,7 +31,7 @@ class KafkaLeaseIT {
                 return a.held() ^ b.held();
             });
             // stays with one replica
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 both.compareAndSet(false, a.held() && b.held());
                 return a.held() ^ b.held();
             });
