@@ -92,9 +92,7 @@ class DashboardBrowserIT {
     }
 
     static String chipState(String image) {
-        return (String) js("var cs = document.querySelectorAll('.chip[data-image]');"
-                + "for (var i = 0; i < cs.length; i++) { if (cs[i].getAttribute('data-image') === arguments[0]) return cs[i].getAttribute('data-state'); }"
-                + "return null;", image);
+        return attribute(".chip[data-image='" + image + "']", "data-state");
     }
 
     /**
@@ -171,16 +169,13 @@ class DashboardBrowserIT {
     }
 
     /** An attribute of the farm's queue row of {@code arch}, or null when there is no such row. */
-    static String queueCell(String arch, String attribute) {
-        return (String) js("var r = document.querySelector('#farm tr.queue[data-arch=\"' + arguments[0] + '\"]');"
-                + "return r ? r.getAttribute(arguments[1]) : null;", arch, attribute);
+    static String queueCell(String arch, String name) {
+        return attribute("#farm tr.queue[data-arch='" + arch + "']", name);
     }
 
     /** An attribute of the farm's row of the worker {@code instanceId}, or null when it is not listed. */
-    static String workerAttribute(String instanceId, String attribute) {
-        return (String) js("var rs = document.querySelectorAll('#farm tr.worker');"
-                + "for (var i = 0; i < rs.length; i++) { if (rs[i].getAttribute('data-instance') === arguments[0]) return rs[i].getAttribute(arguments[1]); }"
-                + "return null;", instanceId, attribute);
+    static String workerAttribute(String instanceId, String name) {
+        return attribute("#farm tr.worker[data-instance='" + instanceId + "']", name);
     }
 
     /** Errors the browser console got since the last call (script errors, CSP violations, failed loads). */
