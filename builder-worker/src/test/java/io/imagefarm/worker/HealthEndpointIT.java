@@ -14,15 +14,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Shares BuildWorkerIT's Quarkus boot (same resources, same profile). */
+/**
+ * Shares BuildWorkerIT's Quarkus boot (same resources, same profile). Awaited: each check's client connects
+ * on the first call, which a busy host may answer past the check's limit.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RegistryRelayResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = LeftoverJobFolderResource.class, restrictToAnnotatedClass = false)
 class HealthEndpointIT {
-
-    // Each check's client connects on the first call, which a busy host may answer after the check's limit.
 
     @Test
     void serviceStartsAndReportsUp() {

@@ -12,13 +12,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+/** Awaited: each check's client connects on the first call, which a busy host may answer past the check's limit. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = JanitorTestResources.class, restrictToAnnotatedClass = false)
 class HealthEndpointIT {
-
-    // Each check's client connects on the first call, which a busy host may answer after the check's limit.
 
     @Test
     void serviceStartsAndReportsUp() {
