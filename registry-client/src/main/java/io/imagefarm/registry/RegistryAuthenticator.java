@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Authentication for {@link RegistryClient}: a request goes out with what is known to work (a cached Bearer token
@@ -34,9 +35,14 @@ final class RegistryAuthenticator {
      * {@code scope} needs. A 401 that the challenge cannot lift is returned as it came.
      */
     Response send(String registry, String scope, Function<String, Response> request) {
+        return send(registry, scope, request, r -> false);
+    }
+
+    /** As {@link #send(String, String, Function)}; {@code transientHere} as in {@link RegistryTransport}. */
+    Response send(String registry, String scope, Function<String, Response> request, Predicate<Response> transientHere) {
         String peer = "registry " + registry;
         String authorization = cachedAuthorization(registry, scope);
-        Response r = transport.send(peer, () -> request.apply(authorization));
+        Response r = transport.send(peer, () -> request.apply(authorization), transientHere);
         if (r.getStatus() != 401) {
             return r;
         }
@@ -48,13 +54,13 @@ final class RegistryAuthenticator {
         if (challenge.isBearer()) {
             r.close();
             String bearer = "Bearer " + fetchToken(registry, challenge, scope);
-            return transport.send(peer, () -> request.apply(bearer));
+            return transport.send(peer, () -> request.apply(bearer), transientHere);
         }
         Optional<RegistryCredentials> credentials = settings.credentialsFor(registry);
         if (challenge.isBasic() && credentials.isPresent() && authorization == null) {
             r.close();
             basicAuthRegistries.add(registry);
-            return transport.send(peer, () -> request.apply(credentials.get().basicHeader()));
+            return transport.send(peer, () -> request.apply(credentials.get().basicHeader()), transientHere);
         }
         return r;
     }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The OCI distribution API client all three services share (go-containerregistry's {@code remote}
@@ -117,11 +118,20 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    /** Pushes a manifest or index under a tag (or digest); returns its digest. */
+    /**
+     * Pushes a manifest or index under a tag (or digest); returns its digest.
+     *
+     * <p>A PUT by tag names no digest, so a 400 DIGEST_INVALID cannot be about its body: distribution's
+     * filesystem storage answers it while another request rewrites the link file of a blob the manifest
+     * references (its check reads the link empty), as when two signers push the same payload at once. That
+     * answer is asked again like a 5xx.
+     */
     public String putManifest(ImageRef ref, String mediaType, byte[] body) {
         Repository repo = ref.repo();
+        Predicate<Response> linkRace = r -> ref.digest() == null && r.getStatus() == 400
+                && "DIGEST_INVALID".equals(ErrorBody.of(r).code());
         try (Response r = call(repo, repo.scope("pull", "push"),
-                auth -> api(repo.registry()).putManifest(repo.path(), ref.reference(), mediaType, auth, body))) {
+                auth -> api(repo.registry()).putManifest(repo.path(), ref.reference(), mediaType, auth, body), linkRace)) {
             requireSuccess(r, "PUT manifest " + ref);
             String digest = sha256(body);
             String served = r.getHeaderString("Docker-Content-Digest");
@@ -266,24 +276,36 @@ public final class RegistryClient implements AutoCloseable {
         return authenticator.send(repository.registry(), scope, op);
     }
 
+    /** As {@link #call(Repository, String, Function)}, also retrying the answers {@code transientHere} marks. */
+    private Response call(Repository repository, String scope, Function<String, Response> op, Predicate<Response> transientHere) {
+        return authenticator.send(repository.registry(), scope, op, transientHere);
+    }
+
     private static void requireSuccess(Response r, String what) {
         int status = r.getStatus();
         if (status >= 200 && status < 300) {
             return;
         }
-        String code = null;
-        String message = null;
-        if (r.hasEntity()) {
+        ErrorBody error = ErrorBody.of(r);
+        throw new RegistryException(what + " failed: " + status + (error.code() != null ? " " + error.code() : "")
+                + (error.message() != null ? " (" + error.message() + ")" : ""), status, error.code());
+    }
+
+    /** The first error of a distribution error body; nulls when the body is none. Buffers it, so it can be read again. */
+    private record ErrorBody(String code, String message) {
+
+        static ErrorBody of(Response r) {
+            if (!r.hasEntity()) {
+                return new ErrorBody(null, null);
+            }
             try {
+                r.bufferEntity();
                 JsonNode error = JSON.readTree(r.readEntity(byte[].class)).path("errors").path(0);
-                code = error.path("code").asText(null);
-                message = error.path("message").asText(null);
+                return new ErrorBody(error.path("code").asText(null), error.path("message").asText(null));
             } catch (RuntimeException | IOException e) {
-                // not a distribution error body; the status says enough
+                return new ErrorBody(null, null); // not a distribution error body; the status says enough
             }
         }
-        throw new RegistryException(what + " failed: " + status + (code != null ? " " + code : "")
-                + (message != null ? " (" + message + ")" : ""), status, code);
     }
 
     /** The one REST client of a registry host, for every repository there. */

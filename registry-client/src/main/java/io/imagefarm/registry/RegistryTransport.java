@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -57,6 +58,14 @@ final class RegistryTransport implements AutoCloseable {
      * @param peer names the other side in messages: {@code registry ghcr.io}, {@code token endpoint https://...}
      */
     Response send(String peer, Supplier<Response> request) {
+        return send(peer, request, r -> false);
+    }
+
+    /**
+     * As {@link #send(String, Supplier)}, also asking again while {@code transientHere} holds: an answer that is
+     * transient only for what this request is (the caller knows; the status alone does not say).
+     */
+    Response send(String peer, Supplier<Response> request, Predicate<Response> transientHere) {
         for (int attempt = 1; ; attempt++) {
             Response r;
             try {
@@ -68,7 +77,7 @@ final class RegistryTransport implements AutoCloseable {
                 pause(attempt, null, peer, "unreachable: " + rootMessage(e));
                 continue;
             }
-            if (retries(r.getStatus()) && attempt < settings.maxAttempts()) {
+            if ((retries(r.getStatus()) || transientHere.test(r)) && attempt < settings.maxAttempts()) {
                 String retryAfter = r.getHeaderString("Retry-After");
                 r.close();
                 pause(attempt, retryAfter, peer, "answered " + r.getStatus());

@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -161,6 +165,49 @@ class RegistryClientIT {
                         assertThat(e.isTransient()).isFalse();
                         assertThat(e.code()).isEqualTo("UNSUPPORTED");
                     });
+        }
+    }
+
+    /**
+     * distribution's filesystem storage rewrites a blob's link file on every upload of it; a manifest PUT
+     * checking that blob meanwhile reads the link empty and answers 400 DIGEST_INVALID (two signers pushing one
+     * payload do this). The client asks again: every PUT lands, and the recorded pauses show the race was met.
+     */
+    @Test
+    void aTagPutRacingAnUploadOfItsOwnBlobIsAskedAgainAndLands() throws Exception {
+        byte[] layer = ("layer " + UUID.randomUUID()).getBytes();
+        byte[] config = "{}".getBytes();
+        String layerDigest = seeder.pushBlob(repo, layer);
+        String configDigest = seeder.pushBlob(repo, config);
+        byte[] body = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/octet-stream\",\"digest\":\"" + layerDigest + "\",\"size\":"
+                + layer.length + "}]}").getBytes();
+        AtomicInteger raced = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService uploaders = Executors.newFixedThreadPool(2);
+        try (RegistryClient recording = new RegistryClient(settings(), pause -> {
+            raced.incrementAndGet();
+            TimeUnit.MILLISECONDS.sleep(pause.toMillis());
+        }, Clock.systemUTC())) {
+            for (int i = 0; i < 2; i++) {
+                uploaders.submit(() -> {
+                    while (!stop.get()) {
+                        seeder.pushBlob(repo, layer);
+                    }
+                    return null;
+                });
+            }
+            int puts = 0;
+            while (raced.get() < 3 && puts < 3000) {
+                assertThat(recording.putManifest(ref("raced"), MediaTypes.OCI_MANIFEST, body)).isEqualTo(RegistrySeeder.sha256(body));
+                puts++;
+            }
+            assertThat(raced.get()).as("registry answers DIGEST_INVALID asked again, in %d PUTs", puts).isGreaterThanOrEqualTo(3);
+        } finally {
+            stop.set(true);
+            uploaders.shutdown();
+            assertThat(uploaders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
     }
 

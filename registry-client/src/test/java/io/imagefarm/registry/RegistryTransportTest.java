@@ -122,6 +122,27 @@ class RegistryTransportTest {
     }
 
     @Test
+    void anAnswerTheCallerMarksTransientIsAskedAgainAndOthersAreTheAnswer() {
+        RegistryTransport transport = transport(4, Duration.ofMillis(10), Duration.ofSeconds(1));
+
+        Response retried = transport.send("registry r.test", answers(400, 400, 201), r -> r.getStatus() == 400);
+        Response answered = transport.send("registry r.test", answers(404, 201), r -> r.getStatus() == 400);
+
+        assertThat(retried.getStatus()).isEqualTo(201);
+        assertThat(answered.getStatus()).isEqualTo(404);
+        assertThat(pauses).hasSize(2);
+    }
+
+    @Test
+    void anAnswerTheCallerMarksTransientIsReturnedAfterTheLastAttempt() {
+        Response r = transport(3, Duration.ofMillis(10), Duration.ofSeconds(1))
+                .send("registry r.test", answers(400, 400, 400, 201), any -> true);
+
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(pauses).hasSize(2);
+    }
+
+    @Test
     void aClosedTransportHandsOutNoClient() {
         RegistryTransport transport = transport(1, Duration.ofMillis(10), Duration.ofSeconds(1));
         transport.close();
