@@ -171,7 +171,7 @@ class RegistryClientIT {
     /**
      * distribution's filesystem storage rewrites a blob's link file on every upload of it; a manifest PUT
      * checking that blob meanwhile reads the link empty and answers 400 DIGEST_INVALID (two signers pushing one
-     * payload do this). The client asks again: every PUT lands, and the recorded pauses show the race was met.
+     * payload do this). The client asks again: every PUT lands, and a recorded pause shows the race was met.
      */
     @Test
     void aTagPutRacingAnUploadOfItsOwnBlobIsAskedAgainAndLands() throws Exception {
@@ -198,12 +198,15 @@ class RegistryClientIT {
                     return null;
                 });
             }
+            // Until the race was met once: the link is empty for a moment only, so how many PUTs that takes
+            // depends on the host; well under a second here.
             int puts = 0;
-            while (raced.get() < 3 && puts < 3000) {
+            Instant until = Instant.now().plusSeconds(60);
+            while (raced.get() == 0 && Instant.now().isBefore(until)) {
                 assertThat(recording.putManifest(ref("raced"), MediaTypes.OCI_MANIFEST, body)).isEqualTo(RegistrySeeder.sha256(body));
                 puts++;
             }
-            assertThat(raced.get()).as("registry answers DIGEST_INVALID asked again, in %d PUTs", puts).isGreaterThanOrEqualTo(3);
+            assertThat(raced.get()).as("answers asked again, in %d PUTs", puts).isPositive();
         } finally {
             stop.set(true);
             uploaders.shutdown();
