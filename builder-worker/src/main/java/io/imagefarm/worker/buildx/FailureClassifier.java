@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * Decides what a failed {@code docker buildx build} means, from its output. Deterministic failures
  * (a RUN step exited non-zero, the Dockerfile does not parse, a file is missing from the context) are
- * permanent; registry 5xx/429 and network errors, and an unreachable engine, are transient.
+ * permanent; registry 5xx/429 and network errors, a manifest PUT refused with 400 (see
+ * {@link #refusedManifestPut}), and an unreachable engine, are transient.
  */
 public final class FailureClassifier {
 
@@ -42,7 +43,7 @@ public final class FailureClassifier {
         if (containsAny(text, AUTH)) {
             return new BuildOutcome.Failed(FailureKind.REGISTRY_AUTH, reason, tail);
         }
-        if (containsAny(text, NETWORK)) {
+        if (containsAny(text, NETWORK) || refusedManifestPut(text)) {
             return new BuildOutcome.Failed(FailureKind.REGISTRY_UNAVAILABLE, reason, tail);
         }
         // Unknown: do not loop on it; report it with the output so a human can classify it.
@@ -62,6 +63,17 @@ public final class FailureClassifier {
             }
         }
         return last;
+    }
+
+    /**
+     * A manifest PUT answered 400 after its blobs were accepted. BuildKit's pusher does not show the body, but
+     * with sound blobs this is distribution's filesystem storage reading a blob's link while a concurrent push
+     * of the same blob (several workers mounting a new base layer into one repository) rewrites it: DIGEST_INVALID.
+     * Asked again within the retry budget; a manifest the registry keeps refusing fails when that is spent.
+     */
+    static boolean refusedManifestPut(String lowerCaseText) {
+        return lowerCaseText.lines().anyMatch(l -> l.contains("unexpected status from put request to")
+                && l.contains("/manifests/") && l.contains("400 bad request"));
     }
 
     private static boolean containsAny(String text, List<String> needles) {

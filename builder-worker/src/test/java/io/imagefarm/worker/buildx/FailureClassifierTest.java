@@ -43,6 +43,20 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aManifestPutRefusedWith400IsTransientButABlobPutRefusedIsNot() {
+        // As docker 26 printed it, pushing while another client uploaded one of the image's blobs again.
+        BuildOutcome.Failed manifest = FailureClassifier.classify("ERROR: failed to solve: failed to push 127.0.0.1:5000/demo/farm:t: "
+                + "failed commit on ref \"manifest-sha256:73aa01\": unexpected status from PUT request to "
+                + "http://127.0.0.1:5000/v2/demo/farm/manifests/t: 400 Bad Request", "");
+        BuildOutcome.Failed blob = FailureClassifier.classify("ERROR: failed to solve: failed to push 127.0.0.1:5000/demo/farm:t: "
+                + "unexpected status from PUT request to http://127.0.0.1:5000/v2/demo/farm/blobs/uploads/x: 400 Bad Request", "");
+
+        assertThat(manifest.kind()).isEqualTo(FailureKind.REGISTRY_UNAVAILABLE);
+        assertThat(manifest.kind().isTransient()).isTrue();
+        assertThat(blob.kind()).isEqualTo(FailureKind.BUILD_ERROR);
+    }
+
+    @Test
     void aRefusedLoginIsAPermanentAuthFailure() {
         BuildOutcome.Failed f = FailureClassifier.classify("ERROR: failed to solve: failed to push ghcr.io/a/b:t: "
                 + "unexpected status from HEAD request: 401 Unauthorized", "");
