@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imagefarm.core.image.ImageRef;
 import io.imagefarm.testsupport.BuildHost;
+import io.imagefarm.testsupport.RegistrySeeder;
 import io.imagefarm.testsupport.SampleRepository;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -67,6 +69,13 @@ class FarmIT {
         for (int r = 0; r < REPOSITORIES; r++) {
             repositories.add(SampleRepository.init(STACK.resolve("sources").resolve("farm-" + r)));
         }
+        // The base image's blobs in demo/farm before the first builds. Two workers of one arch pushing at once
+        // would both copy them in, and distribution's filesystem storage can refuse one's manifest while the
+        // other rewrites a blob's link: transient, the worker builds again, but this suite counts builds
+        // exactly. The images' own layers all differ, so nothing else is pushed twice at once.
+        ImageRef base = ImageRef.parse(stack.get("BASE_IMAGE"));
+        assertThat(new RegistrySeeder("http://" + stack.get("REGISTRY"), null)
+                .copyBlobs(base.repo().path(), base.reference(), REPOSITORY)).isPositive();
     }
 
     @AfterAll

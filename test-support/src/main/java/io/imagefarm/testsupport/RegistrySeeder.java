@@ -1,5 +1,7 @@
 package io.imagefarm.testsupport;
 
+import io.imagefarm.core.registry.Descriptor;
+import io.imagefarm.core.registry.Manifest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -167,6 +169,27 @@ public final class RegistrySeeder {
             pushed = putManifest(repo, tag, mediaType, body, arch);
         }
         return pushed;
+    }
+
+    /**
+     * Uploads into {@code toRepo} every blob (configs and layers) of the image or index at {@code fromRepo:reference},
+     * pulled and pushed again; the manifests are not copied. Returns the number of blobs.
+     */
+    public int copyBlobs(String fromRepo, String reference, String toRepo) {
+        HttpResponse<String> head = get("/v2/" + fromRepo + "/manifests/" + reference);
+        if (head.statusCode() != 200) {
+            throw new IllegalStateException("GET " + fromRepo + ":" + reference + ": " + head.statusCode());
+        }
+        Manifest manifest = Manifest.parse(head.body().getBytes(StandardCharsets.UTF_8), head.headers().firstValue("Content-Type").orElse(null));
+        if (manifest.isIndex()) {
+            return manifest.children().stream().mapToInt(child -> copyBlobs(fromRepo, child.digest(), toRepo)).sum();
+        }
+        List<Descriptor> blobs = new java.util.ArrayList<>(manifest.layers());
+        blobs.add(manifest.config());
+        for (Descriptor blob : blobs) {
+            pushBlob(toRepo, getBytes("/v2/" + fromRepo + "/blobs/" + blob.digest()));
+        }
+        return blobs.size();
     }
 
     /** Pushes raw manifest bytes under a tag or digest. */
