@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -176,15 +177,16 @@ public final class RegistrySeeder {
      * pulled and pushed again; the manifests are not copied. Returns the number of blobs.
      */
     public int copyBlobs(String fromRepo, String reference, String toRepo) {
-        HttpResponse<String> head = get("/v2/" + fromRepo + "/manifests/" + reference);
-        if (head.statusCode() != 200) {
-            throw new IllegalStateException("GET " + fromRepo + ":" + reference + ": " + head.statusCode());
+        HttpResponse<String> answer = get("/v2/" + fromRepo + "/manifests/" + reference);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + fromRepo + ":" + reference + ": " + answer.statusCode());
         }
-        Manifest manifest = Manifest.parse(head.body().getBytes(StandardCharsets.UTF_8), head.headers().firstValue("Content-Type").orElse(null));
+        Manifest manifest = Manifest.parse(answer.body().getBytes(StandardCharsets.UTF_8),
+                answer.headers().firstValue("Content-Type").orElse(null));
         if (manifest.isIndex()) {
             return manifest.children().stream().mapToInt(child -> copyBlobs(fromRepo, child.digest(), toRepo)).sum();
         }
-        List<Descriptor> blobs = new java.util.ArrayList<>(manifest.layers());
+        List<Descriptor> blobs = new ArrayList<>(manifest.layers());
         blobs.add(manifest.config());
         for (Descriptor blob : blobs) {
             pushBlob(toRepo, getBytes("/v2/" + fromRepo + "/blobs/" + blob.digest()));
