@@ -219,6 +219,24 @@ class RegistryClientIT {
     }
 
     @Test
+    void aTagPutRefusedForAnotherReasonIsTheAnswerOnceWithTheRegistrysCode() {
+        String missing = RegistrySeeder.sha256(("never pushed " + UUID.randomUUID()).getBytes());
+        byte[] body = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + missing + "\",\"size\":2},\"layers\":[]}").getBytes();
+        AtomicInteger pauses = new AtomicInteger();
+
+        try (RegistryClient counting = new RegistryClient(settings(), pause -> pauses.incrementAndGet(), Clock.systemUTC())) {
+            assertThatThrownBy(() -> counting.putManifest(ref("refused"), MediaTypes.OCI_MANIFEST, body))
+                    .isInstanceOfSatisfying(RegistryException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.code()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+                        assertThat(e.isTransient()).isFalse();
+                    });
+        }
+        assertThat(pauses).hasValue(0);
+    }
+
+    @Test
     void tagListingFollowsLinkPagination() {
         List<String> pushed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
