@@ -70,6 +70,10 @@ class RegistryClientIT {
         return RegistryBeans.settings(properties);
     }
 
+    static byte[] imageManifest(Descriptor config, List<Descriptor> layers) {
+        return new Manifest(2, MediaTypes.OCI_MANIFEST, config, layers, null, null).toJson();
+    }
+
     ImageRef ref(String tag) {
         return repository.tag(tag);
     }
@@ -179,10 +183,8 @@ class RegistryClientIT {
         byte[] config = "{}".getBytes();
         String layerDigest = seeder.pushBlob(repo, layer);
         String configDigest = seeder.pushBlob(repo, config);
-        byte[] body = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-                + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
-                + "},\"layers\":[{\"mediaType\":\"application/octet-stream\",\"digest\":\"" + layerDigest + "\",\"size\":"
-                + layer.length + "}]}").getBytes();
+        byte[] body = imageManifest(new Descriptor(MediaTypes.OCI_CONFIG, configDigest, config.length, null, null),
+                List.of(new Descriptor("application/octet-stream", layerDigest, layer.length, null, null)));
         AtomicInteger raced = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService uploaders = Executors.newFixedThreadPool(2);
@@ -221,8 +223,7 @@ class RegistryClientIT {
     @Test
     void aTagPutRefusedForAnotherReasonIsTheAnswerOnceWithTheRegistrysCode() {
         String missing = RegistrySeeder.sha256(("never pushed " + UUID.randomUUID()).getBytes());
-        byte[] body = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-                + RegistrySeeder.OCI_CONFIG + "\",\"digest\":\"" + missing + "\",\"size\":2},\"layers\":[]}").getBytes();
+        byte[] body = imageManifest(new Descriptor(MediaTypes.OCI_CONFIG, missing, 2, null, null), List.of());
         AtomicInteger pauses = new AtomicInteger();
 
         try (RegistryClient counting = new RegistryClient(settings(), pause -> pauses.incrementAndGet(), Clock.systemUTC())) {

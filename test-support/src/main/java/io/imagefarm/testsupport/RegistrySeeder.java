@@ -177,12 +177,8 @@ public final class RegistrySeeder {
      * pulled and pushed again; the manifests are not copied. Returns the number of blobs.
      */
     public int copyBlobs(String fromRepo, String reference, String toRepo) {
-        HttpResponse<String> answer = get("/v2/" + fromRepo + "/manifests/" + reference);
-        if (answer.statusCode() != 200) {
-            throw new IllegalStateException("GET " + fromRepo + ":" + reference + ": " + answer.statusCode());
-        }
-        Manifest manifest = Manifest.parse(answer.body().getBytes(StandardCharsets.UTF_8),
-                answer.headers().firstValue("Content-Type").orElse(null));
+        // an index without a mediaType field is still told apart (manifests, no config)
+        Manifest manifest = Manifest.parse(getBytes("/v2/" + fromRepo + "/manifests/" + reference), null);
         if (manifest.isIndex()) {
             return manifest.children().stream().mapToInt(child -> copyBlobs(fromRepo, child.digest(), toRepo)).sum();
         }
